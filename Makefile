@@ -1,0 +1,22 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    install what is missing, build, and run the demo
+#   make test   install what is missing, build, and run every test
+
+BAZEL ?= bazel
+
+.PHONY: setup build run test bench clean
+
+setup:
+	@./third_party/setup.sh
+
+build: setup
+	$(BAZEL) build //...
+
+run: build
+	./tests/demo/run_demo.sh
+
+test: setup
+	$(BAZEL) test //...
+
+clean:
+	$(BAZEL) clean
