@@ -1,0 +1,315 @@
+#include "log/storage/log_store.h"
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
+
+namespace candor::storage {
+namespace {
+
+constexpr char kMetaSchemaVersion[] = "schema_version";
+constexpr char kMetaSequencedSize[] = "sequenced_size";
+constexpr char kMetaTreeState[] = "tree_state";
+constexpr char kMetaPublishedSize[] = "published_size";
+
+// The leaf-hash index keys on this many bytes of the hash followed by the
+// index: 16-byte keys instead of 40, and a (vanishingly rare) prefix
+// collision only costs reading one more entry.
+constexpr size_t kLeafPrefixSize = 8;
+
+std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xFF);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t ReadBigEndian64(absl::string_view s) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(s[i]);
+  return v;
+}
+
+std::string TileKey(const tiles::TileId& tile) {
+  return absl::StrCat(std::string(1, static_cast<char>(tile.level)),
+                      BigEndian64(tile.index));
+}
+
+std::string LeafIndexKey(const merkle::Hash& leaf_hash, uint64_t index) {
+  return absl::StrCat(merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize),
+                      BigEndian64(index));
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+absl::string_view ToView(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+}  // namespace
+
+absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() || s.IsNoSpace() || s.IsBusy() || s.IsTimedOut() ||
+      s.IsTryAgain() || s.IsShutdownInProgress()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
+    const std::string& dir, const StoreOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  if (options.env != nullptr) db_options.env = options.env;
+  // Durability comes from synced writes; the WAL must never be recycled or
+  // skipped.
+  db_options.manual_wal_flush = false;
+
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto table_options = [&](bool bloom) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    if (bloom) {
+      t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      t.whole_key_filtering = false;
+    }
+    return rocksdb::NewBlockBasedTableFactory(t);
+  };
+  rocksdb::ColumnFamilyOptions plain;
+  plain.table_factory.reset(table_options(false));
+  rocksdb::ColumnFamilyOptions leaf_index = plain;
+  leaf_index.prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(kLeafPrefixSize));
+  leaf_index.table_factory.reset(table_options(true));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, plain},
+      {"entries", plain},
+      {"leaf_index", leaf_index},
+      {"tiles", plain},
+      {"checkpoints", plain},
+      {"registry", plain},
+  };
+  auto store = std::unique_ptr<LogStore>(new LogStore());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  if (!s.ok()) return FromRocksDb(s, absl::StrCat("opening ", dir));
+  store->db_.reset(db);
+  store->meta_ = store->handles_[0];
+  store->entries_ = store->handles_[1];
+  store->leaf_index_ = store->handles_[2];
+  store->tiles_ = store->handles_[3];
+  store->checkpoints_ = store->handles_[4];
+  store->registry_ = store->handles_[5];
+
+  absl::StatusOr<std::string> version =
+      store->Get(store->meta_, kMetaSchemaVersion);
+  if (version.ok()) {
+    int v = 0;
+    if (!absl::SimpleAtoi(*version, &v) || v != kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " holds a log of schema version ", *version, "; this build reads ",
+          kSchemaVersion));
+    }
+  } else if (absl::IsNotFound(version.status())) {
+    Batch init = store->NewBatch();
+    init.batch_.Put(store->meta_, kMetaSchemaVersion,
+                    std::to_string(kSchemaVersion));
+    if (absl::Status st = store->Commit(init); !st.ok()) return st;
+  } else {
+    return version.status();
+  }
+  return store;
+}
+
+LogStore::~LogStore() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    db_->DestroyColumnFamilyHandle(h);
+  }
+  if (db_ != nullptr) db_->Close();
+}
+
+absl::StatusOr<std::string> LogStore::Get(rocksdb::ColumnFamilyHandle* cf,
+                                          absl::string_view key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+  if (s.IsNotFound()) return absl::NotFoundError("not found");
+  if (!s.ok()) return FromRocksDb(s, "read");
+  return value;
+}
+
+absl::StatusOr<uint64_t> LogStore::ReadSequencedSize() {
+  absl::StatusOr<std::string> v = Get(meta_, kMetaSequencedSize);
+  if (absl::IsNotFound(v.status())) return 0;
+  if (!v.ok()) return v.status();
+  if (v->size() != 8) return absl::DataLossError("corrupt sequenced size");
+  return ReadBigEndian64(*v);
+}
+
+absl::StatusOr<uint64_t> LogStore::ReadPublishedSize() {
+  absl::StatusOr<std::string> v = Get(meta_, kMetaPublishedSize);
+  if (absl::IsNotFound(v.status())) return 0;
+  if (!v.ok()) return v.status();
+  if (v->size() != 8) return absl::DataLossError("corrupt published size");
+  return ReadBigEndian64(*v);
+}
+
+absl::StatusOr<TreeState> LogStore::ReadTreeState() {
+  absl::StatusOr<std::string> v = Get(meta_, kMetaTreeState);
+  if (absl::IsNotFound(v.status())) return TreeState();
+  if (!v.ok()) return v.status();
+  if (v->size() < 8 + merkle::kHashSize) {
+    return absl::DataLossError("corrupt tree state");
+  }
+  TreeState state;
+  state.size = ReadBigEndian64(*v);
+  std::memcpy(state.root.data(), v->data() + 8, merkle::kHashSize);
+  state.checkpoint = v->substr(8 + merkle::kHashSize);
+  return state;
+}
+
+absl::StatusOr<std::string> LogStore::ReadEntry(uint64_t index) {
+  absl::StatusOr<std::string> v = Get(entries_, BigEndian64(index));
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(absl::StrCat("no entry at index ", index));
+  }
+  return v;
+}
+
+absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
+                                   size_t max_bytes,
+                                   std::vector<std::string>& out) {
+  if (count == 0) return absl::OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), entries_));
+  size_t bytes = 0;
+  uint64_t want = start;
+  for (it->Seek(ToSlice(BigEndian64(start)));
+       it->Valid() && want < start + count; it->Next(), ++want) {
+    if (it->key().size() != 8 || ReadBigEndian64(ToView(it->key())) != want) {
+      break;
+    }
+    if (want > start && bytes + it->value().size() > max_bytes) break;
+    bytes += it->value().size();
+    out.emplace_back(it->value().data(), it->value().size());
+  }
+  return FromRocksDb(it->status(), "reading entries");
+}
+
+absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
+    const merkle::Hash& leaf_hash) {
+  rocksdb::ReadOptions options;
+  options.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(options, leaf_index_));
+  const absl::string_view prefix =
+      merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize);
+  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+    absl::string_view key = ToView(it->key());
+    if (key.size() != kLeafPrefixSize + 8 || key.substr(0, kLeafPrefixSize) != prefix) {
+      break;
+    }
+    uint64_t index = ReadBigEndian64(key.substr(kLeafPrefixSize));
+    absl::StatusOr<std::string> entry = ReadEntry(index);
+    if (!entry.ok()) return entry.status();
+    if (merkle::HashLeaf(*entry) == leaf_hash) return index;
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "leaf index lookup"); !s.ok()) {
+    return s;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::string> LogStore::ReadTile(const tiles::TileId& tile) {
+  absl::StatusOr<std::string> v = Get(tiles_, TileKey(tile));
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        "no tile ", tiles::TilePath(tile.level, tile.index, 0)));
+  }
+  return v;
+}
+
+absl::StatusOr<std::string> LogStore::ReadCheckpoint(uint64_t size) {
+  absl::StatusOr<std::string> v = Get(checkpoints_, BigEndian64(size));
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("the log signed no checkpoint at size ", size));
+  }
+  return v;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+LogStore::ReadRegistry() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), registry_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "reading registry"); !s.ok()) {
+    return s;
+  }
+  return out;
+}
+
+void LogStore::Batch::PutEntry(uint64_t index, absl::string_view entry,
+                               const merkle::Hash& leaf_hash) {
+  batch_.Put(store_->entries_, ToSlice(BigEndian64(index)), ToSlice(entry));
+  batch_.Put(store_->leaf_index_, ToSlice(LeafIndexKey(leaf_hash, index)),
+             rocksdb::Slice());
+}
+
+void LogStore::Batch::PutSequencedSize(uint64_t size) {
+  batch_.Put(store_->meta_, kMetaSequencedSize, ToSlice(BigEndian64(size)));
+}
+
+void LogStore::Batch::PutTile(const tiles::TileId& tile,
+                              absl::string_view hashes) {
+  batch_.Put(store_->tiles_, ToSlice(TileKey(tile)), ToSlice(hashes));
+}
+
+void LogStore::Batch::PutCheckpoint(uint64_t size, absl::string_view note) {
+  batch_.Put(store_->checkpoints_, ToSlice(BigEndian64(size)), ToSlice(note));
+}
+
+void LogStore::Batch::PutTreeState(const TreeState& state) {
+  std::string value = absl::StrCat(BigEndian64(state.size),
+                                   merkle::AsBytes(state.root), state.checkpoint);
+  batch_.Put(store_->meta_, kMetaTreeState, ToSlice(value));
+}
+
+void LogStore::Batch::PutPublishedSize(uint64_t size) {
+  batch_.Put(store_->meta_, kMetaPublishedSize, ToSlice(BigEndian64(size)));
+}
+
+void LogStore::Batch::PutRegistryRecord(absl::string_view key,
+                                        absl::string_view value) {
+  batch_.Put(store_->registry_, ToSlice(key), ToSlice(value));
+}
+
+absl::Status LogStore::Commit(Batch& batch, bool sync) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return FromRocksDb(db_->Write(options, &batch.batch_), "write");
+}
+
+absl::Status LogStore::Resume() { return FromRocksDb(db_->Resume(), "resume"); }
+
+}  // namespace candor::storage

@@ -1,0 +1,141 @@
+// Durable storage of a log in RocksDB: entries, the leaf-hash index, hash
+// tiles, signed checkpoints, the latest tree state and the registry of
+// principals, one column family per kind of record.
+//
+// Keys are big-endian fixed-width integers so RocksDB's order is index order.
+// Hashes are kept only as C2SP tiles (the bottom row of each 8-level subtree);
+// interior nodes are recomputed from a tile when a proof needs them, which
+// keeps about 32 bytes of hashes per entry on disk and makes every proof cost
+// O(log n) tile reads. Nothing is scanned at start-up.
+//
+// Thread-safe: reads may run concurrently with each other and with Commit.
+// Every Commit is one atomic, synced RocksDB WriteBatch. Errors from RocksDB
+// are UNAVAILABLE (I/O, disk full) or DATA_LOSS (corruption), with RocksDB's
+// own message.
+
+#ifndef CANDOR_LOG_STORAGE_LOG_STORE_H_
+#define CANDOR_LOG_STORAGE_LOG_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "log/merkle/hash.h"
+#include "log/tiles/tiles.h"
+#include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/write_batch.h"
+
+namespace candor::storage {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreOptions {
+  // RocksDB environment; tests substitute one that injects faults. Not owned.
+  rocksdb::Env* env = nullptr;
+  size_t block_cache_bytes = 64 << 20;
+};
+
+// The latest integrated tree: its size, root, and the checkpoint signed for it
+// (empty before the first checkpoint).
+struct TreeState {
+  uint64_t size = 0;
+  merkle::Hash root = merkle::EmptyRoot();
+  std::string checkpoint;
+};
+
+class LogStore : public tiles::TileSource {
+ public:
+  // Opens or creates the store in `dir`. FAILED_PRECONDITION if the
+  // directory holds a store of another schema version.
+  static absl::StatusOr<std::unique_ptr<LogStore>> Open(
+      const std::string& dir, const StoreOptions& options);
+  ~LogStore() override;
+
+  LogStore(const LogStore&) = delete;
+  LogStore& operator=(const LogStore&) = delete;
+
+  // Entries [0, sequenced size) have durable indices; entries [0, tree size)
+  // are in the tree.
+  absl::StatusOr<uint64_t> ReadSequencedSize();
+  absl::StatusOr<TreeState> ReadTreeState();
+  // The tree size up to which tile files were published (see Batch).
+  absl::StatusOr<uint64_t> ReadPublishedSize();
+
+  // NOT_FOUND if no entry has this index.
+  absl::StatusOr<std::string> ReadEntry(uint64_t index);
+  // Appends entries [start, start + count) to `out`, stopping early once
+  // `max_bytes` would be exceeded (but always returning at least one entry
+  // if any exists) or at the first missing index.
+  absl::Status ReadEntries(uint64_t start, uint64_t count, size_t max_bytes,
+                           std::vector<std::string>& out);
+
+  // The index of the entry whose leaf hash is `leaf_hash`, if any.
+  absl::StatusOr<std::optional<uint64_t>> FindLeafHash(
+      const merkle::Hash& leaf_hash);
+
+  // tiles::TileSource: the stored tile at its current width.
+  absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override;
+
+  // NOT_FOUND if the log signed no checkpoint at exactly this size.
+  absl::StatusOr<std::string> ReadCheckpoint(uint64_t size);
+
+  // Every record of the registry column family, in key order.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ReadRegistry();
+
+  // Writes to be committed atomically. Not thread-safe.
+  class Batch {
+   public:
+    void PutEntry(uint64_t index, absl::string_view entry,
+                  const merkle::Hash& leaf_hash);
+    void PutSequencedSize(uint64_t size);
+    void PutTile(const tiles::TileId& tile, absl::string_view hashes);
+    void PutCheckpoint(uint64_t size, absl::string_view note);
+    void PutTreeState(const TreeState& state);
+    void PutPublishedSize(uint64_t size);
+    void PutRegistryRecord(absl::string_view key, absl::string_view value);
+    size_t Count() const { return static_cast<size_t>(batch_.Count()); }
+
+   private:
+    friend class LogStore;
+    explicit Batch(LogStore* store) : store_(store) {}
+    LogStore* store_;
+    rocksdb::WriteBatch batch_;
+  };
+  Batch NewBatch() { return Batch(this); }
+
+  // Writes `batch` atomically; with `sync`, returns only once it is on disk.
+  absl::Status Commit(Batch& batch, bool sync = true);
+
+  // After a write error, asks RocksDB to resume writing (e.g. once space is
+  // freed). OK if writes are possible again.
+  absl::Status Resume();
+
+ private:
+  LogStore() = default;
+  absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf,
+                                  absl::string_view key);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* entries_ = nullptr;
+  rocksdb::ColumnFamilyHandle* leaf_index_ = nullptr;
+  rocksdb::ColumnFamilyHandle* tiles_ = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
+  rocksdb::ColumnFamilyHandle* registry_ = nullptr;
+};
+
+// Converts a RocksDB status: I/O errors and a full disk are UNAVAILABLE
+// (retry later), corruption is DATA_LOSS, the rest INTERNAL.
+absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what);
+
+}  // namespace candor::storage
+
+#endif  // CANDOR_LOG_STORAGE_LOG_STORE_H_
