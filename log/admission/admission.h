@@ -1,0 +1,128 @@
+// Admission of entries into the log: only signed statements from registered
+// principals, each checked by the validator for its predicate type.
+//
+// An entry is admitted when:
+//   1. it parses as a DSSE envelope of an in-toto Statement v1 (at most 65,535
+//      bytes);
+//   2. its predicate type has a registered validator;
+//   3. every signature is by a key in force for the role that predicate type
+//      requires (the operator's admin key for registrations), all of one
+//      principal, and verifies;
+//   4. the validator accepts the predicate.
+// Failures are INVALID_ARGUMENT (malformed), PERMISSION_DENIED (unknown,
+// rotated-out or revoked key, wrong role, bad signature, out of scope) or
+// RESOURCE_EXHAUSTED (too large), with a message naming the problem.
+//
+// Admit() does the expensive, state-independent work (parsing, signature
+// verification) and may run on many threads at once; the sequencer calls
+// Recheck() and ApplyRegistration() under its lock so that a key revoked
+// meanwhile cannot slip in.
+
+#ifndef CANDOR_LOG_ADMISSION_ADMISSION_H_
+#define CANDOR_LOG_ADMISSION_ADMISSION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "log/crypto/keys.h"
+#include "log/merkle/hash.h"
+#include "log/registry/registry.h"
+#include "log/statement/statement.h"
+
+namespace candor::admission {
+
+// An entry already in the log.
+struct IndexedEntry {
+  uint64_t index = 0;
+  std::string entry;
+};
+
+// Read access to the log for validators (e.g. to check that a claim
+// supersedes an earlier claim). Implementations are thread-safe.
+class LogView {
+ public:
+  virtual ~LogView() = default;
+  virtual absl::Time Now() const = 0;
+  // The sequenced entry whose leaf hash is `leaf_hash`, if any.
+  virtual absl::StatusOr<std::optional<IndexedEntry>> FindEntry(
+      const merkle::Hash& leaf_hash) const = 0;
+};
+
+struct ValidationContext {
+  const registry::RegistryState& registry;
+  const LogView& log;
+  // The principal that signed; nullptr for statements signed by the admin key.
+  const registry::PrincipalRecord* signer;
+};
+
+// Checks the predicate of one predicate type. Implementations are stateless
+// and thread-safe.
+class PredicateValidator {
+ public:
+  virtual ~PredicateValidator() = default;
+  // The role whose keys sign this predicate type; ROLE_UNSPECIFIED means the
+  // operator's admin key.
+  virtual registry::Role signer_role() const = 0;
+  virtual absl::Status Validate(const SignedStatement& statement,
+                                const ValidationContext& context) const = 0;
+};
+
+// Predicate type URI -> validator. Filled at start-up, then read-only.
+class ValidatorRegistry {
+ public:
+  // A registry with the built-in Registration validator.
+  ValidatorRegistry();
+  void Register(std::string predicate_type,
+                std::unique_ptr<PredicateValidator> validator);
+  const PredicateValidator* Find(absl::string_view predicate_type) const;
+
+ private:
+  absl::flat_hash_map<std::string, std::unique_ptr<PredicateValidator>>
+      validators_;
+};
+
+// An entry that passed admission, with what the sequencer must re-check and
+// apply when it assigns the index.
+struct AdmittedEntry {
+  std::string entry;
+  merkle::Hash leaf_hash{};
+  registry::Role signer_role = registry::v1::ROLE_UNSPECIFIED;
+  std::vector<std::string> keyids;  // empty for admin-signed entries
+  std::optional<registry::Registration> registration;
+};
+
+class Admission {
+ public:
+  // `validators` must outlive this object.
+  Admission(PublicKey admin_key, const ValidatorRegistry* validators);
+
+  // Checks `entry` against `registry` as it would be at log index
+  // `next_index`.
+  absl::StatusOr<AdmittedEntry> Admit(absl::string_view entry,
+                                      const registry::RegistryState& registry,
+                                      uint64_t next_index,
+                                      const LogView& log) const;
+
+  // Re-checks, without cryptography, that the keys that signed `admitted`
+  // are still in force at `index`.
+  absl::Status Recheck(const AdmittedEntry& admitted,
+                       const registry::RegistryState& registry,
+                       uint64_t index) const;
+
+  const std::string& admin_keyid() const { return admin_keyid_; }
+
+ private:
+  PublicKey admin_key_;
+  std::string admin_keyid_;
+  const ValidatorRegistry* validators_;
+};
+
+}  // namespace candor::admission
+
+#endif  // CANDOR_LOG_ADMISSION_ADMISSION_H_
