@@ -1,0 +1,205 @@
+#include "log/sequencer/sequencer.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace candor::sequencer {
+
+absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(
+    storage::LogStore* store, const admission::Admission* admission,
+    SequencerOptions options) {
+  absl::StatusOr<uint64_t> size = store->ReadSequencedSize();
+  if (!size.ok()) return size.status();
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
+      store->ReadRegistry();
+  if (!records.ok()) return records.status();
+  absl::StatusOr<registry::RegistryState> state =
+      registry::RegistryState::FromRecords(*records);
+  if (!state.ok()) return state.status();
+  auto sequencer = std::unique_ptr<Sequencer>(new Sequencer(
+      store, admission, options, *size,
+      std::make_shared<const registry::RegistryState>(*std::move(state))));
+  sequencer->thread_ = std::thread([s = sequencer.get()] { s->Run(); });
+  return sequencer;
+}
+
+Sequencer::Sequencer(storage::LogStore* store,
+                     const admission::Admission* admission,
+                     SequencerOptions options, uint64_t size,
+                     std::shared_ptr<const registry::RegistryState> registry)
+    : store_(store),
+      admission_(admission),
+      options_(options),
+      size_(size),
+      registry_(std::move(registry)) {}
+
+Sequencer::~Sequencer() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  std::deque<Pending> left;
+  {
+    absl::MutexLock lock(&mu_);
+    left.swap(queue_);
+  }
+  for (Pending& p : left) {
+    std::move(p.done)(absl::UnavailableError("the log is shutting down"));
+  }
+}
+
+void Sequencer::Submit(admission::AdmittedEntry entry, SequenceCallback done) {
+  absl::Status refused;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      refused = absl::UnavailableError("the log is shutting down");
+    } else if (queue_.size() >= options_.max_queued_entries) {
+      refused = absl::ResourceExhaustedError(absl::StrCat(
+          "the log has ", options_.max_queued_entries,
+          " entries waiting to be sequenced; retry in a second"));
+    } else {
+      queue_.push_back(Pending{std::move(entry), std::move(done)});
+      return;
+    }
+  }
+  std::move(done)(refused);
+}
+
+std::shared_ptr<const registry::RegistryState> Sequencer::registry() const {
+  absl::MutexLock lock(&mu_);
+  return registry_;
+}
+
+uint64_t Sequencer::sequenced_size() const {
+  absl::MutexLock lock(&mu_);
+  return size_;
+}
+
+void Sequencer::SetListener(absl::AnyInvocable<void(uint64_t)> on_sequenced) {
+  on_sequenced_ = std::move(on_sequenced);
+}
+
+void Sequencer::Run() {
+  while (true) {
+    std::deque<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Sequencer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->stopping_ || !s->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping
+      size_t bytes = 0;
+      while (!queue_.empty() && batch.size() < options_.max_batch_entries &&
+             (batch.empty() ||
+              bytes + queue_.front().entry.entry.size() <=
+                  options_.max_batch_bytes)) {
+        bytes += queue_.front().entry.entry.size();
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    SequenceBatch(std::move(batch));
+  }
+}
+
+void Sequencer::SequenceBatch(std::deque<Pending> batch) {
+  uint64_t next;
+  std::shared_ptr<const registry::RegistryState> current;
+  {
+    absl::MutexLock lock(&mu_);
+    next = size_;
+    current = registry_;
+  }
+  const uint64_t first = next;
+  // Copied only if this batch registers someone.
+  std::optional<registry::RegistryState> working;
+  absl::flat_hash_set<std::string> changed_principals;
+
+  std::vector<absl::StatusOr<SequencedEntry>> results(
+      batch.size(), absl::UnknownError("not sequenced"));
+  // Leaf hash -> position in `batch` of the entry that was given an index.
+  absl::flat_hash_map<merkle::Hash, size_t> in_batch;
+  storage::LogStore::Batch writes = store_->NewBatch();
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const admission::AdmittedEntry& e = batch[i].entry;
+    if (auto it = in_batch.find(e.leaf_hash); it != in_batch.end()) {
+      SequencedEntry dup = *results[it->second];
+      dup.duplicate = true;
+      results[i] = dup;
+      continue;
+    }
+    absl::StatusOr<std::optional<uint64_t>> existing =
+        store_->FindLeafHash(e.leaf_hash);
+    if (!existing.ok()) {
+      results[i] = existing.status();
+      continue;
+    }
+    if (existing->has_value()) {
+      results[i] = SequencedEntry{**existing, e.leaf_hash, true};
+      continue;
+    }
+    const registry::RegistryState& state = working ? *working : *current;
+    if (absl::Status s = admission_->Recheck(e, state, next); !s.ok()) {
+      results[i] = s;
+      continue;
+    }
+    if (e.registration.has_value()) {
+      if (!working) working = *current;
+      if (absl::Status s = working->Apply(*e.registration, next); !s.ok()) {
+        results[i] = s;
+        continue;
+      }
+      changed_principals.insert(e.registration->name());
+    }
+    writes.PutEntry(next, e.entry, e.leaf_hash);
+    in_batch[e.leaf_hash] = i;
+    results[i] = SequencedEntry{next, e.leaf_hash, false};
+    ++next;
+  }
+
+  if (next > first) {
+    for (const std::string& name : changed_principals) {
+      for (const auto& [key, value] : working->RecordsFor(name)) {
+        writes.PutRegistryRecord(key, value);
+      }
+    }
+    writes.PutSequencedSize(next);
+    absl::Status committed = store_->Commit(writes);
+    if (!committed.ok()) {
+      absl::Status failure = absl::UnavailableError(absl::StrCat(
+          "the log could not store the entry durably; nothing was added, "
+          "retry later (", committed.message(), ")"));
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (results[i].ok() && results[i]->index >= first) results[i] = failure;
+      }
+      // Ask RocksDB to leave its read-only error state, so the next batch
+      // can succeed once the cause (e.g. a full disk) is gone.
+      (void)store_->Resume();
+    } else {
+      {
+        absl::MutexLock lock(&mu_);
+        size_ = next;
+        if (working) {
+          registry_ = std::make_shared<const registry::RegistryState>(
+              *std::move(working));
+        }
+      }
+      if (on_sequenced_) on_sequenced_(next);
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::move(batch[i].done)(std::move(results[i]));
+  }
+}
+
+}  // namespace candor::sequencer
