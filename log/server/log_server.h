@@ -1,0 +1,83 @@
+// candor-log assembled: the store, sequencer, integrator and gRPC service,
+// with health checking and reflection, listening on one address.
+//
+// Thread-safe. Shutdown() (or destruction) stops accepting calls, lets calls
+// in progress finish, then stops integration and closes the store.
+
+#ifndef CANDOR_LOG_SERVER_LOG_SERVER_H_
+#define CANDOR_LOG_SERVER_LOG_SERVER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "log/admission/admission.h"
+#include "log/crypto/keys.h"
+#include "log/note/note.h"
+#include "log/sequencer/integrator.h"
+#include "log/sequencer/sequencer.h"
+#include "log/server/log_service.h"
+#include "log/storage/log_store.h"
+#include "log/tiles/file_writer.h"
+
+namespace candor::logserver {
+
+struct LogServerConfig {
+  std::string data_dir;
+  // host:port; port 0 picks a free port (see LogServer::address()).
+  std::string listen = "127.0.0.1:0";
+  std::string origin;
+  std::optional<note::Signer> log_signer;
+  std::optional<PublicKey> admin_key;
+  // If set, every checkpoint is also published here as tlog-tiles files.
+  std::string tiles_dir;
+  sequencer::SequencerOptions sequencer;
+  sequencer::IntegratorOptions integrator;
+  ServiceLimits limits;
+  storage::StoreOptions store;
+  // Insecure (plaintext) when null.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Largest gRPC message accepted: entries are at most 65,535 bytes; a bit
+  // more lets the log answer an oversized entry with a precise error.
+  int max_receive_message_bytes = 1 << 20;
+};
+
+class LogServer {
+ public:
+  // Opens the store, resumes sequencing and integration, and starts serving.
+  static absl::StatusOr<std::unique_ptr<LogServer>> Start(
+      LogServerConfig config,
+      std::unique_ptr<admission::ValidatorRegistry> validators);
+  ~LogServer();
+
+  // "host:port" actually bound.
+  const std::string& address() const { return address_; }
+  void Shutdown();
+  // Blocks until Shutdown() is called from another thread.
+  void Wait();
+
+  // For tests and benchmarks in the same process.
+  storage::LogStore* store() { return store_.get(); }
+  sequencer::Integrator* integrator() { return integrator_.get(); }
+
+ private:
+  LogServer() = default;
+
+  std::string address_;
+  std::unique_ptr<storage::LogStore> store_;
+  std::unique_ptr<admission::ValidatorRegistry> validators_;
+  std::unique_ptr<admission::Admission> admission_;
+  std::unique_ptr<tiles::DirectoryWriter> files_;
+  std::unique_ptr<sequencer::Sequencer> sequencer_;
+  std::unique_ptr<sequencer::Integrator> integrator_;
+  std::unique_ptr<LogService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace candor::logserver
+
+#endif  // CANDOR_LOG_SERVER_LOG_SERVER_H_

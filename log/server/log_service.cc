@@ -1,0 +1,473 @@
+#include "log/server/log_service.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "log/merkle/proof.h"
+#include "log/server/grpc_status.h"
+#include "log/tiles/tiles.h"
+
+namespace candor::logserver {
+namespace {
+
+namespace pb = ::candor::log::v1;
+
+template <typename Proof>
+void SetProof(const std::vector<merkle::Hash>& hashes, Proof* out) {
+  for (const merkle::Hash& h : hashes) out->Add(std::string(merkle::AsBytes(h)));
+}
+
+grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
+                               const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+// Lets validators look at what the log already holds.
+class LogService::StoreLogView : public admission::LogView {
+ public:
+  explicit StoreLogView(storage::LogStore* store) : store_(store) {}
+  absl::Time Now() const override { return absl::Now(); }
+  absl::StatusOr<std::optional<admission::IndexedEntry>> FindEntry(
+      const merkle::Hash& leaf_hash) const override {
+    absl::StatusOr<std::optional<uint64_t>> index =
+        store_->FindLeafHash(leaf_hash);
+    if (!index.ok()) return index.status();
+    if (!index->has_value()) return std::nullopt;
+    absl::StatusOr<std::string> entry = store_->ReadEntry(**index);
+    if (!entry.ok()) return entry.status();
+    return admission::IndexedEntry{**index, *std::move(entry)};
+  }
+
+ private:
+  storage::LogStore* store_;
+};
+
+// One AddEntries stream: reads requests while fewer than
+// max_stream_in_flight are being sequenced, and writes responses in request
+// order as they complete. gRPC calls are made outside the lock, since a
+// reaction may run inline.
+class LogService::StreamAdder
+    : public grpc::ServerBidiReactor<pb::AddEntryRequest,
+                                     pb::AddEntriesResponse> {
+ public:
+  StreamAdder(LogService* service, grpc::CallbackServerContext* context)
+      : service_(service), deadline_(service->WaitDeadline(context)) {
+    Pump();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      {
+        absl::MutexLock lock(&mu_);
+        reading_ = false;
+        reads_done_ = true;
+      }
+      Pump();
+      return;
+    }
+    pb::AddEntryRequest request = std::move(request_);
+    uint64_t seq;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      seq = next_seq_++;
+      if (seq >= service_->limits_.max_entries_per_stream) {
+        reads_done_ = true;
+        final_status_ = grpc::Status(
+            grpc::StatusCode::RESOURCE_EXHAUSTED,
+            absl::StrCat("a stream may carry at most ",
+                         service_->limits_.max_entries_per_stream,
+                         " entries; open a new stream for more"));
+        --next_seq_;
+      } else {
+        ++in_flight_;
+      }
+    }
+    if (seq < service_->limits_.max_entries_per_stream) {
+      auto response = std::make_shared<pb::AddEntriesResponse>();
+      service_->Add(request, deadline_, response->mutable_added(),
+                    [this, seq, response](absl::Status s) mutable {
+                      Complete(seq, std::move(response), s);
+                    });
+    }
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) broken_ = true;
+    }
+    Pump();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Complete(uint64_t seq, std::shared_ptr<pb::AddEntriesResponse> response,
+                const absl::Status& s) {
+    if (!s.ok()) {
+      response->clear_added();
+      response->mutable_error()->set_code(static_cast<int32_t>(s.code()));
+      response->mutable_error()->set_message(std::string(s.message()));
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      ready_[seq] = std::move(*response);
+      --in_flight_;
+    }
+    Pump();
+  }
+
+  void Pump() {
+    bool read = false, write = false, finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!reading_ && !reads_done_ &&
+          in_flight_ < service_->limits_.max_stream_in_flight) {
+        reading_ = read = true;
+      }
+      if (!writing_) {
+        auto it = ready_.find(next_write_);
+        if (it != ready_.end()) {
+          if (broken_) {
+            ready_.clear();  // the client is gone; drop what it cannot read
+          } else {
+            writing_ = write = true;
+            current_ = std::move(it->second);
+            ready_.erase(it);
+            ++next_write_;
+          }
+        }
+      }
+      if (reads_done_ && !reading_ && in_flight_ == 0 && !writing_ &&
+          ready_.empty() && !finished_) {
+        finished_ = finish = true;
+      }
+    }
+    if (read) StartRead(&request_);
+    if (write) StartWrite(&current_);
+    if (finish) Finish(final_status_);
+  }
+
+  LogService* const service_;
+  const absl::Time deadline_;
+  pb::AddEntryRequest request_;
+  pb::AddEntriesResponse current_;
+
+  absl::Mutex mu_;
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t next_write_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<uint64_t, pb::AddEntriesResponse> ready_ ABSL_GUARDED_BY(mu_);
+  grpc::Status final_status_ = grpc::Status::OK;
+};
+
+LogService::LogService(storage::LogStore* store,
+                       const admission::Admission* admission,
+                       sequencer::Sequencer* sequencer,
+                       sequencer::Integrator* integrator, ServiceLimits limits)
+    : store_(store),
+      admission_(admission),
+      sequencer_(sequencer),
+      integrator_(integrator),
+      limits_(limits),
+      log_view_(std::make_unique<StoreLogView>(store)) {}
+
+absl::Time LogService::WaitDeadline(
+    const grpc::CallbackServerContext* context) const {
+  absl::Time cap = absl::Now() + limits_.max_inclusion_wait;
+  absl::Time client = absl::FromChrono(context->deadline());
+  return std::min(cap, client);
+}
+
+absl::Status LogService::FillInclusion(uint64_t index, uint64_t tree_size,
+                                       pb::AddEntryResponse* response) {
+  tiles::TileNodeReader reader(*store_);
+  absl::StatusOr<std::vector<merkle::Hash>> proof =
+      merkle::InclusionProof(index, tree_size, reader);
+  if (!proof.ok()) return proof.status();
+  SetProof(*proof, response->mutable_inclusion_proof());
+  return absl::OkStatus();
+}
+
+void LogService::Add(const pb::AddEntryRequest& request,
+                     absl::Time wait_deadline, pb::AddEntryResponse* response,
+                     AddCallback done) {
+  absl::StatusOr<admission::AdmittedEntry> admitted =
+      admission_->Admit(request.entry(), *sequencer_->registry(),
+                        sequencer_->sequenced_size(), *log_view_);
+  if (!admitted.ok()) {
+    std::move(done)(admitted.status());
+    return;
+  }
+  const bool wait = request.wait_for_inclusion();
+  sequencer_->Submit(
+      *std::move(admitted),
+      [this, response, wait, wait_deadline, done = std::move(done)](
+          absl::StatusOr<sequencer::SequencedEntry> seq) mutable {
+        if (!seq.ok()) {
+          std::move(done)(seq.status());
+          return;
+        }
+        response->set_index(seq->index);
+        response->set_leaf_hash(std::string(merkle::AsBytes(seq->leaf_hash)));
+        response->set_duplicate(seq->duplicate);
+        if (!wait) {
+          std::move(done)(absl::OkStatus());
+          return;
+        }
+        const uint64_t index = seq->index;
+        integrator_->WaitForInclusion(
+            index, wait_deadline,
+            [this, response, index, done = std::move(done)](
+                absl::StatusOr<sequencer::CheckpointPtr> cp) mutable {
+              if (!cp.ok()) {
+                std::move(done)(cp.status());
+                return;
+              }
+              response->set_checkpoint((*cp)->note);
+              response->set_tree_size((*cp)->size);
+              std::move(done)(FillInclusion(index, (*cp)->size, response));
+            });
+      });
+}
+
+grpc::ServerUnaryReactor* LogService::AddEntry(
+    grpc::CallbackServerContext* context, const pb::AddEntryRequest* request,
+    pb::AddEntryResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Add(*request, WaitDeadline(context), response,
+      [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
+  return reactor;
+}
+
+grpc::ServerBidiReactor<pb::AddEntryRequest, pb::AddEntriesResponse>*
+LogService::AddEntries(grpc::CallbackServerContext* context) {
+  return new StreamAdder(this, context);
+}
+
+grpc::ServerUnaryReactor* LogService::GetCheckpoint(
+    grpc::CallbackServerContext* context, const pb::GetCheckpointRequest* request,
+    pb::GetCheckpointResponse* response) {
+  sequencer::CheckpointPtr latest = integrator_->latest();
+  if (request->tree_size() == 0 || request->tree_size() == latest->size) {
+    response->set_checkpoint(latest->note);
+    response->set_tree_size(latest->size);
+    return Done(context, absl::OkStatus());
+  }
+  if (request->tree_size() > latest->size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "tree size ", request->tree_size(),
+                             " is beyond the latest checkpoint (size ",
+                             latest->size, ")")));
+  }
+  absl::StatusOr<std::string> note = store_->ReadCheckpoint(request->tree_size());
+  if (!note.ok()) return Done(context, note.status());
+  response->set_checkpoint(*std::move(note));
+  response->set_tree_size(request->tree_size());
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetInclusionProof(
+    grpc::CallbackServerContext* context,
+    const pb::GetInclusionProofRequest* request,
+    pb::GetInclusionProofResponse* response) {
+  sequencer::CheckpointPtr latest = integrator_->latest();
+  const uint64_t tree_size =
+      request->tree_size() == 0 ? latest->size : request->tree_size();
+  if (tree_size > latest->size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "tree size ", tree_size,
+                             " is beyond the latest checkpoint (size ",
+                             latest->size, ")")));
+  }
+  uint64_t index;
+  if (request->leaf_case() == pb::GetInclusionProofRequest::kLeafHash) {
+    absl::StatusOr<merkle::Hash> leaf = merkle::HashFromBytes(request->leaf_hash());
+    if (!leaf.ok()) {
+      return Done(context, absl::InvalidArgumentError(
+                               absl::StrCat("leaf_hash: ", leaf.status().message())));
+    }
+    absl::StatusOr<std::optional<uint64_t>> found = store_->FindLeafHash(*leaf);
+    if (!found.ok()) return Done(context, found.status());
+    if (!found->has_value()) {
+      return Done(context,
+                  absl::NotFoundError("no entry with this leaf hash is in the log"));
+    }
+    index = **found;
+  } else if (request->leaf_case() == pb::GetInclusionProofRequest::kIndex) {
+    index = request->index();
+  } else {
+    return Done(context,
+                absl::InvalidArgumentError("set either index or leaf_hash"));
+  }
+  if (index >= tree_size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "entry ", index, " is not in the tree of size ",
+                             tree_size,
+                             index < sequencer_->sequenced_size()
+                                 ? "; it is sequenced and will be in the next "
+                                   "checkpoint"
+                                 : "")));
+  }
+  tiles::TileNodeReader reader(*store_);
+  absl::StatusOr<std::vector<merkle::Hash>> proof =
+      merkle::InclusionProof(index, tree_size, reader);
+  if (!proof.ok()) return Done(context, proof.status());
+  response->set_index(index);
+  response->set_tree_size(tree_size);
+  SetProof(*proof, response->mutable_proof());
+  if (tree_size == latest->size) {
+    response->set_checkpoint(latest->note);
+  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(tree_size);
+             note.ok()) {
+    response->set_checkpoint(*std::move(note));
+  }
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetConsistencyProof(
+    grpc::CallbackServerContext* context,
+    const pb::GetConsistencyProofRequest* request,
+    pb::GetConsistencyProofResponse* response) {
+  sequencer::CheckpointPtr latest = integrator_->latest();
+  const uint64_t to = request->to_size() == 0 ? latest->size : request->to_size();
+  const uint64_t from = request->from_size();
+  if (to > latest->size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "to_size ", to,
+                             " is beyond the latest checkpoint (size ",
+                             latest->size, ")")));
+  }
+  if (from == 0 || from > to) {
+    return Done(context, absl::InvalidArgumentError(absl::StrCat(
+                             "need 0 < from_size <= to_size; got from_size ",
+                             from, ", to_size ", to)));
+  }
+  tiles::TileNodeReader reader(*store_);
+  absl::StatusOr<std::vector<merkle::Hash>> proof =
+      merkle::ConsistencyProof(from, to, reader);
+  if (!proof.ok()) return Done(context, proof.status());
+  response->set_from_size(from);
+  response->set_to_size(to);
+  SetProof(*proof, response->mutable_proof());
+  if (to == latest->size) {
+    response->set_checkpoint(latest->note);
+  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(to);
+             note.ok()) {
+    response->set_checkpoint(*std::move(note));
+  }
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetEntries(
+    grpc::CallbackServerContext* context, const pb::GetEntriesRequest* request,
+    pb::GetEntriesResponse* response) {
+  const uint64_t size = integrator_->latest()->size;
+  if (request->start() >= size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "start ", request->start(),
+                             " is not below the tree size ", size)));
+  }
+  if (request->count() == 0) {
+    return Done(context, absl::InvalidArgumentError("count must be positive"));
+  }
+  uint64_t count = std::min<uint64_t>(
+      {request->count(), limits_.max_entries_per_read, size - request->start()});
+  std::vector<std::string> entries;
+  if (absl::Status s = store_->ReadEntries(request->start(), count,
+                                          limits_.max_read_bytes, entries);
+      !s.ok()) {
+    return Done(context, s);
+  }
+  response->set_start(request->start());
+  for (std::string& e : entries) response->add_entries(std::move(e));
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetTile(
+    grpc::CallbackServerContext* context, const pb::GetTileRequest* request,
+    pb::GetTileResponse* response) {
+  const uint64_t size = integrator_->latest()->size;
+  if (request->level() >= 8 || request->width() > tiles::kTileWidth) {
+    return Done(context, absl::InvalidArgumentError(
+                             "tile level must be below 8 and width at most 256"));
+  }
+  const uint32_t width = request->width() == 0 ? tiles::kTileWidth : request->width();
+  const tiles::TileId tile{request->level(), request->index()};
+  if (tiles::TileWidth(tile.level, tile.index, size) < width) {
+    return Done(context, absl::NotFoundError(absl::StrCat(
+                             "no tile ", tiles::TilePath(tile.level, tile.index, width),
+                             " in the tree of size ", size)));
+  }
+  absl::StatusOr<std::string> data = store_->ReadTile(tile);
+  if (!data.ok()) return Done(context, data.status());
+  response->set_data(data->substr(0, width * merkle::kHashSize));
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetEntryBundle(
+    grpc::CallbackServerContext* context,
+    const pb::GetEntryBundleRequest* request,
+    pb::GetEntryBundleResponse* response) {
+  const uint64_t size = integrator_->latest()->size;
+  if (request->width() > tiles::kTileWidth) {
+    return Done(context,
+                absl::InvalidArgumentError("bundle width must be at most 256"));
+  }
+  const uint32_t width = request->width() == 0 ? tiles::kTileWidth : request->width();
+  if (tiles::TileWidth(0, request->index(), size) < width) {
+    return Done(context, absl::NotFoundError(absl::StrCat(
+                             "no entry bundle ",
+                             tiles::EntryBundlePath(request->index(), width),
+                             " in the tree of size ", size)));
+  }
+  std::vector<std::string> entries;
+  if (absl::Status s = store_->ReadEntries(request->index() * tiles::kTileWidth,
+                                          width, SIZE_MAX, entries);
+      !s.ok()) {
+    return Done(context, s);
+  }
+  absl::StatusOr<std::string> bundle = tiles::EncodeEntryBundle(entries);
+  if (!bundle.ok()) return Done(context, bundle.status());
+  response->set_data(*std::move(bundle));
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::LookupLeafHash(
+    grpc::CallbackServerContext* context,
+    const pb::LookupLeafHashRequest* request,
+    pb::LookupLeafHashResponse* response) {
+  absl::StatusOr<merkle::Hash> leaf = merkle::HashFromBytes(request->leaf_hash());
+  if (!leaf.ok()) {
+    return Done(context, absl::InvalidArgumentError(
+                             absl::StrCat("leaf_hash: ", leaf.status().message())));
+  }
+  absl::StatusOr<std::optional<uint64_t>> found = store_->FindLeafHash(*leaf);
+  if (!found.ok()) return Done(context, found.status());
+  if (!found->has_value()) {
+    return Done(context,
+                absl::NotFoundError("no entry with this leaf hash is in the log"));
+  }
+  response->set_index(**found);
+  response->set_integrated(**found < integrator_->latest()->size);
+  return Done(context, absl::OkStatus());
+}
+
+}  // namespace candor::logserver

@@ -1,0 +1,104 @@
+// The candor.log.v1.Log gRPC service, on gRPC's callback API.
+//
+// Handlers never block on fsync: an add hands the admitted entry to the
+// sequencer and finishes its reactor from the sequencer's (or, when waiting
+// for inclusion, the integrator's) thread. Reads (proofs, tiles, entries) are
+// served from RocksDB directly. Every refusal is a gRPC status whose message
+// says what was wrong.
+//
+// Thread-safe; the components passed in must outlive the service.
+
+#ifndef CANDOR_LOG_SERVER_LOG_SERVICE_H_
+#define CANDOR_LOG_SERVER_LOG_SERVICE_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/time/time.h"
+#include "log/admission/admission.h"
+#include "log/sequencer/integrator.h"
+#include "log/sequencer/sequencer.h"
+#include "log/storage/log_store.h"
+#include "proto/candor/log/v1/log.grpc.pb.h"
+
+namespace candor::logserver {
+
+struct ServiceLimits {
+  // Longest a caller may wait for inclusion, whatever its own deadline.
+  absl::Duration max_inclusion_wait = absl::Seconds(30);
+  // Entries one AddEntries stream may have in flight before reading more.
+  size_t max_stream_in_flight = 256;
+  // Entries one AddEntries stream may carry in total.
+  uint64_t max_entries_per_stream = 1'000'000;
+  uint32_t max_entries_per_read = 1000;
+  size_t max_read_bytes = 4 << 20;
+};
+
+class LogService final : public candor::log::v1::Log::CallbackService {
+ public:
+  LogService(storage::LogStore* store, const admission::Admission* admission,
+             sequencer::Sequencer* sequencer,
+             sequencer::Integrator* integrator, ServiceLimits limits);
+
+  grpc::ServerUnaryReactor* AddEntry(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::AddEntryRequest* request,
+      candor::log::v1::AddEntryResponse* response) override;
+  grpc::ServerBidiReactor<candor::log::v1::AddEntryRequest,
+                          candor::log::v1::AddEntriesResponse>*
+  AddEntries(grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetCheckpointRequest* request,
+      candor::log::v1::GetCheckpointResponse* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetInclusionProofRequest* request,
+      candor::log::v1::GetInclusionProofResponse* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetConsistencyProofRequest* request,
+      candor::log::v1::GetConsistencyProofResponse* response) override;
+  grpc::ServerUnaryReactor* GetEntries(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetEntriesRequest* request,
+      candor::log::v1::GetEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetTile(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetTileRequest* request,
+      candor::log::v1::GetTileResponse* response) override;
+  grpc::ServerUnaryReactor* GetEntryBundle(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetEntryBundleRequest* request,
+      candor::log::v1::GetEntryBundleResponse* response) override;
+  grpc::ServerUnaryReactor* LookupLeafHash(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::LookupLeafHashRequest* request,
+      candor::log::v1::LookupLeafHashResponse* response) override;
+
+  // Admits and sequences one entry; `done` receives the filled response or
+  // the refusal. Shared by the unary and streaming adds.
+  using AddCallback = absl::AnyInvocable<void(absl::Status) &&>;
+  void Add(const candor::log::v1::AddEntryRequest& request,
+           absl::Time wait_deadline, candor::log::v1::AddEntryResponse* response,
+           AddCallback done);
+
+ private:
+  class StreamAdder;
+  class StoreLogView;
+
+  absl::Status FillInclusion(uint64_t index, uint64_t tree_size,
+                             candor::log::v1::AddEntryResponse* response);
+  absl::Time WaitDeadline(const grpc::CallbackServerContext* context) const;
+
+  storage::LogStore* const store_;
+  const admission::Admission* const admission_;
+  sequencer::Sequencer* const sequencer_;
+  sequencer::Integrator* const integrator_;
+  const ServiceLimits limits_;
+  std::unique_ptr<admission::LogView> log_view_;
+};
+
+}  // namespace candor::logserver
+
+#endif  // CANDOR_LOG_SERVER_LOG_SERVICE_H_

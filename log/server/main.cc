@@ -1,0 +1,108 @@
+// candor-log: the Candor transparency log server.
+//
+//   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME \
+//       --log_key=NAME.key --admin_pub=admin.pub [--tiles_dir=DIR]
+//
+// Prints the bound address alone on the first line of stdout; logs go to
+// stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "log/admission/admission.h"
+#include "log/keyfile/keyfile.h"
+#include "log/logging/logging.h"
+#include "log/server/log_server.h"
+#include "log/server/validators.h"
+
+ABSL_FLAG(std::string, data_dir, "", "RocksDB directory of the log (created if missing)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0",
+          "host:port to serve gRPC on; port 0 picks a free port");
+ABSL_FLAG(std::string, origin, "",
+          "the log's origin line; defaults to the log key's name");
+ABSL_FLAG(std::string, log_key, "", "the log's note signer key file (candor keygen)");
+ABSL_FLAG(std::string, admin_pub, "",
+          "the operator's admin public key, which signs registrations");
+ABSL_FLAG(std::string, tiles_dir, "",
+          "if set, publish every checkpoint as C2SP tlog-tiles files here");
+ABSL_FLAG(int, batch_interval_ms, 250, "integrate sequenced entries at least this often");
+ABSL_FLAG(int, batch_size, 256, "integrate as soon as this many entries wait");
+
+namespace {
+
+int Fail(absl::string_view message) {
+  candor::logging::Error(message);
+  std::cerr << "candor-log: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "candor-log --data_dir=DIR --log_key=FILE --admin_pub=FILE [--listen=HOST:PORT]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_data_dir).empty() || absl::GetFlag(FLAGS_log_key).empty() ||
+      absl::GetFlag(FLAGS_admin_pub).empty()) {
+    std::cerr << "candor-log: --data_dir, --log_key and --admin_pub are required\n";
+    return 2;
+  }
+
+  // Signals are taken by one thread with sigwait, so block them everywhere
+  // before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  candor::logserver::LogServerConfig config;
+  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.tiles_dir = absl::GetFlag(FLAGS_tiles_dir);
+  config.integrator.interval = absl::Milliseconds(absl::GetFlag(FLAGS_batch_interval_ms));
+  config.integrator.batch_entries = absl::GetFlag(FLAGS_batch_size);
+
+  absl::StatusOr<candor::note::Signer> signer =
+      candor::keyfile::ReadNoteSigner(absl::GetFlag(FLAGS_log_key));
+  if (!signer.ok()) return Fail(signer.status().ToString());
+  absl::StatusOr<candor::PublicKey> admin =
+      candor::keyfile::ReadPublicKey(absl::GetFlag(FLAGS_admin_pub));
+  if (!admin.ok()) return Fail(admin.status().ToString());
+  config.origin = absl::GetFlag(FLAGS_origin).empty() ? signer->name()
+                                                      : absl::GetFlag(FLAGS_origin);
+  config.log_signer = *std::move(signer);
+  config.admin_key = *std::move(admin);
+
+  auto validators = std::make_unique<candor::admission::ValidatorRegistry>();
+  candor::logserver::RegisterStatementValidators(*validators);
+  absl::StatusOr<std::unique_ptr<candor::logserver::LogServer>> server =
+      candor::logserver::LogServer::Start(std::move(config), std::move(validators));
+  if (!server.ok()) return Fail(server.status().ToString());
+
+  std::cout << (*server)->address() << std::endl;
+  candor::logging::Info("candor-log serving",
+                        {{"address", (*server)->address()},
+                         {"origin", absl::GetFlag(FLAGS_origin)},
+                         {"data_dir", absl::GetFlag(FLAGS_data_dir)}});
+
+  std::thread waiter([&server, &signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    candor::logging::Info("shutting down", {{"signal", absl::StrCat(sig)}});
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  server->reset();
+  candor::logging::Info("stopped");
+  return 0;
+}
