@@ -1,0 +1,70 @@
+#include "client/common.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace candor::cli {
+namespace {
+
+constexpr size_t kMaxInput = 64 << 20;
+
+}  // namespace
+
+std::vector<Option> LogOptions(std::vector<Option> more) {
+  std::vector<Option> options = {
+      {"log", "ADDR", "the log's gRPC address, host:port"},
+      {"timeout", "DURATION", "deadline of each call (default 10s)"},
+  };
+  options.insert(options.end(), more.begin(), more.end());
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
+    const Args& args, absl::Duration timeout) {
+  absl::StatusOr<std::string> address = args.Required("log");
+  if (!address.ok()) return address.status();
+  client::ClientOptions options;
+  absl::StatusOr<absl::Duration> t = args.GetDuration("timeout", timeout);
+  if (!t.ok()) return t.status();
+  options.timeout = *t;
+  return std::make_unique<client::LogClient>(*address, options);
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  std::string data;
+  if (path == "-") {
+    data.assign(std::istreambuf_iterator<char>(std::cin),
+                std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    data = buf.str();
+  }
+  if (data.size() > kMaxInput) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is larger than ", kMaxInput, " bytes"));
+  }
+  return data;
+}
+
+absl::Status WriteOutput(Io& io, const std::string& path,
+                         absl::string_view content) {
+  if (path.empty() || path == "-") {
+    io.out << content;
+    return absl::OkStatus();
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace candor::cli

@@ -1,0 +1,32 @@
+// Helpers shared by the `candor` commands: connecting to a log, reading
+// inputs and writing outputs.
+
+#ifndef CANDOR_CLIENT_COMMON_H_
+#define CANDOR_CLIENT_COMMON_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/cli.h"
+#include "client/log_client.h"
+
+namespace candor::cli {
+
+// Options every command that talks to a log accepts.
+std::vector<Option> LogOptions(std::vector<Option> more = {});
+
+// A client for --log, with --timeout (default `timeout`).
+absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
+    const Args& args, absl::Duration timeout = absl::Seconds(10));
+
+// Reads a file, or stdin for "-". At most 64 MiB.
+absl::StatusOr<std::string> ReadInput(const std::string& path);
+// Writes to a file (replacing it), or to io.out for "" or "-".
+absl::Status WriteOutput(Io& io, const std::string& path,
+                         absl::string_view content);
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLIENT_COMMON_H_

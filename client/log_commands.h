@@ -1,0 +1,18 @@
+#ifndef CANDOR_CLIENT_LOG_COMMANDS_H_
+#define CANDOR_CLIENT_LOG_COMMANDS_H_
+
+#include <vector>
+
+#include "client/cli.h"
+
+namespace candor::cli {
+
+// submit, checkpoint, get, prove ..., verify checkpoint|inclusion|consistency.
+std::vector<Command> LogCommands();
+
+// keygen, sign, register, version.
+std::vector<Command> KeyCommands();
+
+}  // namespace candor::cli
+
+#endif  // CANDOR_CLIENT_LOG_COMMANDS_H_
