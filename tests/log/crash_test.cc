@@ -1,0 +1,165 @@
+// kill -9 of a real candor-log process while clients add entries: after a
+// restart every acknowledged entry is at its acknowledged index, and the new
+// checkpoints are consistent with every checkpoint published before.
+
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "client/log_client.h"
+#include "gtest/gtest.h"
+#include "log/keyfile/keyfile.h"
+#include "log/merkle/proof.h"
+#include "log/note/checkpoint.h"
+#include "log/registry/registry.h"
+#include "log/statement/statement.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/subprocess.h"
+
+namespace candor::testing {
+namespace {
+
+constexpr char kBinary[] = "log/server/candor-log";
+
+class CrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/crash");
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    signer_ = *note::Signer::Generate("example.com/crash");
+    admin_ = *PrivateKey::Generate(KeyType::kEd25519);
+    ASSERT_THAT(keyfile::WriteSecretFile(dir_ + "/log.key", signer_->EncodedKey()),
+                IsOk());
+    ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/admin.pub", admin_->public_key().Pem()),
+                IsOk());
+  }
+
+  void StartServer() {
+    auto p = Subprocess::Start({kBinary, "--data_dir=" + dir_ + "/db",
+                                "--listen=127.0.0.1:0", "--log_key=" + dir_ + "/log.key",
+                                "--admin_pub=" + dir_ + "/admin.pub",
+                                "--batch_interval_ms=30", "--batch_size=50"},
+                               dir_ + "/server.log");
+    ASSERT_THAT(p, IsOk());
+    server_ = *std::move(p);
+    auto address = server_->ReadLine(absl::Seconds(30));
+    ASSERT_THAT(address, IsOk());
+    client::ClientOptions options;
+    options.timeout = absl::Seconds(5);
+    client_ = std::make_unique<client::LogClient>(*address, options);
+  }
+
+  // A registration of a fresh auditor: a distinct, admissible entry.
+  std::string NewEntry(int n) {
+    registry::Registration r;
+    r.set_name(absl::StrCat("auditor-", n));
+    r.set_role(registry::v1::AUDITOR);
+    r.add_public_keys(PrivateKey::Generate(KeyType::kEd25519)->public_key().Pem());
+    Statement st;
+    st.subjects.push_back(NamedSubject(registry::PrincipalSubject(r.name())));
+    st.predicate_type = std::string(registry::kRegistrationPredicateType);
+    st.predicate_json = PredicateToJson(r);
+    return *SignStatement(st, *admin_);
+  }
+
+  note::SignedCheckpoint Open(const std::string& text) {
+    auto cp = note::OpenCheckpoint(text, signer_->verifier());
+    EXPECT_THAT(cp, IsOk());
+    return *cp;
+  }
+
+  std::string dir_;
+  std::optional<note::Signer> signer_;
+  std::optional<PrivateKey> admin_;
+  std::unique_ptr<Subprocess> server_;
+  std::unique_ptr<client::LogClient> client_;
+};
+
+TEST_F(CrashTest, AcknowledgedEntriesSurviveKillNine) {
+  std::map<uint64_t, std::string> acknowledged;
+  std::vector<std::string> checkpoints;  // every checkpoint seen, in order
+  std::atomic<int> counter{0};
+
+  for (int round = 0; round < 3; ++round) {
+    StartServer();
+    absl::Mutex mu;
+    std::atomic<bool> crashed{false};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&] {
+        while (!crashed) {
+          std::string entry = NewEntry(counter++);
+          auto added = client_->AddEntry(entry, false);
+          if (!added.ok()) continue;  // refused or the server is gone
+          absl::MutexLock lock(&mu);
+          acknowledged[added->index()] = entry;
+        }
+      });
+    }
+    std::thread watcher([&] {
+      while (!crashed) {
+        auto cp = client_->GetCheckpoint();
+        if (cp.ok()) {
+          absl::MutexLock lock(&mu);
+          checkpoints.push_back(cp->checkpoint());
+        }
+        absl::SleepFor(absl::Milliseconds(20));
+      }
+    });
+    absl::SleepFor(absl::Milliseconds(700 + 300 * round));
+    int status = server_->Signal(SIGKILL);
+    EXPECT_TRUE(WIFSIGNALED(status));
+    crashed = true;
+    for (auto& w : writers) w.join();
+    watcher.join();
+  }
+  ASSERT_GT(acknowledged.size(), 50u);
+
+  StartServer();
+  const uint64_t needed = acknowledged.rbegin()->first + 1;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  std::string latest;
+  while (absl::Now() < deadline) {
+    auto cp = client_->GetCheckpoint();
+    ASSERT_THAT(cp, IsOk());
+    latest = cp->checkpoint();
+    if (cp->tree_size() >= needed) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  note::SignedCheckpoint head = Open(latest);
+  ASSERT_GE(head.checkpoint.size, needed);
+
+  for (const auto& [index, entry] : acknowledged) {
+    auto got = client_->GetEntries(index, 1);
+    ASSERT_THAT(got, IsOk());
+    ASSERT_EQ(got->entries_size(), 1);
+    EXPECT_EQ(got->entries(0), entry) << "entry " << index << " changed";
+  }
+  // Every checkpoint ever published is a prefix of the tree now.
+  int verified = 0;
+  for (const std::string& text : checkpoints) {
+    note::SignedCheckpoint old_cp = Open(text);
+    if (old_cp.checkpoint.size == 0) continue;
+    auto proof = client_->GetConsistencyProof(old_cp.checkpoint.size, head.checkpoint.size);
+    ASSERT_THAT(proof, IsOk());
+    auto hashes = merkle::HashesFromBytes(
+        std::vector<std::string>(proof->proof().begin(), proof->proof().end()));
+    ASSERT_THAT(hashes, IsOk());
+    EXPECT_THAT(merkle::VerifyConsistency(old_cp.checkpoint.size, head.checkpoint.size,
+                                          *hashes, merkle::AsBytes(old_cp.checkpoint.root),
+                                          merkle::AsBytes(head.checkpoint.root)),
+                IsOk());
+    ++verified;
+  }
+  EXPECT_GT(verified, 5);
+}
+
+}  // namespace
+}  // namespace candor::testing

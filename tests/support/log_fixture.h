@@ -1,0 +1,75 @@
+// An in-process candor-log on 127.0.0.1 with a temporary data directory, for
+// integration tests that drive the real gRPC API. Creates the log's key and
+// the operator's admin key, and can register principals and sign statements
+// of a test predicate type that the log admits from vendors.
+
+#ifndef CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_
+#define CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "client/log_client.h"
+#include "log/admission/admission.h"
+#include "log/crypto/keys.h"
+#include "log/note/note.h"
+#include "log/registry/registry.h"
+#include "log/server/log_server.h"
+
+namespace candor::testing {
+
+// Statements of this type are admitted when signed by a vendor and their
+// predicate is a JSON object.
+inline constexpr char kTestPredicateType[] = "https://candor.dev/test/v1";
+
+struct LogFixtureOptions {
+  std::string name = "log";          // data directory name under TEST_TMPDIR
+  bool fresh = true;                 // wipe the data directory first
+  bool with_tiles = false;           // publish tlog-tiles under <dir>/tiles
+  absl::Duration batch_interval = absl::Milliseconds(20);
+  size_t batch_entries = 64;
+};
+
+class LogFixture {
+ public:
+  explicit LogFixture(LogFixtureOptions options = LogFixtureOptions());
+  ~LogFixture();
+
+  // Starts (or restarts) the server on the same directory and keys.
+  absl::Status Start();
+  void Stop();
+
+  const std::string& address() const { return server_->address(); }
+  logserver::LogServer& server() { return *server_; }
+  client::LogClient& client() { return *client_; }
+  const note::Signer& log_signer() const { return log_signer_; }
+  const PrivateKey& admin_key() const { return admin_key_; }
+  const std::string& data_dir() const { return data_dir_; }
+  std::string tiles_dir() const { return data_dir_ + "/tiles"; }
+
+  // A registration entry for `name` with `keys`, signed by the admin key.
+  std::string RegistrationEntry(const registry::Registration& registration) const;
+  // Registers a vendor with one fresh key; returns the key.
+  absl::StatusOr<PrivateKey> RegisterVendor(const std::string& name);
+  // A test statement signed by `key`, distinct for each `n`.
+  static std::string TestEntry(const PrivateKey& key, int n);
+
+  // Waits until the latest checkpoint has at least `size` entries.
+  absl::Status WaitForSize(uint64_t size, absl::Duration timeout = absl::Seconds(30));
+
+ private:
+  LogFixtureOptions options_;
+  std::string data_dir_;
+  note::Signer log_signer_;
+  PrivateKey admin_key_;
+  std::unique_ptr<logserver::LogServer> server_;
+  std::unique_ptr<client::LogClient> client_;
+};
+
+// The validator behind kTestPredicateType.
+std::unique_ptr<admission::PredicateValidator> NewTestValidator();
+
+}  // namespace candor::testing
+
+#endif  // CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_

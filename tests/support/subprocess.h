@@ -1,0 +1,53 @@
+// A child process for tests that run the real binaries: started with
+// arguments, its stdout read line by line, stopped with any signal.
+
+#ifndef CANDOR_TESTS_SUPPORT_SUBPROCESS_H_
+#define CANDOR_TESTS_SUPPORT_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace candor::testing {
+
+class Subprocess {
+ public:
+  // Starts argv[0] with argv; stdout is piped to the test, stderr goes to
+  // `stderr_path` (appended) if set, else is inherited.
+  static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
+      const std::vector<std::string>& argv, const std::string& stderr_path = "");
+  // Kills the child (SIGKILL) if it still runs.
+  ~Subprocess();
+
+  // The next line of stdout, without "\n"; DEADLINE_EXCEEDED after `timeout`,
+  // OUT_OF_RANGE at end of output.
+  absl::StatusOr<std::string> ReadLine(absl::Duration timeout);
+  // Sends `signal` and waits for the exit; returns the wait status.
+  int Signal(int signal);
+  pid_t pid() const { return pid_; }
+
+ private:
+  Subprocess() = default;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string buffer_;
+  bool exited_ = false;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv to completion with `input` on stdin; captures stdout and stderr.
+absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,
+                                         const std::string& input = "");
+
+}  // namespace candor::testing
+
+#endif  // CANDOR_TESTS_SUPPORT_SUBPROCESS_H_
