@@ -43,14 +43,16 @@ int Keygen(const Args& args, Io& io) {
     secret = key->Pkcs8Pem();
     pub = key->public_key().Pem();
   }
+  const std::string key_path = absl::StrCat(*dir, "/", *name, ".key");
+  const std::string pub_path = absl::StrCat(*dir, "/", *name, ".pub");
+  // Names such as "example.com/log" put the files in a subdirectory.
   std::error_code ec;
-  std::filesystem::create_directories(*dir, ec);
+  std::filesystem::create_directories(
+      std::filesystem::path(key_path).parent_path(), ec);
   if (ec) {
     return Fail(io, "keygen", absl::UnavailableError(absl::StrCat(
                                   "cannot create ", *dir, ": ", ec.message())));
   }
-  const std::string key_path = absl::StrCat(*dir, "/", *name, ".key");
-  const std::string pub_path = absl::StrCat(*dir, "/", *name, ".pub");
   if (absl::Status s = keyfile::WriteSecretFile(key_path, secret); !s.ok()) {
     return Fail(io, "keygen", s);
   }
