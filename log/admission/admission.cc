@@ -29,10 +29,9 @@ class RegistrationValidator : public PredicateValidator {
           "a registration must have exactly one subject, named \"",
           registry::PrincipalSubject(r.name()), "\""));
     }
-    // Check the transition against a copy, so that a conflicting
-    // registration is refused before it is sequenced.
-    registry::RegistryState copy = context.registry;
-    return copy.Apply(r, /*index=*/UINT64_MAX - 1);
+    // A conflicting registration is refused before it is sequenced; the
+    // sequencer checks again in index order.
+    return context.registry.CheckApply(r);
   }
 };
 

@@ -176,6 +176,7 @@ absl::StatusOr<RegistryState> RegistryState::FromRecords(
       if (!k.ParseFromString(value)) {
         return absl::DataLossError(absl::StrCat("corrupt registry record ", key));
       }
+      state.keys_of_[k.principal()].insert(key.substr(2));
       state.keys_[key.substr(2)] = std::move(k);
     } else {
       return absl::DataLossError(absl::StrCat("unknown registry record ", key));
@@ -184,7 +185,7 @@ absl::StatusOr<RegistryState> RegistryState::FromRecords(
   return state;
 }
 
-absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
+absl::Status RegistryState::CheckApply(const Registration& r) const {
   if (absl::Status s = ValidateRegistration(r); !s.ok()) return s;
   auto existing = principals_.find(r.name());
   if (existing != principals_.end() &&
@@ -198,34 +199,39 @@ absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot revoke \"", r.name(), "\": it was never registered"));
   }
+  for (const std::string& pem : r.public_keys()) {
+    std::string id = dsse::KeyId(*PublicKey::FromPem(pem));
+    auto k = keys_.find(id);
+    if (k == keys_.end()) continue;
+    if (k->second.principal() != r.name()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "key ", id, " is already registered to \"", k->second.principal(),
+          "\""));
+    }
+    if (k->second.removed_at() != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "key ", id, " was rotated out at index ", k->second.removed_at(),
+          " and cannot be registered again"));
+    }
+  }
+  return absl::OkStatus();
+}
 
-  // Check every new key before changing anything.
+absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
+  if (absl::Status s = CheckApply(r); !s.ok()) return s;
+  absl::flat_hash_set<std::string> keep;
   std::vector<std::pair<std::string, std::string>> new_keys;  // id, PEM
   for (const std::string& pem : r.public_keys()) {
     PublicKey key = *PublicKey::FromPem(pem);
     std::string id = dsse::KeyId(key);
-    auto k = keys_.find(id);
-    if (k != keys_.end()) {
-      if (k->second.principal() != r.name()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "key ", id, " is already registered to \"", k->second.principal(),
-            "\""));
-      }
-      if (k->second.removed_at() != 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "key ", id, " was rotated out at index ", k->second.removed_at(),
-            " and cannot be registered again"));
-      }
-    }
+    keep.insert(id);
     new_keys.emplace_back(std::move(id), key.Pem());
   }
-
   // Keys of this principal left out of the new set are rotated out.
-  absl::flat_hash_set<std::string> keep;
-  for (const auto& [id, pem] : new_keys) keep.insert(id);
-  for (auto& [id, record] : keys_) {
-    if (record.principal() == r.name() && record.removed_at() == 0 &&
-        !keep.contains(id)) {
+  absl::btree_set<std::string>& owned = keys_of_[r.name()];
+  for (const std::string& id : owned) {
+    KeyRecord& record = keys_[id];
+    if (record.removed_at() == 0 && !keep.contains(id)) {
       record.set_removed_at(index);
     }
   }
@@ -235,6 +241,7 @@ absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
     record.set_principal(r.name());
     record.set_public_key(pem);
     record.set_added_at(index);
+    owned.insert(id);
   }
   PrincipalRecord& p = principals_[r.name()];
   *p.mutable_registration() = r;
@@ -293,10 +300,11 @@ std::vector<std::pair<std::string, std::string>> RegistryState::RecordsFor(
     out.emplace_back(absl::StrCat(kPrincipalPrefix, name),
                      p->SerializeAsString());
   }
-  for (const auto& [id, record] : keys_) {
-    if (record.principal() == name) {
-      out.emplace_back(absl::StrCat(kKeyPrefix, id), record.SerializeAsString());
-    }
+  auto owned = keys_of_.find(name);
+  if (owned == keys_of_.end()) return out;
+  for (const std::string& id : owned->second) {
+    out.emplace_back(absl::StrCat(kKeyPrefix, id),
+                     keys_.at(id).SerializeAsString());
   }
   return out;
 }

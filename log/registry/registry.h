@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "log/crypto/keys.h"
@@ -62,9 +63,11 @@ class RegistryState {
   static absl::StatusOr<RegistryState> FromRecords(
       const std::vector<std::pair<std::string, std::string>>& records);
 
-  // Applies a (valid) registration admitted at log index `index`. A principal
-  // keeps its role for life; a key belongs to at most one principal, and a key
-  // once rotated out is never registered again.
+  // Checks that `registration` could be applied now: it is valid, a
+  // principal keeps its role for life, a key belongs to at most one principal,
+  // and a key once rotated out is never registered again.
+  absl::Status CheckApply(const Registration& registration) const;
+  // Applies a registration admitted at log index `index` (after CheckApply).
   absl::Status Apply(const Registration& registration, uint64_t index);
 
   const PrincipalRecord* FindPrincipal(absl::string_view name) const;
@@ -88,6 +91,8 @@ class RegistryState {
  private:
   absl::btree_map<std::string, PrincipalRecord> principals_;
   absl::btree_map<std::string, KeyRecord> keys_;  // by key id
+  // Principal name -> ids of every key it ever had.
+  absl::btree_map<std::string, absl::btree_set<std::string>> keys_of_;
 };
 
 }  // namespace candor::registry
