@@ -1,11 +1,11 @@
 #include "log/server/validators.h"
 
+#include "verifier/measurement/measurement.h"
+
 namespace candor::logserver {
 
 void RegisterStatementValidators(admission::ValidatorRegistry& registry) {
-  // Claims, measurements, reference data and findings register here as their
-  // libraries land.
-  (void)registry;
+  measurement::RegisterMeasurementValidator(registry);
 }
 
 }  // namespace candor::logserver
