@@ -176,6 +176,12 @@ absl::StatusOr<RegistryState> RegistryState::FromRecords(
       if (!k.ParseFromString(value)) {
         return absl::DataLossError(absl::StrCat("corrupt registry record ", key));
       }
+      absl::StatusOr<PublicKey> pub = PublicKey::FromPem(k.public_key());
+      if (!pub.ok()) {
+        return absl::DataLossError(
+            absl::StrCat("registry record ", key, ": ", pub.status().message()));
+      }
+      state.parsed_.insert_or_assign(key.substr(2), *std::move(pub));
       state.keys_of_[k.principal()].insert(key.substr(2));
       state.keys_[key.substr(2)] = std::move(k);
     } else {
@@ -220,12 +226,12 @@ absl::Status RegistryState::CheckApply(const Registration& r) const {
 absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
   if (absl::Status s = CheckApply(r); !s.ok()) return s;
   absl::flat_hash_set<std::string> keep;
-  std::vector<std::pair<std::string, std::string>> new_keys;  // id, PEM
+  std::vector<std::pair<std::string, PublicKey>> new_keys;
   for (const std::string& pem : r.public_keys()) {
     PublicKey key = *PublicKey::FromPem(pem);
     std::string id = dsse::KeyId(key);
     keep.insert(id);
-    new_keys.emplace_back(std::move(id), key.Pem());
+    new_keys.emplace_back(std::move(id), std::move(key));
   }
   // Keys of this principal left out of the new set are rotated out.
   absl::btree_set<std::string>& owned = keys_of_[r.name()];
@@ -235,13 +241,14 @@ absl::Status RegistryState::Apply(const Registration& r, uint64_t index) {
       record.set_removed_at(index);
     }
   }
-  for (const auto& [id, pem] : new_keys) {
+  for (const auto& [id, key] : new_keys) {
     if (keys_.contains(id)) continue;  // still in force
     KeyRecord& record = keys_[id];
     record.set_principal(r.name());
-    record.set_public_key(pem);
+    record.set_public_key(key.Pem());
     record.set_added_at(index);
     owned.insert(id);
+    parsed_.insert_or_assign(id, key);
   }
   PrincipalRecord& p = principals_[r.name()];
   *p.mutable_registration() = r;
@@ -285,12 +292,7 @@ absl::StatusOr<Signer> RegistryState::AuthorizeKey(absl::string_view keyid,
         RoleName(principal->registration().role()), "; this statement needs a ",
         RoleName(role)));
   }
-  absl::StatusOr<PublicKey> pub = PublicKey::FromPem(key->public_key());
-  if (!pub.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("stored key ", keyid, ": ", pub.status().message()));
-  }
-  return Signer{principal, key, *std::move(pub)};
+  return Signer{principal, key, parsed_.at(keyid)};
 }
 
 std::vector<std::pair<std::string, std::string>> RegistryState::RecordsFor(

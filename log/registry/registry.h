@@ -20,6 +20,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "log/crypto/keys.h"
@@ -93,6 +94,9 @@ class RegistryState {
   absl::btree_map<std::string, KeyRecord> keys_;  // by key id
   // Principal name -> ids of every key it ever had.
   absl::btree_map<std::string, absl::btree_set<std::string>> keys_of_;
+  // Key id -> the key, parsed once: OpenSSL's PEM decoder is far too slow
+  // (and lock-bound) to run for every entry.
+  absl::flat_hash_map<std::string, PublicKey> parsed_;
 };
 
 }  // namespace candor::registry
