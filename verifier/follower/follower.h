@@ -1,0 +1,101 @@
+// Following a log as an auditor of the log itself: every new checkpoint
+// must carry the log's signature and be consistent with the last one seen,
+// and the entries read must rebuild the signed tree.
+//
+// The follower keeps only the compact range of the tree it has verified
+// (O(log n) hashes). Entries are fetched in chunks; after each chunk the
+// root of the entries so far is proven to be a prefix of the latest signed
+// tree with a consistency proof, so no entry is handed on before it is
+// proven to be in the log, whatever the log serves.
+//
+// A log that shows two inconsistent histories (a smaller tree, a different
+// root at the same size, or no valid consistency proof) is equivocating: the
+// follower stops with FAILED_PRECONDITION and keeps both signed checkpoints
+// as evidence. Not thread-safe: one poller.
+
+#ifndef CANDOR_VERIFIER_FOLLOWER_FOLLOWER_H_
+#define CANDOR_VERIFIER_FOLLOWER_FOLLOWER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "log/merkle/compact_range.h"
+#include "log/merkle/hash.h"
+#include "log/note/checkpoint.h"
+#include "log/note/note.h"
+
+namespace candor::follower {
+
+// What the follower needs from a log; tests substitute a lying one.
+class LogSource {
+ public:
+  virtual ~LogSource() = default;
+  // The latest signed checkpoint, verbatim.
+  virtual absl::StatusOr<std::string> LatestCheckpoint() = 0;
+  virtual absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(
+      uint64_t from, uint64_t to) = 0;
+  // Entries [start, start + count), possibly fewer.
+  virtual absl::StatusOr<std::vector<std::string>> Entries(uint64_t start,
+                                                           uint64_t count) = 0;
+};
+
+// What a follower has verified so far; persist it with what the entries
+// produced, and resume from it.
+struct FollowerState {
+  uint64_t size = 0;                  // entries verified and handed on
+  std::vector<merkle::Hash> frontier;  // compact range of [0, size)
+  std::string checkpoint;              // the last checkpoint verified
+};
+
+// Two signed checkpoints that cannot both be true.
+struct Equivocation {
+  std::string older;
+  std::string newer;
+  std::string reason;
+};
+
+class Follower {
+ public:
+  // `source` must outlive the follower.
+  static absl::StatusOr<Follower> Resume(LogSource* source, note::Verifier log_key,
+                                         FollowerState state);
+
+  // Called with each verified chunk of entries, first index `start`, and the
+  // state to persist together with them. A non-OK return stops the poll; the
+  // chunk will be offered again.
+  using Consumer = absl::FunctionRef<absl::Status(
+      uint64_t start, const std::vector<std::string>& entries,
+      const FollowerState& state)>;
+
+  // Fetches the latest checkpoint, verifies it, and hands on every new entry.
+  // Returns the number of entries handed on. FAILED_PRECONDITION (with
+  // equivocation() set) if the log equivocates.
+  absl::StatusOr<uint64_t> Poll(Consumer consumer, uint64_t chunk = 1000);
+
+  const FollowerState& state() const { return state_; }
+  const std::optional<Equivocation>& equivocation() const { return equivocation_; }
+
+ private:
+  Follower(LogSource* source, note::Verifier log_key, FollowerState state,
+           merkle::CompactRange range)
+      : source_(source),
+        log_key_(std::move(log_key)),
+        state_(std::move(state)),
+        range_(std::move(range)) {}
+  absl::Status Equivocated(const std::string& older, const std::string& newer,
+                           std::string reason);
+
+  LogSource* source_;
+  note::Verifier log_key_;
+  FollowerState state_;
+  merkle::CompactRange range_;
+  std::optional<Equivocation> equivocation_;
+};
+
+}  // namespace candor::follower
+
+#endif  // CANDOR_VERIFIER_FOLLOWER_FOLLOWER_H_
