@@ -13,6 +13,9 @@ std::vector<Command> LogCommands();
 // keygen, sign, register, version.
 std::vector<Command> KeyCommands();
 
+// watch.
+std::vector<Command> WatchCommands();
+
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLIENT_LOG_COMMANDS_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "log/server/validators.h"
 #include "log/statement/statement.h"
 
 namespace candor::testing {
@@ -51,6 +52,7 @@ absl::Status LogFixture::Start() {
   config.integrator.interval = options_.batch_interval;
   config.integrator.batch_entries = options_.batch_entries;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
+  logserver::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());
   absl::StatusOr<std::unique_ptr<logserver::LogServer>> server =
       logserver::LogServer::Start(std::move(config), std::move(validators));

@@ -1,7 +1,8 @@
 // An in-process candor-log on 127.0.0.1 with a temporary data directory, for
-// integration tests that drive the real gRPC API. Creates the log's key and
-// the operator's admin key, and can register principals and sign statements
-// of a test predicate type that the log admits from vendors.
+// integration tests that drive the real gRPC API. It admits what candor-log
+// admits, plus a test predicate type signed by vendors. Creates the log's key
+// and the operator's admin key, and can register principals and sign test
+// statements.
 
 #ifndef CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_
 #define CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_

@@ -1,0 +1,181 @@
+// The candor CLI against a real log on 127.0.0.1: every command's output and
+// exit code.
+
+#include "client/cli.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "log/keyfile/keyfile.h"
+#include "tests/support/log_fixture.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/testdata.h"
+
+namespace candor::cli {
+namespace {
+
+using ::candor::testing::IsOk;
+using ::candor::testing::LogFixture;
+using ::candor::testing::ReadFileToString;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Candor(std::vector<std::string> argv) {
+  std::ostringstream out, err;
+  Io io{out, err};
+  int code = Run(argv, io);
+  return {code, out.str(), err.str()};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/cli");
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ASSERT_THAT(log_.Start(), IsOk());
+    ASSERT_THAT(keyfile::WriteSecretFile(dir_ + "/admin.key",
+                                         log_.admin_key().Pkcs8Pem()),
+                IsOk());
+    ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/log.pub",
+                                         log_.log_signer().verifier().EncodedKey()),
+                IsOk());
+  }
+
+  std::string dir_;
+  LogFixture log_{{.name = "cli-log"}};
+};
+
+TEST_F(CliTest, KeygenWritesStrictModesAndNeverOverwrites) {
+  Result r = Candor({"keygen", "--name", "vendor", "--out", dir_ + "/keys"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  struct stat st;
+  ASSERT_EQ(::stat((dir_ + "/keys/vendor.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_TRUE(absl::StartsWith(*ReadFileToString(dir_ + "/keys/vendor.key"),
+                               "PRIVATE+KEY+vendor+"));
+  Result again = Candor({"keygen", "--name", "vendor", "--out", dir_ + "/keys"});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_EQ(again.err, "candor keygen: " + dir_ +
+                           "/keys/vendor.key already exists; refusing to "
+                           "overwrite a key\n");
+  Result p256 = Candor({"keygen", "--name", "v2", "--out", dir_ + "/keys",
+                        "--type", "ecdsa-p256"});
+  ASSERT_EQ(p256.code, 0) << p256.err;
+  EXPECT_TRUE(absl::StrContains(*ReadFileToString(dir_ + "/keys/v2.pub"),
+                                "BEGIN PUBLIC KEY"));
+}
+
+TEST_F(CliTest, RegisterSubmitProveVerifyAndWatch) {
+  ASSERT_EQ(Candor({"keygen", "--name", "lab", "--out", dir_}).code, 0);
+  Result reg = Candor({"register", "--log", log_.address(), "--admin_key",
+                       dir_ + "/admin.key", "--role", "auditor", "--name", "lab",
+                       "--pub", dir_ + "/lab.pub", "--wait"});
+  ASSERT_EQ(reg.code, 0) << reg.err;
+  EXPECT_TRUE(absl::StrContains(reg.out, "\"index\": \"0\"")) << reg.out;
+
+  // A measurement signed by the auditor goes through sign and submit.
+  const std::string predicate = dir_ + "/m.json";
+  ASSERT_THAT(keyfile::WritePublicFile(
+                  predicate,
+                  R"({"app":"android:com.example.app","auditor":"lab",)"
+                  R"("captureSha256":")" + std::string(64, 'a') +
+                      R"(","consent":"NO_INTERACTION","vantageCountry":"DE",)"
+                      R"("startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z"})"),
+              IsOk());
+  Result sign = Candor({"sign", "--key", dir_ + "/lab.key", "--predicate_type",
+                        "https://candor.dev/measurement/v1", "--subject",
+                        "android:com.example.app", "--predicate", predicate,
+                        "--out", dir_ + "/m.envelope"});
+  ASSERT_EQ(sign.code, 0) << sign.err;
+  Result submit = Candor({"submit", "--log", log_.address(), dir_ + "/m.envelope",
+                          "--log_pub", dir_ + "/log.pub", "--proof_out",
+                          dir_ + "/m.tlog-proof"});
+  ASSERT_EQ(submit.code, 0) << submit.err;
+  EXPECT_TRUE(absl::StrContains(submit.out, "\"index\": \"1\"")) << submit.out;
+
+  Result verified = Candor({"verify", "inclusion", "--log_pub", dir_ + "/log.pub",
+                            "--proof", dir_ + "/m.tlog-proof", "--entry",
+                            dir_ + "/m.envelope"});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_EQ(verified.out,
+            "OK: entry 1 is in the log \"example.com/candor-test\" of size 2\n");
+  Result wrong = Candor({"verify", "inclusion", "--log_pub", dir_ + "/log.pub",
+                         "--proof", dir_ + "/m.tlog-proof", "--entry", predicate});
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_TRUE(absl::StartsWith(wrong.err,
+                               "candor verify inclusion: inclusion proof does not "
+                               "lead to the root: calculated "))
+      << wrong.err;
+
+  // Checkpoints and consistency, offline.
+  Result cp = Candor({"checkpoint", "--log", log_.address(), "--log_pub",
+                      dir_ + "/log.pub"});
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/cp2", cp.out), IsOk());
+  Result old_cp = Candor({"checkpoint", "--log", log_.address(), "--size", "1"});
+  ASSERT_EQ(old_cp.code, 0) << old_cp.err;
+  ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/cp1", old_cp.out), IsOk());
+  Result proof = Candor({"prove", "consistency", "--log", log_.address(), "--from",
+                         "1", "--out", dir_ + "/c.json"});
+  ASSERT_EQ(proof.code, 0) << proof.err;
+  Result consistent = Candor({"verify", "consistency", "--log_pub", dir_ + "/log.pub",
+                              "--old", dir_ + "/cp1", "--proof", dir_ + "/c.json"});
+  EXPECT_EQ(consistent.code, 0) << consistent.err;
+  EXPECT_EQ(consistent.out,
+            "OK: the log \"example.com/candor-test\" at size 2 extends its tree "
+            "of size 1\n");
+  Result checked = Candor({"verify", "checkpoint", "--log_pub", dir_ + "/log.pub",
+                           dir_ + "/cp2"});
+  EXPECT_EQ(checked.code, 0) << checked.err;
+
+  Result get = Candor({"get", "--log", log_.address(), "--index", "1"});
+  // Byte for byte as submitted, trailing newline included.
+  EXPECT_EQ(get.out, *ReadFileToString(dir_ + "/m.envelope"));
+
+  Result watch = Candor({"watch", "--log", log_.address(), "--log_pub",
+                         dir_ + "/log.pub", "--name", "lab", "--once"});
+  ASSERT_EQ(watch.code, 0) << watch.err;
+  EXPECT_TRUE(absl::StartsWith(
+      watch.out,
+      "[0] registration of lab as a auditor with 1 key(s)\n[1] "
+      "https://candor.dev/measurement/v1 about android:com.example.app, signed "
+      "by lab with key "))
+      << watch.out;
+  EXPECT_TRUE(absl::EndsWith(watch.out, "verified the log up to size 2\n"));
+}
+
+TEST_F(CliTest, UsageAndConnectionErrorsExitTwo) {
+  Result none = Candor({});
+  EXPECT_EQ(none.code, 2);
+  Result unknown = Candor({"frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err,
+            "candor: unknown command \"frobnicate\"; `candor help` lists the "
+            "commands\n");
+  Result missing = Candor({"checkpoint"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "candor checkpoint: --log is required\n");
+  Result bad_flag = Candor({"get", "--log", "x", "--bogus"});
+  EXPECT_EQ(bad_flag.code, 2);
+  EXPECT_TRUE(absl::StartsWith(bad_flag.err, "candor get: unknown option --bogus\n"));
+  Result down = Candor({"checkpoint", "--log", "127.0.0.1:1", "--timeout", "2s"});
+  EXPECT_EQ(down.code, 2);
+  EXPECT_TRUE(absl::StartsWith(down.err, "candor checkpoint: log at 127.0.0.1:1: "))
+      << down.err;
+  Result help = Candor({"help", "prove", "inclusion"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_TRUE(absl::StartsWith(help.out, "usage: candor prove inclusion --log ADDR"));
+}
+
+}  // namespace
+}  // namespace candor::cli
