@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "log/storage/rocksdb_util.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -23,21 +24,6 @@ constexpr char kMetaPublishedSize[] = "published_size";
 // collision only costs reading one more entry.
 constexpr size_t kLeafPrefixSize = 8;
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(v & 0xFF);
-    v >>= 8;
-  }
-  return out;
-}
-
-uint64_t ReadBigEndian64(absl::string_view s) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(s[i]);
-  return v;
-}
-
 std::string TileKey(const tiles::TileId& tile) {
   return absl::StrCat(std::string(1, static_cast<char>(tile.level)),
                       BigEndian64(tile.index));
@@ -48,27 +34,7 @@ std::string LeafIndexKey(const merkle::Hash& leaf_hash, uint64_t index) {
                       BigEndian64(index));
 }
 
-rocksdb::Slice ToSlice(absl::string_view s) {
-  return rocksdb::Slice(s.data(), s.size());
-}
-
-absl::string_view ToView(const rocksdb::Slice& s) {
-  return absl::string_view(s.data(), s.size());
-}
-
 }  // namespace
-
-absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  std::string message = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(message);
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  if (s.IsIOError() || s.IsNoSpace() || s.IsBusy() || s.IsTimedOut() ||
-      s.IsTryAgain() || s.IsShutdownInProgress()) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
 
 absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
     const std::string& dir, const StoreOptions& options) {

@@ -132,10 +132,6 @@ class LogStore : public tiles::TileSource {
   rocksdb::ColumnFamilyHandle* registry_ = nullptr;
 };
 
-// Converts a RocksDB status: I/O errors and a full disk are UNAVAILABLE
-// (retry later), corruption is DATA_LOSS, the rest INTERNAL.
-absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what);
-
 }  // namespace candor::storage
 
 #endif  // CANDOR_LOG_STORAGE_LOG_STORE_H_
