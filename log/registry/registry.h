@@ -24,12 +24,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "log/crypto/keys.h"
+#include "log/statement/predicate_types.h"
 #include "proto/candor/registry/v1/registry.pb.h"
 
 namespace candor::registry {
 
 inline constexpr absl::string_view kRegistrationPredicateType =
-    "https://candor.dev/registration/v1";
+    kRegistrationType;
 
 using v1::KeyRecord;
 using v1::PrincipalRecord;

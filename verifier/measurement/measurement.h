@@ -12,12 +12,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "log/admission/admission.h"
+#include "log/statement/predicate_types.h"
 #include "proto/candor/measurement/v1/measurement.pb.h"
 
 namespace candor::measurement {
 
-inline constexpr absl::string_view kMeasurementPredicateType =
-    "https://candor.dev/measurement/v1";
+inline constexpr absl::string_view kMeasurementPredicateType = kMeasurementType;
 
 // Longest run one measurement may cover; longer runs are split.
 inline constexpr absl::Duration kMaxWindow = absl::Hours(24 * 7);

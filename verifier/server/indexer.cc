@@ -1,0 +1,185 @@
+#include "verifier/server/indexer.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "log/merkle/hash.h"
+#include "log/statement/predicate_types.h"
+#include "log/statement/statement.h"
+#include "proto/candor/claim/v1/claim.pb.h"
+#include "proto/candor/finding/v1/finding.pb.h"
+#include "proto/candor/measurement/v1/measurement.pb.h"
+#include "proto/candor/reference/v1/reference.pb.h"
+
+namespace candor::verifier {
+namespace {
+
+// The app a claim, measurement or finding is about; empty otherwise.
+std::string AppOf(const SignedStatement& st) {
+  const std::string& type = st.statement.predicate_type;
+  const std::string& json = st.statement.predicate_json;
+  if (type == kClaimType) {
+    claim::v1::Claim c;
+    return ParsePredicate(json, c).ok() ? c.app().id() : "";
+  }
+  if (type == kMeasurementType) {
+    measurement::v1::Measurement m;
+    return ParsePredicate(json, m).ok() ? m.app() : "";
+  }
+  if (type == kFindingType) {
+    finding::v1::Finding f;
+    return ParsePredicate(json, f).ok() ? f.app() : "";
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<Indexer> Indexer::Create(VerifierStore* store, PublicKey admin_key,
+                                        const admission::ValidatorRegistry* roles) {
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
+      store->ReadRegistry();
+  if (!records.ok()) return records.status();
+  absl::StatusOr<registry::RegistryState> state =
+      registry::RegistryState::FromRecords(*records);
+  if (!state.ok()) return state.status();
+  return Indexer(store, std::move(admin_key), roles, *std::move(state));
+}
+
+absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
+    uint64_t start, const std::vector<std::string>& entries,
+    const follower::FollowerState& state) {
+  IndexedChunk chunk;
+  VerifierStore::Batch batch = store_->NewBatch();
+  registry::RegistryState next = registry_;
+  absl::flat_hash_map<std::string, v1::AppRecord> apps;
+  absl::flat_hash_map<std::string, v1::PrincipalHistory> principals;
+  std::set<std::string> changed_principals;
+
+  auto app_record = [&](const std::string& app) -> absl::StatusOr<v1::AppRecord*> {
+    auto it = apps.find(app);
+    if (it != apps.end()) return &it->second;
+    absl::StatusOr<std::optional<v1::AppRecord>> stored = store_->ReadApp(app);
+    if (!stored.ok()) return stored.status();
+    v1::AppRecord record = stored->value_or(v1::AppRecord());
+    record.set_app(app);
+    return &apps.emplace(app, std::move(record)).first->second;
+  };
+
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const uint64_t index = start + i;
+    const std::string& entry = entries[i];
+    absl::StatusOr<SignedStatement> st = ParseSignedStatement(entry);
+    if (!st.ok()) {
+      chunk.rejected.push_back(absl::StrCat("entry ", index, ": ", st.status().message()));
+      continue;
+    }
+    const std::string& type = st->statement.predicate_type;
+    const admission::PredicateValidator* validator = roles_->Find(type);
+    if (validator == nullptr) {
+      chunk.rejected.push_back(
+          absl::StrCat("entry ", index, ": unknown predicate type ", type));
+      continue;
+    }
+    // Every signature must be by a key in force for the role, of one
+    // principal, and verify.
+    std::string signer;
+    absl::Status verified;
+    for (size_t s = 0; s < st->envelope.signatures.size() && verified.ok(); ++s) {
+      const std::string& keyid = st->envelope.signatures[s].keyid;
+      if (validator->signer_role() == registry::v1::ROLE_UNSPECIFIED) {
+        if (keyid != admin_keyid_ || !dsse::VerifySignature(st->envelope, s, admin_key_)) {
+          verified = absl::PermissionDeniedError("not signed by the admin key");
+        }
+        continue;
+      }
+      absl::StatusOr<registry::Signer> key =
+          next.AuthorizeKey(keyid, validator->signer_role(), index);
+      if (!key.ok()) {
+        verified = key.status();
+      } else if (!dsse::VerifySignature(st->envelope, s, key->public_key)) {
+        verified = absl::PermissionDeniedError(
+            absl::StrCat("signature by key ", keyid, " does not verify"));
+      } else if (!signer.empty() && signer != key->principal->registration().name()) {
+        verified = absl::PermissionDeniedError("signatures by several principals");
+      } else {
+        signer = key->principal->registration().name();
+      }
+    }
+    if (!verified.ok()) {
+      chunk.rejected.push_back(absl::StrCat("entry ", index, ": ", verified.message()));
+      continue;
+    }
+
+    v1::IndexedStatement record;
+    record.set_index(index);
+    record.set_leaf_hash(std::string(merkle::AsBytes(merkle::HashLeaf(entry))));
+    record.set_signer(signer);
+    record.set_predicate_type(type);
+    record.set_entry(entry);
+
+    if (type == kRegistrationType) {
+      registry::Registration r;
+      if (absl::Status s = ParsePredicate(st->statement.predicate_json, r);
+          !s.ok() || !next.Apply(r, index).ok()) {
+        chunk.rejected.push_back(
+            absl::StrCat("entry ", index, ": registration does not apply"));
+        continue;
+      }
+      changed_principals.insert(r.name());
+      auto it = principals.find(r.name());
+      if (it == principals.end()) {
+        absl::StatusOr<std::optional<v1::PrincipalHistory>> stored =
+            store_->ReadPrincipal(r.name());
+        if (!stored.ok()) return stored.status();
+        v1::PrincipalHistory h = stored->value_or(v1::PrincipalHistory());
+        h.set_name(r.name());
+        it = principals.emplace(r.name(), std::move(h)).first;
+      }
+      it->second.add_registrations(index);
+    } else if (type == kReferenceDataType) {
+      reference::v1::ReferenceData data;
+      if (ParsePredicate(st->statement.predicate_json, data).ok()) {
+        batch.PutReferencePart(data.table_sha256(), data.part(), index);
+      }
+    } else {
+      record.set_app(AppOf(*st));
+      if (!record.app().empty()) {
+        absl::StatusOr<v1::AppRecord*> app = app_record(record.app());
+        if (!app.ok()) return app.status();
+        if (type == kClaimType) {
+          (*app)->add_claims(index);
+          chunk.claims.push_back(index);
+          chunk.apps.insert(record.app());
+        } else if (type == kMeasurementType) {
+          (*app)->add_measurements(index);
+          chunk.measurements.push_back(index);
+          chunk.apps.insert(record.app());
+        } else if (type == kFindingType) {
+          (*app)->add_findings(index);
+          chunk.findings.push_back(index);
+        }
+      }
+    }
+    batch.PutStatement(record);
+  }
+
+  for (const std::string& name : changed_principals) {
+    for (const auto& [key, value] : next.RecordsFor(name)) {
+      batch.PutRegistryRecord(key, value);
+    }
+  }
+  for (const auto& [name, history] : principals) batch.PutPrincipal(history);
+  for (const auto& [app, record] : apps) batch.PutApp(record);
+  v1::FollowerRecord follower;
+  follower.set_size(state.size);
+  for (const merkle::Hash& h : state.frontier) {
+    follower.add_frontier(std::string(merkle::AsBytes(h)));
+  }
+  follower.set_checkpoint(state.checkpoint);
+  batch.PutFollower(follower);
+  if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
+  registry_ = std::move(next);
+  return chunk;
+}
+
+}  // namespace candor::verifier

@@ -1,0 +1,69 @@
+// Indexes the entries a verifier reads from the log: replays registrations
+// into its own registry, checks that every other entry is signed by a key in
+// force for the role its predicate type requires (trusting the log's
+// admission for nothing but ordering), and records statements by app,
+// registrations by principal and reference-data parts by table.
+//
+// Not thread-safe: the follower's thread owns it.
+
+#ifndef CANDOR_VERIFIER_SERVER_INDEXER_H_
+#define CANDOR_VERIFIER_SERVER_INDEXER_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "log/admission/admission.h"
+#include "log/crypto/keys.h"
+#include "log/registry/registry.h"
+#include "verifier/follower/follower.h"
+#include "verifier/server/verifier_store.h"
+
+namespace candor::verifier {
+
+// What a chunk brought.
+struct IndexedChunk {
+  std::vector<uint64_t> claims;
+  std::vector<uint64_t> measurements;
+  std::vector<uint64_t> findings;
+  std::set<std::string> apps;  // apps with new claims or measurements
+  // Entries that failed the signature check: the log should not have
+  // admitted them.
+  std::vector<std::string> rejected;
+};
+
+class Indexer {
+ public:
+  // `store` and `roles` (which predicate types need which signer role) must
+  // outlive the indexer.
+  static absl::StatusOr<Indexer> Create(VerifierStore* store, PublicKey admin_key,
+                                        const admission::ValidatorRegistry* roles);
+
+  // Indexes entries [start, start + entries.size()) and persists them with
+  // the follower state in one batch.
+  absl::StatusOr<IndexedChunk> IndexChunk(uint64_t start,
+                                          const std::vector<std::string>& entries,
+                                          const follower::FollowerState& state);
+
+  const registry::RegistryState& registry() const { return registry_; }
+
+ private:
+  Indexer(VerifierStore* store, PublicKey admin_key,
+          const admission::ValidatorRegistry* roles, registry::RegistryState registry)
+      : store_(store),
+        admin_key_(std::move(admin_key)),
+        admin_keyid_(dsse::KeyId(admin_key_)),
+        roles_(roles),
+        registry_(std::move(registry)) {}
+
+  VerifierStore* store_;
+  PublicKey admin_key_;
+  std::string admin_keyid_;
+  const admission::ValidatorRegistry* roles_;
+  registry::RegistryState registry_;
+};
+
+}  // namespace candor::verifier
+
+#endif  // CANDOR_VERIFIER_SERVER_INDEXER_H_

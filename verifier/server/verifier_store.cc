@@ -1,0 +1,195 @@
+#include "verifier/server/verifier_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "log/storage/rocksdb_util.h"
+
+namespace candor::verifier {
+namespace {
+
+using storage::BigEndian64;
+using storage::FromRocksDb;
+using storage::ReadBigEndian64;
+using storage::ToSlice;
+using storage::ToView;
+
+constexpr char kFollowerKey[] = "follower";
+constexpr char kSchemaKey[] = "schema_version";
+constexpr char kSchemaVersion[] = "1";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<VerifierStore>> VerifierStore::Open(
+    const std::string& dir) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions cf;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, cf}, {"registry", cf},
+      {"statements", cf}, {"apps", cf}, {"references", cf}, {"findings", cf},
+      {"principals", cf}};
+  auto store = std::unique_ptr<VerifierStore>(new VerifierStore());
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &store->handles_, &db);
+  if (!s.ok()) return FromRocksDb(s, absl::StrCat("opening ", dir));
+  store->db_.reset(db);
+  store->meta_ = store->handles_[0];
+  store->registry_ = store->handles_[1];
+  store->statements_ = store->handles_[2];
+  store->apps_ = store->handles_[3];
+  store->references_ = store->handles_[4];
+  store->findings_ = store->handles_[5];
+  store->principals_ = store->handles_[6];
+
+  std::string version;
+  s = db->Get(rocksdb::ReadOptions(), store->meta_, kSchemaKey, &version);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    s = db->Put(w, store->meta_, kSchemaKey, kSchemaVersion);
+    if (!s.ok()) return FromRocksDb(s, "writing schema version");
+  } else if (!s.ok()) {
+    return FromRocksDb(s, "reading schema version");
+  } else if (version != kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " holds a verifier store of schema version ", version,
+        "; this build reads ", kSchemaVersion));
+  }
+  return store;
+}
+
+VerifierStore::~VerifierStore() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  if (db_ != nullptr) db_->Close();
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> VerifierStore::GetMessage(
+    rocksdb::ColumnFamilyHandle* cf, const std::string& key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s, "read");
+  Message m;
+  if (!m.ParseFromString(value)) {
+    return absl::DataLossError(absl::StrCat("corrupt verifier record ", key));
+  }
+  return m;
+}
+
+absl::StatusOr<std::optional<v1::FollowerRecord>> VerifierStore::ReadFollower() {
+  return GetMessage<v1::FollowerRecord>(meta_, kFollowerKey);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+VerifierStore::ReadRegistry() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), registry_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "reading registry"); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::IndexedStatement>> VerifierStore::ReadStatement(
+    uint64_t index) {
+  return GetMessage<v1::IndexedStatement>(statements_, BigEndian64(index));
+}
+
+absl::StatusOr<std::optional<v1::AppRecord>> VerifierStore::ReadApp(
+    const std::string& app) {
+  return GetMessage<v1::AppRecord>(apps_, app);
+}
+
+absl::StatusOr<std::vector<v1::AppRecord>> VerifierStore::ReadApps() {
+  std::vector<v1::AppRecord> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), apps_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::AppRecord app;
+    if (!app.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt app record ", it->key().ToString()));
+    }
+    out.push_back(std::move(app));
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "reading apps"); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<uint32_t, uint64_t>>>
+VerifierStore::ReadReferenceParts(const std::string& table_sha256) {
+  std::vector<std::pair<uint32_t, uint64_t>> out;
+  const std::string prefix = table_sha256 + "/";
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), references_));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+       it->Next()) {
+    absl::string_view key = ToView(it->key()).substr(prefix.size());
+    if (key.size() != 8 || it->value().size() != 8) {
+      return absl::DataLossError("corrupt reference record");
+    }
+    out.emplace_back(static_cast<uint32_t>(ReadBigEndian64(key)),
+                     ReadBigEndian64(ToView(it->value())));
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "reading references"); !s.ok()) {
+    return s;
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::FindingState>> VerifierStore::ReadFindingState(
+    uint64_t claim_index, const std::string& assertion_id) {
+  return GetMessage<v1::FindingState>(
+      findings_, absl::StrCat(BigEndian64(claim_index), assertion_id));
+}
+
+absl::StatusOr<std::optional<v1::PrincipalHistory>> VerifierStore::ReadPrincipal(
+    const std::string& name) {
+  return GetMessage<v1::PrincipalHistory>(principals_, name);
+}
+
+void VerifierStore::Batch::PutPrincipal(const v1::PrincipalHistory& principal) {
+  batch_.Put(store_->principals_, principal.name(), principal.SerializeAsString());
+}
+
+void VerifierStore::Batch::PutFollower(const v1::FollowerRecord& record) {
+  batch_.Put(store_->meta_, kFollowerKey, record.SerializeAsString());
+}
+
+void VerifierStore::Batch::PutRegistryRecord(const std::string& key,
+                                             const std::string& value) {
+  batch_.Put(store_->registry_, key, value);
+}
+
+void VerifierStore::Batch::PutStatement(const v1::IndexedStatement& statement) {
+  batch_.Put(store_->statements_, ToSlice(BigEndian64(statement.index())),
+             statement.SerializeAsString());
+}
+
+void VerifierStore::Batch::PutApp(const v1::AppRecord& app) {
+  batch_.Put(store_->apps_, app.app(), app.SerializeAsString());
+}
+
+void VerifierStore::Batch::PutReferencePart(const std::string& table_sha256,
+                                            uint32_t part, uint64_t index) {
+  batch_.Put(store_->references_,
+             ToSlice(absl::StrCat(table_sha256, "/", BigEndian64(part))),
+             ToSlice(BigEndian64(index)));
+}
+
+void VerifierStore::Batch::PutFindingState(uint64_t claim_index,
+                                           const std::string& assertion_id,
+                                           const v1::FindingState& state) {
+  batch_.Put(store_->findings_,
+             ToSlice(absl::StrCat(BigEndian64(claim_index), assertion_id)),
+             state.SerializeAsString());
+}
+
+absl::Status VerifierStore::Commit(Batch& batch) {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  return FromRocksDb(db_->Write(w, &batch.batch_), "write");
+}
+
+}  // namespace candor::verifier
