@@ -1,11 +1,10 @@
 #include "log/note/note.h"
 
-#include <cstring>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -17,24 +16,36 @@ namespace {
 
 // "— " (U+2014 EM DASH, space) starts every signature line.
 constexpr absl::string_view kSigPrefix = "\xe2\x80\x94 ";
+constexpr absl::string_view kSignerPrefix = "PRIVATE+KEY+";
+constexpr size_t kKeyHashSize = 4;
 
 absl::Status Malformed(absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("malformed note: ", why));
 }
 
-// Decodes one UTF-8 code point at s[i]; returns its length, or 0 if invalid
-// (overlong, surrogate, out of range, truncated).
+absl::Status TooLarge() {
+  return absl::InvalidArgumentError(
+      absl::StrCat("note is larger than ", kMaxNoteSize, " bytes"));
+}
+
+std::string KeyId(absl::string_view name, uint32_t hash) {
+  return absl::StrFormat("%s+%08x", name, hash);
+}
+
+// Decodes the UTF-8 code point at s[i] into `cp` and returns its length, or
+// 0 where Go's utf8.DecodeRune would return RuneError of size 1: overlong
+// forms, surrogates, values past U+10FFFF and truncated sequences.
 size_t DecodeRune(absl::string_view s, size_t i, uint32_t& cp) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
+  const unsigned char c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) {
     cp = c;
     return 1;
   }
-  size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
   if (len == 0 || c > 0xF4 || i + len > s.size()) return 0;
   cp = c & (0xFF >> (len + 1));
   for (size_t k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    const unsigned char cc = static_cast<unsigned char>(s[i + k]);
     if ((cc & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (cc & 0x3F);
   }
@@ -45,12 +56,24 @@ size_t DecodeRune(absl::string_view s, size_t i, uint32_t& cp) {
   return len;
 }
 
-// Go's unicode.IsSpace: the White_Space property.
+// Go's unicode.IsSpace, which is what Go's note package forbids in names:
+// the Unicode White_Space property.
 bool IsUnicodeSpace(uint32_t cp) {
   switch (cp) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;
@@ -58,74 +81,180 @@ bool IsUnicodeSpace(uint32_t cp) {
 }
 
 uint32_t BigEndian32(absl::string_view s) {
-  return (static_cast<uint32_t>(static_cast<uint8_t>(s[0])) << 24) |
-         (static_cast<uint32_t>(static_cast<uint8_t>(s[1])) << 16) |
-         (static_cast<uint32_t>(static_cast<uint8_t>(s[2])) << 8) |
-         static_cast<uint32_t>(static_cast<uint8_t>(s[3]));
+  uint32_t v = 0;
+  for (size_t i = 0; i < kKeyHashSize; ++i) {
+    v = (v << 8) | static_cast<uint8_t>(s[i]);
+  }
+  return v;
 }
 
 std::string BigEndian32Bytes(uint32_t v) {
-  std::string out(4, '\0');
-  for (int i = 3; i >= 0; --i) {
+  std::string out(kKeyHashSize, '\0');
+  for (size_t i = kKeyHashSize; i-- > 0; v >>= 8) {
     out[i] = static_cast<char>(v & 0xFF);
-    v >>= 8;
   }
   return out;
 }
 
-// Splits "<name>+<hex8>+<base64>" (after any prefix) and checks the parts
-// the way Go's note package does; returns the decoded key bytes (alg byte
-// first).
-absl::StatusOr<std::string> ParseKeyParts(absl::string_view text,
-                                          absl::string_view what,
-                                          std::string& name, uint32_t& hash) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('+', 2));
+// Exactly 8 hex digits, as Go's strconv.ParseUint(s, 16, 32) with a length
+// check accepts them: no sign, no "0x", no spaces (which absl's hex parsers
+// would all allow).
+bool ParseKeyHash(absl::string_view s, uint32_t& hash) {
+  if (s.size() != 8) return false;
+  hash = 0;
+  for (char c : s) {
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+    if (digit < 0) return false;
+    hash = (hash << 4) | static_cast<uint32_t>(digit);
+  }
+  return true;
+}
+
+// The hash over the key bytes as they are encoded, algorithm byte included,
+// so that keys of any algorithm can be checked against their hash.
+uint32_t EncodedKeyHash(absl::string_view name, absl::string_view alg_and_key) {
+  const Sha256Digest d = Sha256(absl::StrCat(name, "\n", alg_and_key));
+  return BigEndian32(DigestBytes(d));
+}
+
+// "<name>+<hex8>+<base64(alg || key)>", split and checked for syntax only.
+struct KeyText {
+  std::string name;
+  uint32_t hash = 0;
+  std::string key;  // algorithm byte first
+};
+
+absl::Status KeyError(absl::string_view what, absl::string_view problem) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("malformed ", what, ": ", problem));
+}
+
+// The base64 part may itself contain '+', so only the first two separate
+// fields, as with Go's chop.
+absl::StatusOr<KeyText> SplitKeyText(absl::string_view text,
+                                     absl::string_view what) {
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('+', 2));
   if (parts.size() != 3) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", what, ": want <name>+<hash>+<key>"));
+    return KeyError(what, "want <name>+<hash>+<key>");
   }
-  if (!IsValidKeyName(parts[0])) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", what, ": invalid key name"));
-  }
-  if (parts[1].size() != 8 || !absl::SimpleHexAtoi(parts[1], &hash) ||
-      parts[1][0] == '-' || parts[1][0] == '+') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", what, ": key hash must be 8 hex digits"));
+  KeyText out;
+  if (!IsValidKeyName(parts[0])) return KeyError(what, "invalid key name");
+  if (!ParseKeyHash(parts[1], out.hash)) {
+    return KeyError(what, "key hash must be 8 hex digits");
   }
   absl::StatusOr<std::string> key = Base64Decode(parts[2]);
-  if (!key.ok() || key->empty()) {
+  if (!key.ok()) return KeyError(what, "key is not base64");
+  if (key->empty()) return KeyError(what, "empty key");
+  out.name = std::string(parts[0]);
+  out.key = *std::move(key);
+  return out;
+}
+
+// Returns the key bytes after the algorithm byte if it is Ed25519's.
+absl::StatusOr<absl::string_view> Ed25519KeyBytes(const KeyText& key,
+                                                  absl::string_view what) {
+  const uint8_t alg = static_cast<uint8_t>(key.key[0]);
+  if (alg != kAlgEd25519) {
     return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", what, ": key is not base64"));
+        absl::StrCat("unknown ", what, " algorithm ", static_cast<int>(alg),
+                     "; only Ed25519 (1) is supported"));
   }
-  if (static_cast<uint8_t>((*key)[0]) != kAlgEd25519) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown ", what, " algorithm ", static_cast<int>(static_cast<uint8_t>((*key)[0])),
-        "; only Ed25519 (1) is supported"));
+  absl::string_view raw = absl::string_view(key.key).substr(1);
+  if (raw.size() != kEd25519KeySize) {
+    return KeyError(what, "Ed25519 key must be 32 bytes");
   }
-  if (key->size() != 1 + kEd25519KeySize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", what, ": Ed25519 key must be 32 bytes"));
-  }
-  name = std::string(parts[0]);
-  return key;
+  return raw;
 }
 
 std::string EncodeKey(absl::string_view name, uint32_t hash,
                       absl::string_view key_bytes) {
-  return absl::StrCat(name, "+", absl::StrFormat("%08x", hash), "+",
-                      Base64Encode(absl::StrCat(std::string(1, kAlgEd25519), key_bytes)));
+  return absl::StrCat(
+      KeyId(name, hash), "+",
+      Base64Encode(absl::StrCat(std::string(1, kAlgEd25519), key_bytes)));
 }
 
+// Signed notes must be UTF-8 without control characters other than newline,
+// the signature lines included.
 absl::Status CheckText(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = 0;
-    size_t n = DecodeRune(text, i, cp);
-    if (n == 0) return Malformed("not valid UTF-8");
+    const size_t n = DecodeRune(text, i, cp);
+    if (n == 0) return Malformed(absl::StrCat("invalid UTF-8 at byte ", i));
     if (cp < 0x20 && cp != '\n') {
-      return Malformed(absl::StrCat("control character at byte ", i));
+      return Malformed(
+          absl::StrFormat("control character 0x%02x at byte %d", cp, i));
     }
     i += n;
+  }
+  return absl::OkStatus();
+}
+
+// One line of the signature block, without its newline; `number` counts
+// from 1 for messages.
+absl::StatusOr<Signature> ParseSignatureLine(absl::string_view line,
+                                             size_t number) {
+  const std::string where = absl::StrCat("signature line ", number);
+  if (!absl::ConsumePrefix(&line, kSigPrefix)) {
+    return Malformed(
+        absl::StrCat(where, " does not start with \"", kSigPrefix, "\""));
+  }
+  std::pair<absl::string_view, absl::string_view> name_b64 =
+      absl::StrSplit(line, absl::MaxSplits(' ', 1));
+  if (!IsValidKeyName(name_b64.first)) {
+    return Malformed(absl::StrCat(where, " has an invalid key name"));
+  }
+  if (name_b64.second.empty()) {
+    return Malformed(
+        absl::StrCat(where, " has no signature after the key name"));
+  }
+  absl::StatusOr<std::string> raw = Base64Decode(name_b64.second);
+  if (!raw.ok()) {
+    return Malformed(
+        absl::StrCat(where, ": signature is not canonical base64"));
+  }
+  if (raw->size() <= kKeyHashSize) {
+    return Malformed(absl::StrCat(
+        where, " is too short for a 4-byte key hash and a signature"));
+  }
+  return Signature{std::string(name_b64.first), BigEndian32(*raw),
+                   raw->substr(kKeyHashSize)};
+}
+
+// The known verifier for (name, hash), or null if there is none. Several
+// with that identity are an error only once a signature names them, as with
+// Go's VerifierList.
+absl::StatusOr<const Verifier*> FindVerifier(absl::Span<const Verifier> known,
+                                             const Signature& sig) {
+  const Verifier* found = nullptr;
+  for (const Verifier& v : known) {
+    if (v.name() != sig.name || v.key_hash() != sig.key_hash) continue;
+    if (found != nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ambiguous key ", KeyId(sig.name, sig.key_hash),
+                       ": several known verifiers have this name and hash"));
+    }
+    found = &v;
+  }
+  return found;
+}
+
+// Splits a signed note at its last blank line into the text (with its final
+// newline) and the signature block (every line ending in a newline).
+absl::Status SplitNote(absl::string_view signed_note, absl::string_view& text,
+                       absl::string_view& sigs) {
+  const size_t split = signed_note.rfind("\n\n");
+  if (split == absl::string_view::npos) {
+    return Malformed("no blank line before the signatures");
+  }
+  text = signed_note.substr(0, split + 1);
+  sigs = signed_note.substr(split + 2);
+  if (sigs.empty()) return Malformed("no signature lines after the blank line");
+  if (sigs.back() != '\n') {
+    return Malformed("the last signature line does not end in a newline");
   }
   return absl::OkStatus();
 }
@@ -133,16 +262,15 @@ absl::Status CheckText(absl::string_view text) {
 }  // namespace
 
 uint32_t KeyHash(absl::string_view name, absl::string_view ed25519_public_key) {
-  Sha256Digest d = Sha256(absl::StrCat(name, "\n", std::string(1, kAlgEd25519),
-                                       ed25519_public_key));
-  return BigEndian32(absl::string_view(reinterpret_cast<const char*>(d.data()), 4));
+  return EncodedKeyHash(
+      name, absl::StrCat(std::string(1, kAlgEd25519), ed25519_public_key));
 }
 
 bool IsValidKeyName(absl::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size();) {
     uint32_t cp = 0;
-    size_t n = DecodeRune(name, i, cp);
+    const size_t n = DecodeRune(name, i, cp);
     if (n == 0 || cp == '+' || IsUnicodeSpace(cp)) return false;
     i += n;
   }
@@ -150,30 +278,32 @@ bool IsValidKeyName(absl::string_view name) {
 }
 
 absl::StatusOr<Verifier> Verifier::FromKey(absl::string_view vkey) {
-  std::string name;
-  uint32_t hash = 0;
-  absl::StatusOr<std::string> key = ParseKeyParts(vkey, "verifier key", name, hash);
+  constexpr absl::string_view kWhat = "verifier key";
+  absl::StatusOr<KeyText> key = SplitKeyText(vkey, kWhat);
   if (!key.ok()) return key.status();
-  absl::string_view raw = absl::string_view(*key).substr(1);
-  if (KeyHash(name, raw) != hash) {
+  // Go checks the hash before the algorithm, over whatever the key is.
+  if (EncodedKeyHash(key->name, key->key) != key->hash) {
     return absl::InvalidArgumentError(
         "invalid verifier key: the key hash does not match the key");
   }
-  absl::StatusOr<PublicKey> pub = PublicKey::FromEd25519(raw);
+  absl::StatusOr<absl::string_view> raw = Ed25519KeyBytes(*key, kWhat);
+  if (!raw.ok()) return raw.status();
+  absl::StatusOr<PublicKey> pub = PublicKey::FromEd25519(*raw);
   if (!pub.ok()) return pub.status();
-  return Verifier(std::move(name), hash, *std::move(pub));
+  return Verifier(std::move(key->name), key->hash, *std::move(pub));
 }
 
 absl::StatusOr<Verifier> Verifier::FromPublicKey(absl::string_view name,
                                                  const PublicKey& key) {
   if (!IsValidKeyName(name)) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid key name \"", name, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid key name \"", name,
+                     "\": it must be non-empty UTF-8, without spaces or '+'"));
   }
   if (key.type() != KeyType::kEd25519) {
     return absl::InvalidArgumentError("note keys must be Ed25519");
   }
-  std::string raw = key.Ed25519Bytes();
-  return Verifier(std::string(name), KeyHash(name, raw), key);
+  return Verifier(std::string(name), KeyHash(name, key.Ed25519Bytes()), key);
 }
 
 std::string Verifier::EncodedKey() const {
@@ -187,39 +317,38 @@ bool Verifier::Verify(absl::string_view message,
 
 absl::StatusOr<Signer> Signer::Generate(absl::string_view name) {
   if (!IsValidKeyName(name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid key name \"", name,
-        "\": it must be non-empty, without spaces or '+'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid key name \"", name,
+                     "\": it must be non-empty UTF-8, without spaces or '+'"));
   }
   absl::StatusOr<PrivateKey> key = PrivateKey::Generate(KeyType::kEd25519);
   if (!key.ok()) return key.status();
-  uint32_t hash = KeyHash(name, key->public_key().Ed25519Bytes());
+  const uint32_t hash = KeyHash(name, key->public_key().Ed25519Bytes());
   return Signer(std::string(name), hash, *std::move(key));
 }
 
+// Messages name the part at fault but never echo the key text: it is secret.
 absl::StatusOr<Signer> Signer::FromKey(absl::string_view skey) {
-  if (!absl::StartsWith(skey, "PRIVATE+KEY+")) {
-    return absl::InvalidArgumentError(
-        "malformed signer key: must start with PRIVATE+KEY+");
+  constexpr absl::string_view kWhat = "signer key";
+  if (!absl::ConsumePrefix(&skey, kSignerPrefix)) {
+    return KeyError(kWhat, "must start with PRIVATE+KEY+");
   }
-  std::string name;
-  uint32_t hash = 0;
-  absl::StatusOr<std::string> seed =
-      ParseKeyParts(skey.substr(12), "signer key", name, hash);
-  if (!seed.ok()) return seed.status();
-  absl::StatusOr<PrivateKey> key =
-      PrivateKey::FromEd25519Seed(absl::string_view(*seed).substr(1));
+  absl::StatusOr<KeyText> key = SplitKeyText(skey, kWhat);
   if (!key.ok()) return key.status();
+  absl::StatusOr<absl::string_view> seed = Ed25519KeyBytes(*key, kWhat);
+  if (!seed.ok()) return seed.status();
+  absl::StatusOr<PrivateKey> priv = PrivateKey::FromEd25519Seed(*seed);
+  if (!priv.ok()) return priv.status();
   // The hash names the public key, which only now can be derived.
-  if (KeyHash(name, key->public_key().Ed25519Bytes()) != hash) {
+  if (KeyHash(key->name, priv->public_key().Ed25519Bytes()) != key->hash) {
     return absl::InvalidArgumentError(
         "invalid signer key: the key hash does not match the key");
   }
-  return Signer(std::move(name), hash, *std::move(key));
+  return Signer(std::move(key->name), key->hash, *std::move(priv));
 }
 
 std::string Signer::EncodedKey() const {
-  return absl::StrCat("PRIVATE+KEY+",
+  return absl::StrCat(kSignerPrefix,
                       EncodeKey(name_, key_hash_, key_.Ed25519Seed()));
 }
 
@@ -231,101 +360,71 @@ absl::StatusOr<std::string> Signer::Sign(absl::string_view message) const {
   return key_.Sign(message);
 }
 
+// Unlike Go's Sign, this refuses text that Open would then reject, so a note
+// we produce is always one we (and Go) can open.
 absl::StatusOr<std::string> Sign(absl::string_view text,
                                  absl::Span<const Signer> signers) {
   if (text.empty() || text.back() != '\n') {
     return Malformed("text must end in a newline");
   }
-  if (absl::StrContains(text, "\n\n")) {
-    return Malformed("text must not contain a blank line");
-  }
   if (absl::Status s = CheckText(text); !s.ok()) return s;
-  if (signers.empty()) return absl::InvalidArgumentError("no signers");
-  std::string out(text);
-  out += "\n";
+  if (signers.empty()) {
+    return absl::InvalidArgumentError("a note needs at least one signer");
+  }
+  if (signers.size() > kMaxSignatures) {
+    return Malformed(absl::StrCat("more than ", kMaxSignatures, " signatures"));
+  }
+  std::string out = absl::StrCat(text, "\n");
   for (const Signer& s : signers) {
     absl::StatusOr<std::string> sig = s.Sign(text);
     if (!sig.ok()) return sig.status();
     absl::StrAppend(&out, kSigPrefix, s.name(), " ",
                     Base64Encode(BigEndian32Bytes(s.key_hash()) + *sig), "\n");
   }
-  if (out.size() > kMaxNoteSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("note is larger than ", kMaxNoteSize, " bytes"));
-  }
+  if (out.size() > kMaxNoteSize) return TooLarge();
   return out;
 }
 
+// Follows Go's note.Open step by step: the same checks in the same order,
+// the same treatment of unknown, repeated and ambiguous keys.
 absl::StatusOr<Note> Open(absl::string_view signed_note,
                           absl::Span<const Verifier> known) {
-  if (signed_note.size() > kMaxNoteSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("note is larger than ", kMaxNoteSize, " bytes"));
-  }
+  if (signed_note.size() > kMaxNoteSize) return TooLarge();
   if (absl::Status s = CheckText(signed_note); !s.ok()) return s;
-  size_t split = signed_note.rfind("\n\n");
-  if (split == absl::string_view::npos) {
-    return Malformed("no blank line before the signatures");
-  }
+  absl::string_view text, sigs;
+  if (absl::Status s = SplitNote(signed_note, text, sigs); !s.ok()) return s;
+
   Note note;
-  note.text = std::string(signed_note.substr(0, split + 1));
-  absl::string_view sigs = signed_note.substr(split + 2);
-  if (sigs.empty() || sigs.back() != '\n') {
-    return Malformed("the signature block must end in a newline");
-  }
-
-  // Known keys must be unambiguous by (name, hash).
-  absl::flat_hash_set<std::pair<std::string, uint32_t>> known_ids;
-  for (const Verifier& v : known) {
-    if (!known_ids.insert({v.name(), v.key_hash()}).second) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "ambiguous verifier keys for %s+%08x", v.name(), v.key_hash()));
-    }
-  }
-
+  note.text = std::string(text);
   absl::flat_hash_set<std::pair<std::string, uint32_t>> seen_verified;
-  absl::flat_hash_set<std::string> seen_unverified;
-  size_t count = 0;
-  size_t line_number = 0;
-  while (!sigs.empty()) {
-    size_t nl = sigs.find('\n');
-    absl::string_view line = sigs.substr(0, nl);
+  absl::flat_hash_set<absl::string_view> seen_unverified;
+  for (size_t number = 1; !sigs.empty(); ++number) {
+    const size_t nl = sigs.find('\n');
+    const absl::string_view line = sigs.substr(0, nl);
     sigs.remove_prefix(nl + 1);
-    ++line_number;
-    if (!absl::StartsWith(line, kSigPrefix)) {
-      return Malformed(absl::StrCat("signature line ", line_number,
-                                    " does not start with \"\xe2\x80\x94 \""));
+    absl::StatusOr<Signature> sig = ParseSignatureLine(line, number);
+    if (!sig.ok()) return sig.status();
+    // A cap on lines bounds the work a hostile note can cause.
+    if (number > kMaxSignatures) {
+      return Malformed(
+          absl::StrCat("more than ", kMaxSignatures, " signatures"));
     }
-    absl::string_view rest = line.substr(kSigPrefix.size());
-    size_t space = rest.find(' ');
-    absl::string_view name = rest.substr(0, space);
-    absl::string_view b64 =
-        space == absl::string_view::npos ? absl::string_view() : rest.substr(space + 1);
-    absl::StatusOr<std::string> raw = Base64Decode(b64);
-    if (!IsValidKeyName(name) || b64.empty() || !raw.ok() || raw->size() < 5) {
-      return Malformed(absl::StrCat("signature line ", line_number,
-                                    " is not \"\xe2\x80\x94 <name> <base64>\""));
-    }
-    if (++count > kMaxSignatures) {
-      return Malformed(absl::StrCat("more than ", kMaxSignatures, " signatures"));
-    }
-    Signature sig{std::string(name), BigEndian32(*raw), raw->substr(4)};
-    const Verifier* verifier = nullptr;
-    for (const Verifier& v : known) {
-      if (v.name() == sig.name && v.key_hash() == sig.key_hash) verifier = &v;
-    }
-    if (verifier == nullptr) {
-      if (seen_unverified.insert(std::string(line)).second) {
-        note.unverified.push_back(std::move(sig));
+    absl::StatusOr<const Verifier*> verifier = FindVerifier(known, *sig);
+    if (!verifier.ok()) return verifier.status();
+    if (*verifier == nullptr) {
+      if (seen_unverified.insert(line).second) {
+        note.unverified.push_back(*std::move(sig));
       }
       continue;
     }
-    if (!seen_verified.insert({sig.name, sig.key_hash}).second) continue;
-    if (!verifier->Verify(note.text, sig.signature)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "invalid signature for key %s+%08x", sig.name, sig.key_hash));
+    // Only a key's first signature counts, as in Go; later ones are not
+    // even checked.
+    if (!seen_verified.insert({sig->name, sig->key_hash}).second) continue;
+    if (!(*verifier)->Verify(note.text, sig->signature)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid signature for key ", KeyId(sig->name, sig->key_hash)));
     }
-    note.verified.push_back(std::move(sig));
+    note.verified.push_back(*std::move(sig));
   }
   if (note.verified.empty()) {
     return absl::InvalidArgumentError(

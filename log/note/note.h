@@ -110,6 +110,10 @@ absl::StatusOr<std::string> Sign(absl::string_view text,
 // Parses a signed note and checks its signatures against `known`. Signatures
 // by unknown keys are kept in `unverified`; a signature by a known key that
 // does not verify rejects the note; at least one known key must have signed.
+// As in Go, only a key's first signature is checked (later ones are dropped)
+// and verifiers in `known` sharing a name and hash are an error only when a
+// signature names them. Stricter than Go: signatures must be canonical base64
+// and the note at most kMaxNoteSize bytes.
 absl::StatusOr<Note> Open(absl::string_view signed_note,
                           absl::Span<const Verifier> known);
 
