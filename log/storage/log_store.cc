@@ -45,6 +45,11 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
   // Durability comes from synced writes; the WAL must never be recycled or
   // skipped.
   db_options.manual_wal_flush = false;
+  // A WAL file is deleted only when every column family has flushed what it
+  // holds, and the small families (meta, tiles, checkpoints) rarely fill a
+  // memtable: without a cap, WAL files pile up (70 MB per 64 MB of entries)
+  // and start-up replays them all.
+  db_options.max_total_wal_size = 64 << 20;
 
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
