@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "log/tls/tls.h"
 
 namespace candor::cli {
 namespace {
@@ -19,6 +20,9 @@ std::vector<Option> LogOptions(std::vector<Option> more) {
   std::vector<Option> options = {
       {"log", "ADDR", "the log's gRPC address, host:port"},
       {"timeout", "DURATION", "deadline of each call (default 10s)"},
+      {"tls_ca", "FILE", "connect with TLS, trusting this PEM CA"},
+      {"tls_cert", "FILE", "client certificate for TLS (e.g. an operator's)"},
+      {"tls_key", "FILE", "the client certificate's private key"},
   };
   options.insert(options.end(), more.begin(), more.end());
   return options;
@@ -32,6 +36,15 @@ absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
   absl::StatusOr<absl::Duration> t = args.GetDuration("timeout", timeout);
   if (!t.ok()) return t.status();
   options.timeout = *t;
+  if (args.Has("tls_ca")) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        tls::ChannelCredentials(
+            {args.Get("tls_ca"), args.Get("tls_cert"), args.Get("tls_key")});
+    if (!credentials.ok()) return credentials.status();
+    options.credentials = *std::move(credentials);
+  } else if (args.Has("tls_cert")) {
+    return absl::InvalidArgumentError("--tls_cert needs --tls_ca");
+  }
   return std::make_unique<client::LogClient>(*address, options);
 }
 

@@ -22,6 +22,7 @@
 #include "log/logging/logging.h"
 #include "log/server/log_server.h"
 #include "log/server/validators.h"
+#include "log/tls/tls.h"
 
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory of the log (created if missing)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
@@ -34,6 +35,12 @@ ABSL_FLAG(std::string, admin_pub, "",
 ABSL_FLAG(std::string, tiles_dir, "",
           "if set, publish every checkpoint as C2SP tlog-tiles files here");
 ABSL_FLAG(int, batch_interval_ms, 250, "integrate sequenced entries at least this often");
+ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this PEM certificate chain");
+ABSL_FLAG(std::string, tls_key, "", "the TLS certificate's private key (mode 0600)");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "check client certificates signed by this CA (e.g. operators')");
+ABSL_FLAG(bool, tls_require_client_cert, false,
+          "refuse clients without a certificate from --tls_client_ca");
 ABSL_FLAG(int, batch_size, 256, "integrate as soon as this many entries wait");
 
 namespace {
@@ -70,6 +77,16 @@ int main(int argc, char** argv) {
   config.tiles_dir = absl::GetFlag(FLAGS_tiles_dir);
   config.integrator.interval = absl::Milliseconds(absl::GetFlag(FLAGS_batch_interval_ms));
   config.integrator.batch_entries = absl::GetFlag(FLAGS_batch_size);
+
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+        candor::tls::ServerCredentials({absl::GetFlag(FLAGS_tls_cert),
+                                        absl::GetFlag(FLAGS_tls_key),
+                                        absl::GetFlag(FLAGS_tls_client_ca),
+                                        absl::GetFlag(FLAGS_tls_require_client_cert)});
+    if (!credentials.ok()) return Fail(credentials.status().ToString());
+    config.credentials = *std::move(credentials);
+  }
 
   absl::StatusOr<candor::note::Signer> signer =
       candor::keyfile::ReadNoteSigner(absl::GetFlag(FLAGS_log_key));

@@ -51,6 +51,7 @@ absl::Status LogFixture::Start() {
   if (options_.with_tiles) config.tiles_dir = tiles_dir();
   config.integrator.interval = options_.batch_interval;
   config.integrator.batch_entries = options_.batch_entries;
+  config.credentials = options_.server_credentials;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   logserver::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());
@@ -60,6 +61,7 @@ absl::Status LogFixture::Start() {
   server_ = *std::move(server);
   client::ClientOptions client_options;
   client_options.timeout = absl::Seconds(30);
+  client_options.credentials = options_.client_credentials;
   client_ = std::make_unique<client::LogClient>(server_->address(), client_options);
   return absl::OkStatus();
 }
