@@ -32,6 +32,10 @@ LogClient::LogClient(const std::string& address, ClientOptions options)
     : address_(address), options_(std::move(options)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+  // Each client gets its own connection rather than sharing one with every
+  // channel to the same address in the process: servers rate-limit per
+  // connection.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   channel_ = grpc::CreateCustomChannel(
       address,
       options_.credentials ? options_.credentials

@@ -104,6 +104,8 @@ absl::StatusOr<AdmittedEntry> Admission::Admit(
     admitted.keyids.push_back(keyid);
   }
 
+  admitted.principal =
+      signer != nullptr ? signer->registration().name() : std::string("admin");
   ValidationContext context{registry, log, signer};
   if (absl::Status s = validator->Validate(*parsed, context); !s.ok()) return s;
 

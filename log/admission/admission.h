@@ -94,6 +94,8 @@ struct AdmittedEntry {
   merkle::Hash leaf_hash{};
   registry::Role signer_role = registry::v1::ROLE_UNSPECIFIED;
   std::vector<std::string> keyids;  // empty for admin-signed entries
+  // The signing principal's name; "admin" for the operator's admin key.
+  std::string principal;
   std::optional<registry::Registration> registration;
 };
 

@@ -60,9 +60,25 @@ class LogService::StreamAdder
                                      pb::AddEntriesResponse> {
  public:
   StreamAdder(LogService* service, grpc::CallbackServerContext* context)
-      : service_(service), deadline_(service->WaitDeadline(context)) {
-    Pump();
+      : service_(service),
+        peer_(context->peer()),
+        deadline_(service->WaitDeadline(context)) {
+    absl::MutexLock lock(&service_->streams_mu_);
+    int& open = service_->open_streams_[peer_];
+    if (open >= service_->limits_.max_streams_per_client) {
+      reads_done_ = true;
+      final_status_ = grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("this client already has ", open,
+                       " AddEntries streams open; close one or retry later"));
+    } else {
+      ++open;
+      counted_ = true;
+    }
   }
+  // Starts reading (or finishes a refused stream). Not in the constructor:
+  // gRPC may run a reaction as soon as an operation starts.
+  void Begin() { Pump(); }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
@@ -94,7 +110,7 @@ class LogService::StreamAdder
     }
     if (seq < service_->limits_.max_entries_per_stream) {
       auto response = std::make_shared<pb::AddEntriesResponse>();
-      service_->Add(request, deadline_, response->mutable_added(),
+      service_->Add(request, peer_, deadline_, response->mutable_added(),
                     [this, seq, response](absl::Status s) mutable {
                       Complete(seq, std::move(response), s);
                     });
@@ -111,7 +127,13 @@ class LogService::StreamAdder
     Pump();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (counted_) {
+      absl::MutexLock lock(&service_->streams_mu_);
+      if (--service_->open_streams_[peer_] == 0) service_->open_streams_.erase(peer_);
+    }
+    delete this;
+  }
 
  private:
   void Complete(uint64_t seq, std::shared_ptr<pb::AddEntriesResponse> response,
@@ -161,7 +183,9 @@ class LogService::StreamAdder
   }
 
   LogService* const service_;
+  const std::string peer_;
   const absl::Time deadline_;
+  bool counted_ = false;
   pb::AddEntryRequest request_;
   pb::AddEntriesResponse current_;
 
@@ -187,7 +211,9 @@ LogService::LogService(storage::LogStore* store,
       sequencer_(sequencer),
       integrator_(integrator),
       limits_(limits),
-      log_view_(std::make_unique<StoreLogView>(store)) {}
+      log_view_(std::make_unique<StoreLogView>(store)),
+      client_limiter_("client", limits.per_client),
+      principal_limiter_("principal", limits.per_principal) {}
 
 absl::Time LogService::WaitDeadline(
     const grpc::CallbackServerContext* context) const {
@@ -207,13 +233,23 @@ absl::Status LogService::FillInclusion(uint64_t index, uint64_t tree_size,
 }
 
 void LogService::Add(const pb::AddEntryRequest& request,
-                     absl::Time wait_deadline, pb::AddEntryResponse* response,
-                     AddCallback done) {
+                     absl::string_view client, absl::Time wait_deadline,
+                     pb::AddEntryResponse* response, AddCallback done) {
+  // The client's budget is charged before any parsing, so a flood of junk
+  // costs the server almost nothing.
+  if (absl::Status s = client_limiter_.Acquire(client); !s.ok()) {
+    std::move(done)(s);
+    return;
+  }
   absl::StatusOr<admission::AdmittedEntry> admitted =
       admission_->Admit(request.entry(), *sequencer_->registry(),
                         sequencer_->sequenced_size(), *log_view_);
   if (!admitted.ok()) {
     std::move(done)(admitted.status());
+    return;
+  }
+  if (absl::Status s = principal_limiter_.Acquire(admitted->principal); !s.ok()) {
+    std::move(done)(s);
     return;
   }
   const bool wait = request.wait_for_inclusion();
@@ -252,14 +288,16 @@ grpc::ServerUnaryReactor* LogService::AddEntry(
     grpc::CallbackServerContext* context, const pb::AddEntryRequest* request,
     pb::AddEntryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  Add(*request, WaitDeadline(context), response,
+  Add(*request, context->peer(), WaitDeadline(context), response,
       [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
   return reactor;
 }
 
 grpc::ServerBidiReactor<pb::AddEntryRequest, pb::AddEntriesResponse>*
 LogService::AddEntries(grpc::CallbackServerContext* context) {
-  return new StreamAdder(this, context);
+  auto* adder = new StreamAdder(this, context);
+  adder->Begin();
+  return adder;
 }
 
 grpc::ServerUnaryReactor* LogService::GetCheckpoint(

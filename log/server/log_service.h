@@ -14,10 +14,13 @@
 #include <cstdint>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "log/admission/admission.h"
 #include "log/sequencer/integrator.h"
 #include "log/sequencer/sequencer.h"
+#include "log/server/rate_limiter.h"
 #include "log/storage/log_store.h"
 #include "proto/candor/log/v1/log.grpc.pb.h"
 
@@ -32,6 +35,11 @@ struct ServiceLimits {
   uint64_t max_entries_per_stream = 1'000'000;
   uint32_t max_entries_per_read = 1000;
   size_t max_read_bytes = 4 << 20;
+  // Adds per client connection and per signing principal.
+  RateLimiter::Limits per_client{.per_second = 20000, .burst = 40000};
+  RateLimiter::Limits per_principal{.per_second = 20000, .burst = 40000};
+  // Open AddEntries streams per client connection.
+  int max_streams_per_client = 64;
 };
 
 class LogService final : public candor::log::v1::Log::CallbackService {
@@ -79,9 +87,10 @@ class LogService final : public candor::log::v1::Log::CallbackService {
   // Admits and sequences one entry; `done` receives the filled response or
   // the refusal. Shared by the unary and streaming adds.
   using AddCallback = absl::AnyInvocable<void(absl::Status) &&>;
+  // `client` identifies the caller for rate limiting (its peer address).
   void Add(const candor::log::v1::AddEntryRequest& request,
-           absl::Time wait_deadline, candor::log::v1::AddEntryResponse* response,
-           AddCallback done);
+           absl::string_view client, absl::Time wait_deadline,
+           candor::log::v1::AddEntryResponse* response, AddCallback done);
 
  private:
   class StreamAdder;
@@ -97,6 +106,10 @@ class LogService final : public candor::log::v1::Log::CallbackService {
   sequencer::Integrator* const integrator_;
   const ServiceLimits limits_;
   std::unique_ptr<admission::LogView> log_view_;
+  RateLimiter client_limiter_;
+  RateLimiter principal_limiter_;
+  absl::Mutex streams_mu_;
+  absl::flat_hash_map<std::string, int> open_streams_ ABSL_GUARDED_BY(streams_mu_);
 };
 
 }  // namespace candor::logserver

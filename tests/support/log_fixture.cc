@@ -52,6 +52,7 @@ absl::Status LogFixture::Start() {
   config.integrator.interval = options_.batch_interval;
   config.integrator.batch_entries = options_.batch_entries;
   config.credentials = options_.server_credentials;
+  config.limits = options_.limits;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   logserver::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());

@@ -30,6 +30,7 @@ struct LogFixtureOptions {
   bool with_tiles = false;           // publish tlog-tiles under <dir>/tiles
   absl::Duration batch_interval = absl::Milliseconds(20);
   size_t batch_entries = 64;
+  logserver::ServiceLimits limits;
   // TLS for the server and the fixture's client; plaintext if null.
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
   std::shared_ptr<grpc::ChannelCredentials> client_credentials;
