@@ -106,11 +106,10 @@ absl::StatusOr<std::unique_ptr<Integrator>> Integrator::Start(
     absl::StatusOr<uint64_t> published = store->ReadPublishedSize();
     if (!published.ok()) return published.status();
     CheckpointPtr cp = integrator->latest();
-    if (absl::Status s = integrator->PublishFiles(
-            std::min(*published, cp->size), *cp);
-        !s.ok()) {
-      return s;
-    }
+    integrator->published_size_ = std::min(*published, cp->size);
+    // Files that cannot be written now are retried by the integrator thread;
+    // the log itself can serve meanwhile.
+    integrator->health_ = integrator->PublishFiles(integrator->published_size_, *cp);
   }
   integrator->thread_ = std::thread([i = integrator.get()] { i->Run(); });
   return integrator;
@@ -197,6 +196,10 @@ void Integrator::Run() {
     if (pending > 0) {
       absl::Status s = IntegrateBatch(
           std::min<uint64_t>(pending, options_.max_batch_entries));
+      absl::MutexLock lock(&mu_);
+      health_ = s;
+    } else if (files_ != nullptr && published_size_ < latest()->size) {
+      absl::Status s = PublishFiles(published_size_, *latest());
       absl::MutexLock lock(&mu_);
       health_ = s;
     }
@@ -293,9 +296,12 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
   for (const auto& [tile, data] : changed) batch.PutTile(tile, data);
   batch.PutCheckpoint(new_size, *note);
   batch.PutTreeState(storage::TreeState{new_size, root, *note});
-  if (absl::Status s = store_->Commit(batch); !s.ok()) {
-    (void)store_->Resume();
-    return s;
+  absl::Status committed = resume_needed_ ? store_->Resume() : absl::OkStatus();
+  if (committed.ok()) committed = store_->Commit(batch);
+  resume_needed_ = !committed.ok();
+  if (!committed.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot store checkpoint ", new_size, "; will retry: ", committed.message()));
   }
 
   auto cp = std::make_shared<PublishedCheckpoint>();
@@ -308,7 +314,7 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
     latest_ = cp;
   }
   FireWaiters();
-  if (files_ != nullptr) return PublishFiles(old_size, *cp);
+  if (files_ != nullptr) return PublishFiles(published_size_, *cp);
   return absl::OkStatus();
 }
 
@@ -351,6 +357,7 @@ absl::Status Integrator::PublishFiles(uint64_t old_size,
   if (absl::Status s = files_->WriteFile("checkpoint", cp.note); !s.ok()) {
     return s;
   }
+  published_size_ = cp.size;
   storage::LogStore::Batch batch = store_->NewBatch();
   batch.PutPublishedSize(cp.size);
   // Not synced: after a crash, files are simply published again.

@@ -107,6 +107,10 @@ class Integrator {
 
   // Owned by the integrator thread.
   merkle::CompactRange range_;
+  bool resume_needed_ = false;
+  // Tree size up to which files are published; a failed publication is
+  // retried after the next batch.
+  uint64_t published_size_ = 0;
 
   mutable absl::Mutex mu_;
   CheckpointPtr latest_ ABSL_GUARDED_BY(mu_);

@@ -174,7 +174,10 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
       }
     }
     writes.PutSequencedSize(next);
-    absl::Status committed = store_->Commit(writes);
+    absl::Status committed =
+        resume_needed_ ? store_->Resume() : absl::OkStatus();
+    if (committed.ok()) committed = store_->Commit(writes);
+    resume_needed_ = !committed.ok();
     if (!committed.ok()) {
       absl::Status failure = absl::UnavailableError(absl::StrCat(
           "the log could not store the entry durably; nothing was added, "
@@ -182,9 +185,6 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
       for (size_t i = 0; i < batch.size(); ++i) {
         if (results[i].ok() && results[i]->index >= first) results[i] = failure;
       }
-      // Ask RocksDB to leave its read-only error state, so the next batch
-      // can succeed once the cause (e.g. a full disk) is gone.
-      (void)store_->Resume();
     } else {
       {
         absl::MutexLock lock(&mu_);

@@ -86,6 +86,9 @@ class Sequencer {
   uint64_t size_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const registry::RegistryState> registry_ ABSL_GUARDED_BY(mu_);
   absl::AnyInvocable<void(uint64_t)> on_sequenced_;
+  // Set after a failed write: RocksDB stops writing after an I/O error until
+  // asked to resume, which the next batch does first.
+  bool resume_needed_ = false;  // sequencing thread only
 
   std::thread thread_;
 };

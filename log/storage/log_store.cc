@@ -34,7 +34,37 @@ std::string LeafIndexKey(const merkle::Hash& leaf_hash, uint64_t index) {
                       BigEndian64(index));
 }
 
+absl::Status Closed() {
+  return absl::UnavailableError(
+      "the store could not be reopened after an I/O error; it is retried on the "
+      "next write");
+}
+
 }  // namespace
+
+absl::Status LogStore::OpenDb() {
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options_, dir_, families_, &handles_, &db);
+  if (!s.ok()) return FromRocksDb(s, absl::StrCat("opening ", dir_));
+  db_.reset(db);
+  meta_ = handles_[0];
+  entries_ = handles_[1];
+  leaf_index_ = handles_[2];
+  tiles_ = handles_[3];
+  checkpoints_ = handles_[4];
+  registry_ = handles_[5];
+  return absl::OkStatus();
+}
+
+void LogStore::CloseDb() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  db_->Close();
+  db_.reset();
+  meta_ = entries_ = leaf_index_ = tiles_ = checkpoints_ = registry_ = nullptr;
+}
 
 absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
     const std::string& dir, const StoreOptions& options) {
@@ -69,7 +99,10 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
       rocksdb::NewFixedPrefixTransform(kLeafPrefixSize));
   leaf_index.table_factory.reset(table_options(true));
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+  auto store = std::unique_ptr<LogStore>(new LogStore());
+  store->dir_ = dir;
+  store->db_options_ = db_options;
+  store->families_ = {
       {rocksdb::kDefaultColumnFamilyName, plain},
       {"entries", plain},
       {"leaf_index", leaf_index},
@@ -77,18 +110,10 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
       {"checkpoints", plain},
       {"registry", plain},
   };
-  auto store = std::unique_ptr<LogStore>(new LogStore());
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
-  if (!s.ok()) return FromRocksDb(s, absl::StrCat("opening ", dir));
-  store->db_.reset(db);
-  store->meta_ = store->handles_[0];
-  store->entries_ = store->handles_[1];
-  store->leaf_index_ = store->handles_[2];
-  store->tiles_ = store->handles_[3];
-  store->checkpoints_ = store->handles_[4];
-  store->registry_ = store->handles_[5];
+  {
+    absl::MutexLock lock(&store->db_mu_);
+    if (absl::Status s = store->OpenDb(); !s.ok()) return s;
+  }
 
   absl::StatusOr<std::string> version =
       store->Get(store->meta_, kMetaSchemaVersion);
@@ -101,8 +126,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
     }
   } else if (absl::IsNotFound(version.status())) {
     Batch init = store->NewBatch();
-    init.batch_.Put(store->meta_, kMetaSchemaVersion,
-                    std::to_string(kSchemaVersion));
+    init.PutSchemaVersion();
     if (absl::Status st = store->Commit(init); !st.ok()) return st;
   } else {
     return version.status();
@@ -111,14 +135,14 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
 }
 
 LogStore::~LogStore() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    db_->DestroyColumnFamilyHandle(h);
-  }
-  if (db_ != nullptr) db_->Close();
+  absl::MutexLock lock(&db_mu_);
+  CloseDb();
 }
 
 absl::StatusOr<std::string> LogStore::Get(rocksdb::ColumnFamilyHandle* cf,
                                           absl::string_view key) {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
   if (s.IsNotFound()) return absl::NotFoundError("not found");
@@ -167,6 +191,8 @@ absl::StatusOr<std::string> LogStore::ReadEntry(uint64_t index) {
 absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
                                    size_t max_bytes,
                                    std::vector<std::string>& out) {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
   if (count == 0) return absl::OkStatus();
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), entries_));
@@ -186,24 +212,31 @@ absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
 
 absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
     const merkle::Hash& leaf_hash) {
-  rocksdb::ReadOptions options;
-  options.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(options, leaf_index_));
   const absl::string_view prefix =
       merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize);
-  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
-    absl::string_view key = ToView(it->key());
-    if (key.size() != kLeafPrefixSize + 8 || key.substr(0, kLeafPrefixSize) != prefix) {
-      break;
+  std::vector<uint64_t> candidates;
+  {
+    absl::ReaderMutexLock lock(&db_mu_);
+    if (db_ == nullptr) return Closed();
+    rocksdb::ReadOptions options;
+    options.prefix_same_as_start = true;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, leaf_index_));
+    for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+      absl::string_view key = ToView(it->key());
+      if (key.size() != kLeafPrefixSize + 8 ||
+          key.substr(0, kLeafPrefixSize) != prefix) {
+        break;
+      }
+      candidates.push_back(ReadBigEndian64(key.substr(kLeafPrefixSize)));
     }
-    uint64_t index = ReadBigEndian64(key.substr(kLeafPrefixSize));
+    if (absl::Status s = FromRocksDb(it->status(), "leaf index lookup"); !s.ok()) {
+      return s;
+    }
+  }
+  for (uint64_t index : candidates) {
     absl::StatusOr<std::string> entry = ReadEntry(index);
     if (!entry.ok()) return entry.status();
     if (merkle::HashLeaf(*entry) == leaf_hash) return index;
-  }
-  if (absl::Status s = FromRocksDb(it->status(), "leaf index lookup"); !s.ok()) {
-    return s;
   }
   return std::nullopt;
 }
@@ -228,6 +261,8 @@ absl::StatusOr<std::string> LogStore::ReadCheckpoint(uint64_t size) {
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 LogStore::ReadRegistry() {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
   std::vector<std::pair<std::string, std::string>> out;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), registry_));
@@ -242,45 +277,84 @@ LogStore::ReadRegistry() {
 
 void LogStore::Batch::PutEntry(uint64_t index, absl::string_view entry,
                                const merkle::Hash& leaf_hash) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->entries_, ToSlice(BigEndian64(index)), ToSlice(entry));
   batch_.Put(store_->leaf_index_, ToSlice(LeafIndexKey(leaf_hash, index)),
              rocksdb::Slice());
 }
 
+void LogStore::Batch::PutSchemaVersion() {
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;
+  batch_.Put(store_->meta_, kMetaSchemaVersion, std::to_string(kSchemaVersion));
+}
+
 void LogStore::Batch::PutSequencedSize(uint64_t size) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->meta_, kMetaSequencedSize, ToSlice(BigEndian64(size)));
 }
 
 void LogStore::Batch::PutTile(const tiles::TileId& tile,
                               absl::string_view hashes) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->tiles_, ToSlice(TileKey(tile)), ToSlice(hashes));
 }
 
 void LogStore::Batch::PutCheckpoint(uint64_t size, absl::string_view note) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->checkpoints_, ToSlice(BigEndian64(size)), ToSlice(note));
 }
 
 void LogStore::Batch::PutTreeState(const TreeState& state) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   std::string value = absl::StrCat(BigEndian64(state.size),
                                    merkle::AsBytes(state.root), state.checkpoint);
   batch_.Put(store_->meta_, kMetaTreeState, ToSlice(value));
 }
 
 void LogStore::Batch::PutPublishedSize(uint64_t size) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->meta_, kMetaPublishedSize, ToSlice(BigEndian64(size)));
 }
 
 void LogStore::Batch::PutRegistryRecord(absl::string_view key,
                                         absl::string_view value) {
+  // The column family handles change if the store reopens.
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->registry_, ToSlice(key), ToSlice(value));
 }
 
 absl::Status LogStore::Commit(Batch& batch, bool sync) {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
   rocksdb::WriteOptions options;
   options.sync = sync;
   return FromRocksDb(db_->Write(options, &batch.batch_), "write");
 }
 
-absl::Status LogStore::Resume() { return FromRocksDb(db_->Resume(), "resume"); }
+absl::Status LogStore::Resume() {
+  {
+    absl::ReaderMutexLock lock(&db_mu_);
+    if (db_ != nullptr && db_->Resume().ok()) return absl::OkStatus();
+  }
+  // RocksDB keeps some write errors (e.g. on the WAL) for good; reopening
+  // recovers from what is on disk, as a restart would, without one.
+  absl::MutexLock lock(&db_mu_);
+  CloseDb();
+  return OpenDb();
+}
 
 }  // namespace candor::storage

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "log/merkle/hash.h"
 #include "log/tiles/tiles.h"
 #include "rocksdb/db.h"
@@ -105,6 +106,7 @@ class LogStore : public tiles::TileSource {
    private:
     friend class LogStore;
     explicit Batch(LogStore* store) : store_(store) {}
+    void PutSchemaVersion();
     LogStore* store_;
     rocksdb::WriteBatch batch_;
   };
@@ -114,14 +116,22 @@ class LogStore : public tiles::TileSource {
   absl::Status Commit(Batch& batch, bool sync = true);
 
   // After a write error, asks RocksDB to resume writing (e.g. once space is
-  // freed). OK if writes are possible again.
+  // freed), reopening the database if RocksDB will not. OK if writes are
+  // possible again. Batches made before must not be committed after.
   absl::Status Resume();
 
  private:
   LogStore() = default;
+  absl::Status OpenDb() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  void CloseDb() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf,
                                   absl::string_view key);
 
+  std::string dir_;
+  rocksdb::DBOptions db_options_;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families_;
+  // Readers and writers share the DB; Resume() may replace it.
+  absl::Mutex db_mu_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;

@@ -53,6 +53,7 @@ absl::Status LogFixture::Start() {
   config.integrator.batch_entries = options_.batch_entries;
   config.credentials = options_.server_credentials;
   config.limits = options_.limits;
+  config.store.env = options_.env;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   logserver::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());

@@ -31,6 +31,9 @@ struct LogFixtureOptions {
   absl::Duration batch_interval = absl::Milliseconds(20);
   size_t batch_entries = 64;
   logserver::ServiceLimits limits;
+  // RocksDB environment (fault injection); the default if null.
+  rocksdb::Env* env = nullptr;
+
   // TLS for the server and the fixture's client; plaintext if null.
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
   std::shared_ptr<grpc::ChannelCredentials> client_credentials;
@@ -44,6 +47,9 @@ class LogFixture {
   // Starts (or restarts) the server on the same directory and keys.
   absl::Status Start();
   void Stop();
+
+  // The RocksDB environment for the next Start().
+  void set_env(rocksdb::Env* env) { options_.env = env; }
 
   const std::string& address() const { return server_->address(); }
   logserver::LogServer& server() { return *server_; }
