@@ -1,0 +1,106 @@
+// The evaluation of measurements against a claim: a pure, deterministic,
+// versioned function of (claim, measurements, reference data). The verifier
+// runs it to publish findings and `candor verify finding` runs it again to
+// re-derive a finding's verdict instead of trusting it.
+//
+// For each assertion of the claim, every flow of every applicable measurement
+// (same app, a version the claim covers, a consent state the assertion is
+// about) is checked: the data types detected in it, its destination's
+// organisation, first or third party (from the vendor's registration), and
+// the country where the endpoint is located. A flow contradicts the
+// assertion, or would unless a declared exemption applies, or is irrelevant.
+// Traffic shows a transmission, not what happens after it: the wording is
+// "sent to an endpoint located in X", never "stored in X".
+//
+// Pure functions; thread-safe as far as the DestinationResolver is.
+
+#ifndef CANDOR_VERIFIER_EVALUATE_EVALUATE_H_
+#define CANDOR_VERIFIER_EVALUATE_EVALUATE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "proto/candor/claim/v1/claim.pb.h"
+#include "proto/candor/finding/v1/finding.pb.h"
+#include "proto/candor/measurement/v1/measurement.pb.h"
+#include "proto/candor/registry/v1/registry.pb.h"
+
+namespace candor::evaluate {
+
+inline constexpr absl::string_view kEvaluatorVersion = "candor-evaluate/1";
+inline constexpr uint32_t kDefaultQuorum = 2;
+
+// Where a flow went, as reference data tells.
+struct Destination {
+  std::string registrable_domain;  // empty for IP literals
+  std::string organisation;        // empty if no reference names it
+  std::string endpoint_country;    // ISO alpha-2; empty if unknown
+  // The reference-data entries the answer came from (indices into whatever
+  // list the resolver was built from).
+  std::vector<size_t> references;
+};
+
+class DestinationResolver {
+ public:
+  virtual ~DestinationResolver() = default;
+  virtual Destination Resolve(absl::string_view host,
+                              absl::string_view server_ip) const = 0;
+};
+
+struct ClaimInput {
+  finding::v1::EntryRef ref;
+  claim::v1::Claim claim;
+  // The vendor's registration in force when the claim was made: its
+  // organisations and domains are first party.
+  registry::v1::Registration vendor;
+};
+
+struct MeasurementInput {
+  finding::v1::EntryRef ref;
+  measurement::v1::Measurement measurement;
+};
+
+struct AssertionResult {
+  claim::v1::Assertion assertion;
+  finding::v1::Verdict verdict = finding::v1::CONSISTENT;
+  bool confirmed = false;
+  uint32_t contradicting_auditors = 0;
+  // Positions (in the input span) of the measurements the assertion was
+  // checked against, and of those with violating flows.
+  std::vector<size_t> applicable;
+  std::vector<size_t> cited;
+  // ViolatingFlow.measurement is a position in `cited`.
+  std::vector<finding::v1::ViolatingFlow> flows;
+  // Reference entries used for the cited flows.
+  std::vector<size_t> references;
+};
+
+// Whether `m` bears on `claim` at all: same app, and a version the claim
+// covers (a claim with a version range needs a measured version).
+bool Applies(const claim::v1::Claim& claim, const measurement::v1::Measurement& m);
+
+// Evaluates every assertion of the claim, in claim order.
+std::vector<AssertionResult> Evaluate(const ClaimInput& claim,
+                                      absl::Span<const MeasurementInput> measurements,
+                                      const DestinationResolver& resolver,
+                                      uint32_t quorum);
+
+// The Finding a verifier publishes for one result (without issued_at and
+// verifier, which the caller sets). `reference_refs` maps resolver reference
+// indices to log entries.
+finding::v1::Finding MakeFinding(const ClaimInput& claim,
+                                 absl::Span<const MeasurementInput> measurements,
+                                 const AssertionResult& result, uint32_t quorum,
+                                 absl::Span<const finding::v1::EntryRef> reference_refs);
+
+// A plain-language account of a finding.
+std::string Summarize(const ClaimInput& claim,
+                      absl::Span<const MeasurementInput> cited,
+                      const AssertionResult& result, uint32_t quorum);
+
+}  // namespace candor::evaluate
+
+#endif  // CANDOR_VERIFIER_EVALUATE_EVALUATE_H_

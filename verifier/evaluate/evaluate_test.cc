@@ -1,0 +1,227 @@
+#include "verifier/evaluate/evaluate.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace candor::evaluate {
+namespace {
+
+namespace cpb = ::candor::claim::v1;
+namespace fpb = ::candor::finding::v1;
+namespace mpb = ::candor::measurement::v1;
+
+// Hosts resolved from a fixed table.
+class TableResolver : public DestinationResolver {
+ public:
+  TableResolver() {
+    table_["api.example.com"] = {"example.com", "Example Corp", "US", {0}};
+    table_["collect.tracker.cn"] = {"tracker.cn", "Tracker Ltd", "CN", {0, 1}};
+    table_["ads.partner.net"] = {"partner.net", "Partner Inc", "US", {0, 2}};
+    table_["cdn.unknown.org"] = {"unknown.org", "", "", {}};
+  }
+  Destination Resolve(absl::string_view host, absl::string_view) const override {
+    auto it = table_.find(host);
+    return it == table_.end() ? Destination{} : it->second;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, Destination> table_;
+};
+
+ClaimInput MakeClaim(cpb::Practice practice, cpb::Consent consent = cpb::ALWAYS) {
+  ClaimInput c;
+  c.ref.set_index(10);
+  c.claim.mutable_app()->set_id("android:com.example.app");
+  c.claim.set_issuer("example");
+  cpb::Assertion* a = c.claim.add_assertions();
+  a->set_id("a1");
+  a->add_data_types("contacts");
+  a->add_data_types("personal_info.phone_number");
+  a->set_practice(practice);
+  a->set_consent(consent);
+  c.vendor.set_name("example");
+  c.vendor.set_display_name("Example Corp");
+  c.vendor.mutable_scope()->add_domains("example.com");
+  c.vendor.mutable_scope()->add_organisations("Example Corp");
+  return c;
+}
+
+MeasurementInput MakeMeasurement(const std::string& auditor, uint64_t index,
+                                 const std::string& host,
+                                 const std::string& type = "contacts.contacts",
+                                 mpb::ConsentState consent = mpb::TRACKING_DECLINED) {
+  MeasurementInput m;
+  m.ref.set_index(index);
+  m.measurement.set_app("android:com.example.app");
+  m.measurement.set_app_version("2.0.0");
+  m.measurement.set_auditor(auditor);
+  m.measurement.set_consent(consent);
+  mpb::Flow* f = m.measurement.add_flows();
+  f->set_host("api.example.com");  // a first-party flow first
+  mpb::Flow* g = m.measurement.add_flows();
+  g->set_host(host);
+  g->set_server_ip("198.51.100.1");
+  mpb::Detection* d = g->add_detections();
+  d->set_data_type(type);
+  d->set_where(mpb::BODY_JSON);
+  d->add_encodings(mpb::SHA256);
+  return m;
+}
+
+TEST(Evaluate, ThirdPartySharingContradictsAndQuorumConfirms) {
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  TableResolver resolver;
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
+  auto r = Evaluate(claim, ms, resolver, 2);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].verdict, fpb::CONTRADICTED);
+  EXPECT_FALSE(r[0].confirmed);
+  EXPECT_EQ(r[0].contradicting_auditors, 1u);
+  ASSERT_EQ(r[0].flows.size(), 1u);
+  const fpb::ViolatingFlow& f = r[0].flows[0];
+  EXPECT_EQ(f.flow(), 1u);
+  EXPECT_EQ(f.organisation(), "Tracker Ltd");
+  EXPECT_TRUE(f.third_party());
+  EXPECT_EQ(f.endpoint_country(), "CN");
+  EXPECT_EQ(f.reason(),
+            "sent Contacts to collect.tracker.cn (Tracker Ltd), an endpoint "
+            "located in China (CN), which is not among the vendor's registered "
+            "organisations or domains: a third party");
+  EXPECT_EQ(r[0].references, (std::vector<size_t>{0, 1}));
+
+  // A second measurement by the same auditor does not confirm; another does.
+  ms.push_back(MakeMeasurement("lab-one", 21, "collect.tracker.cn"));
+  EXPECT_FALSE(Evaluate(claim, ms, resolver, 2)[0].confirmed);
+  ms.push_back(MakeMeasurement("lab-two", 22, "collect.tracker.cn"));
+  auto confirmed = Evaluate(claim, ms, resolver, 2);
+  EXPECT_TRUE(confirmed[0].confirmed);
+  EXPECT_EQ(confirmed[0].contradicting_auditors, 2u);
+  EXPECT_EQ(confirmed[0].cited, (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST(Evaluate, FirstPartyAndUncoveredTypesAreConsistent) {
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  TableResolver resolver;
+  std::vector<MeasurementInput> ms = {
+      MakeMeasurement("lab-one", 20, "api.example.com"),
+      MakeMeasurement("lab-one", 21, "collect.tracker.cn", "location.precise")};
+  auto r = Evaluate(claim, ms, resolver, 2);
+  EXPECT_EQ(r[0].verdict, fpb::CONSISTENT);
+  EXPECT_TRUE(r[0].flows.empty());
+  EXPECT_EQ(r[0].applicable, (std::vector<size_t>{0, 1}));
+}
+
+TEST(Evaluate, EachPractice) {
+  TableResolver resolver;
+  struct Case {
+    cpb::Practice practice;
+    std::string host;
+    fpb::Verdict want;
+  } cases[] = {
+      {cpb::NOT_COLLECTED, "api.example.com", fpb::CONTRADICTED},
+      {cpb::NOT_SHARED_WITH_THIRD_PARTIES, "ads.partner.net", fpb::CONTRADICTED},
+      {cpb::NOT_SHARED_WITH_THIRD_PARTIES, "cdn.unknown.org", fpb::CONTRADICTED},
+      {cpb::SHARED_ONLY_WITH, "ads.partner.net", fpb::CONSISTENT},
+      {cpb::SHARED_ONLY_WITH, "collect.tracker.cn", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_COUNTRIES, "collect.tracker.cn", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_COUNTRIES, "ads.partner.net", fpb::CONSISTENT},
+      {cpb::NOT_SENT_TO_COUNTRIES, "cdn.unknown.org", fpb::CONSISTENT},
+      {cpb::ONLY_SENT_TO_COUNTRIES, "ads.partner.net", fpb::CONSISTENT},
+      {cpb::ONLY_SENT_TO_COUNTRIES, "collect.tracker.cn", fpb::CONTRADICTED},
+      {cpb::ONLY_SENT_TO_COUNTRIES, "cdn.unknown.org", fpb::CONSISTENT},
+  };
+  for (const Case& c : cases) {
+    ClaimInput claim = MakeClaim(c.practice);
+    claim.claim.mutable_assertions(0)->add_organisations("Partner Inc");
+    claim.claim.mutable_assertions(0)->add_countries(
+        c.practice == cpb::ONLY_SENT_TO_COUNTRIES ? "US" : "CN");
+    std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, c.host)};
+    EXPECT_EQ(Evaluate(claim, ms, resolver, 2)[0].verdict, c.want)
+        << cpb::Practice_Name(c.practice) << " " << c.host;
+  }
+}
+
+TEST(Evaluate, ExemptionsMakeItExemptionDependent) {
+  TableResolver resolver;
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  claim.claim.mutable_assertions(0)->add_exemptions(cpb::SERVICE_PROVIDER);
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "ads.partner.net"),
+                                      MakeMeasurement("lab-two", 21, "ads.partner.net")};
+  auto r = Evaluate(claim, ms, resolver, 2);
+  EXPECT_EQ(r[0].verdict, fpb::EXEMPTION_DEPENDENT);
+  EXPECT_TRUE(r[0].confirmed);
+  EXPECT_TRUE(absl::EndsWith(r[0].flows[0].reason(),
+                             "; contradicted unless an exemption the vendor "
+                             "declared applies"));
+  // A service-provider exemption does not excuse a country practice.
+  ClaimInput countries = MakeClaim(cpb::NOT_SENT_TO_COUNTRIES);
+  countries.claim.mutable_assertions(0)->add_countries("CN");
+  countries.claim.mutable_assertions(0)->add_exemptions(cpb::SERVICE_PROVIDER);
+  std::vector<MeasurementInput> cn = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
+  EXPECT_EQ(Evaluate(countries, cn, resolver, 2)[0].verdict, fpb::CONTRADICTED);
+}
+
+TEST(Evaluate, ConsentStatesAndVersions) {
+  TableResolver resolver;
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES,
+                               cpb::WHEN_TRACKING_DECLINED);
+  std::vector<MeasurementInput> accepted = {MakeMeasurement(
+      "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::TRACKING_ACCEPTED)};
+  auto r = Evaluate(claim, accepted, resolver, 2);
+  EXPECT_EQ(r[0].verdict, fpb::CONSISTENT);
+  EXPECT_TRUE(r[0].applicable.empty());
+  std::vector<MeasurementInput> none = {MakeMeasurement(
+      "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::NO_INTERACTION)};
+  EXPECT_TRUE(Evaluate(claim, none, resolver, 2)[0].applicable.empty());
+  std::vector<MeasurementInput> declined = {MakeMeasurement(
+      "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::TRACKING_DECLINED)};
+  EXPECT_EQ(Evaluate(claim, declined, resolver, 2)[0].verdict, fpb::CONTRADICTED);
+
+  ClaimInput ranged = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  ranged.claim.mutable_app()->set_min_version("3.0");
+  EXPECT_FALSE(Applies(ranged.claim, declined[0].measurement));
+  ranged.claim.mutable_app()->set_min_version("1.9.9");
+  EXPECT_TRUE(Applies(ranged.claim, declined[0].measurement));
+  declined[0].measurement.clear_app_version();
+  EXPECT_FALSE(Applies(ranged.claim, declined[0].measurement));
+  declined[0].measurement.set_app("android:com.other");
+  EXPECT_FALSE(Applies(MakeClaim(cpb::NOT_COLLECTED).claim, declined[0].measurement));
+}
+
+TEST(Evaluate, FindingAndSummaryWording) {
+  TableResolver resolver;
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "api.example.com"),
+                                      MakeMeasurement("lab-one", 21, "collect.tracker.cn"),
+                                      MakeMeasurement("lab-two", 22, "collect.tracker.cn")};
+  auto r = Evaluate(claim, ms, resolver, 2);
+  std::vector<fpb::EntryRef> refs(3);
+  for (int i = 0; i < 3; ++i) refs[i].set_index(100 + i);
+  fpb::Finding f = MakeFinding(claim, ms, r[0], 2, refs);
+  EXPECT_EQ(f.verdict(), fpb::CONTRADICTED);
+  EXPECT_TRUE(f.confirmed());
+  ASSERT_EQ(f.measurements_size(), 2);
+  EXPECT_EQ(f.measurements(0).index(), 21u);
+  EXPECT_EQ(f.measurements(1).index(), 22u);
+  ASSERT_EQ(f.reference_size(), 2);
+  EXPECT_EQ(f.reference(1).index(), 101u);
+  EXPECT_EQ(f.flows(1).measurement(), 1u);
+  EXPECT_EQ(f.summary(),
+            "Example Corp claimed (log entry 10) that android:com.example.app "
+            "never shares Contacts, Phone number with third parties. Auditor "
+            "lab-one (log entry 21) observed the app, version 2.0.0: it sent "
+            "Contacts to collect.tracker.cn (Tracker Ltd), an endpoint located "
+            "in China (CN), which is not among the vendor's registered "
+            "organisations or domains: a third party. Auditor lab-two (log "
+            "entry 22) observed the app, version 2.0.0: it sent Contacts to "
+            "collect.tracker.cn (Tracker Ltd), an endpoint located in China "
+            "(CN), which is not among the vendor's registered organisations or "
+            "domains: a third party. Verdict: contradicted, by 2 independent "
+            "auditors (confirmed: at least 2). Traffic shows where data was "
+            "sent, not what the recipient did with it.");
+  EXPECT_EQ(f.summary().find("stored"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace candor::evaluate
