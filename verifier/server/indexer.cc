@@ -8,7 +8,6 @@
 #include "proto/candor/claim/v1/claim.pb.h"
 #include "proto/candor/finding/v1/finding.pb.h"
 #include "proto/candor/measurement/v1/measurement.pb.h"
-#include "proto/candor/reference/v1/reference.pb.h"
 
 namespace candor::verifier {
 namespace {
@@ -136,11 +135,6 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
         it = principals.emplace(r.name(), std::move(h)).first;
       }
       it->second.add_registrations(index);
-    } else if (type == kReferenceDataType) {
-      reference::v1::ReferenceData data;
-      if (ParsePredicate(st->statement.predicate_json, data).ok()) {
-        batch.PutReferencePart(data.table_sha256(), data.part(), index);
-      }
     } else {
       record.set_app(AppOf(*st));
       if (!record.app().empty()) {

@@ -1,8 +1,8 @@
 // Indexes the entries a verifier reads from the log: replays registrations
 // into its own registry, checks that every other entry is signed by a key in
 // force for the role its predicate type requires (trusting the log's
-// admission for nothing but ordering), and records statements by app,
-// registrations by principal and reference-data parts by table.
+// admission for nothing but ordering), and records every statement, claims,
+// measurements and findings by app, and registrations by principal.
 //
 // Not thread-safe: the follower's thread owns it.
 

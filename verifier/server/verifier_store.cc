@@ -8,7 +8,6 @@ namespace {
 
 using storage::BigEndian64;
 using storage::FromRocksDb;
-using storage::ReadBigEndian64;
 using storage::ToSlice;
 using storage::ToView;
 
@@ -26,8 +25,7 @@ absl::StatusOr<std::unique_ptr<VerifierStore>> VerifierStore::Open(
   rocksdb::ColumnFamilyOptions cf;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf}, {"registry", cf},
-      {"statements", cf}, {"apps", cf}, {"references", cf}, {"findings", cf},
-      {"principals", cf}};
+      {"statements", cf}, {"apps", cf}, {"findings", cf}, {"principals", cf}};
   auto store = std::unique_ptr<VerifierStore>(new VerifierStore());
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &store->handles_, &db);
@@ -37,9 +35,8 @@ absl::StatusOr<std::unique_ptr<VerifierStore>> VerifierStore::Open(
   store->registry_ = store->handles_[1];
   store->statements_ = store->handles_[2];
   store->apps_ = store->handles_[3];
-  store->references_ = store->handles_[4];
-  store->findings_ = store->handles_[5];
-  store->principals_ = store->handles_[6];
+  store->findings_ = store->handles_[4];
+  store->principals_ = store->handles_[5];
 
   std::string version;
   s = db->Get(rocksdb::ReadOptions(), store->meta_, kSchemaKey, &version);
@@ -117,27 +114,6 @@ absl::StatusOr<std::vector<v1::AppRecord>> VerifierStore::ReadApps() {
   return out;
 }
 
-absl::StatusOr<std::vector<std::pair<uint32_t, uint64_t>>>
-VerifierStore::ReadReferenceParts(const std::string& table_sha256) {
-  std::vector<std::pair<uint32_t, uint64_t>> out;
-  const std::string prefix = table_sha256 + "/";
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), references_));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
-    absl::string_view key = ToView(it->key()).substr(prefix.size());
-    if (key.size() != 8 || it->value().size() != 8) {
-      return absl::DataLossError("corrupt reference record");
-    }
-    out.emplace_back(static_cast<uint32_t>(ReadBigEndian64(key)),
-                     ReadBigEndian64(ToView(it->value())));
-  }
-  if (absl::Status s = FromRocksDb(it->status(), "reading references"); !s.ok()) {
-    return s;
-  }
-  return out;
-}
-
 absl::StatusOr<std::optional<v1::FindingState>> VerifierStore::ReadFindingState(
     uint64_t claim_index, const std::string& assertion_id) {
   return GetMessage<v1::FindingState>(
@@ -169,13 +145,6 @@ void VerifierStore::Batch::PutStatement(const v1::IndexedStatement& statement) {
 
 void VerifierStore::Batch::PutApp(const v1::AppRecord& app) {
   batch_.Put(store_->apps_, app.app(), app.SerializeAsString());
-}
-
-void VerifierStore::Batch::PutReferencePart(const std::string& table_sha256,
-                                            uint32_t part, uint64_t index) {
-  batch_.Put(store_->references_,
-             ToSlice(absl::StrCat(table_sha256, "/", BigEndian64(part))),
-             ToSlice(BigEndian64(index)));
 }
 
 void VerifierStore::Batch::PutFindingState(uint64_t claim_index,

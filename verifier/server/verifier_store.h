@@ -32,9 +32,6 @@ class VerifierStore {
   absl::StatusOr<std::optional<v1::IndexedStatement>> ReadStatement(uint64_t index);
   absl::StatusOr<std::optional<v1::AppRecord>> ReadApp(const std::string& app);
   absl::StatusOr<std::vector<v1::AppRecord>> ReadApps();
-  // Reference parts published under `table_sha256`: part number -> index.
-  absl::StatusOr<std::vector<std::pair<uint32_t, uint64_t>>> ReadReferenceParts(
-      const std::string& table_sha256);
   absl::StatusOr<std::optional<v1::FindingState>> ReadFindingState(
       uint64_t claim_index, const std::string& assertion_id);
   absl::StatusOr<std::optional<v1::PrincipalHistory>> ReadPrincipal(
@@ -46,8 +43,6 @@ class VerifierStore {
     void PutRegistryRecord(const std::string& key, const std::string& value);
     void PutStatement(const v1::IndexedStatement& statement);
     void PutApp(const v1::AppRecord& app);
-    void PutReferencePart(const std::string& table_sha256, uint32_t part,
-                          uint64_t index);
     void PutFindingState(uint64_t claim_index, const std::string& assertion_id,
                          const v1::FindingState& state);
     void PutPrincipal(const v1::PrincipalHistory& principal);
@@ -73,7 +68,6 @@ class VerifierStore {
   rocksdb::ColumnFamilyHandle* registry_ = nullptr;
   rocksdb::ColumnFamilyHandle* statements_ = nullptr;
   rocksdb::ColumnFamilyHandle* apps_ = nullptr;
-  rocksdb::ColumnFamilyHandle* references_ = nullptr;
   rocksdb::ColumnFamilyHandle* findings_ = nullptr;
   rocksdb::ColumnFamilyHandle* principals_ = nullptr;
 };

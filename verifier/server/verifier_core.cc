@@ -1,0 +1,330 @@
+#include "verifier/server/verifier_core.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "log/logging/logging.h"
+#include "log/merkle/hash.h"
+#include "log/server/validators.h"
+#include "log/statement/predicate_types.h"
+#include "log/statement/statement.h"
+#include "verifier/claim/claim.h"
+#include "verifier/claim/history.h"
+
+namespace candor::verifier {
+namespace {
+
+namespace fpb = ::candor::finding::v1;
+
+finding::v1::EntryRef Ref(uint64_t index, absl::string_view leaf_hash) {
+  fpb::EntryRef ref;
+  ref.set_index(index);
+  ref.set_leaf_hash(std::string(leaf_hash));
+  return ref;
+}
+
+// What a published finding said, to publish again only when it changes.
+std::string Fingerprint(const fpb::Finding& f) {
+  std::vector<std::string> parts = {fpb::Verdict_Name(f.verdict()),
+                                    f.confirmed() ? "confirmed" : "unconfirmed"};
+  for (const fpb::EntryRef& m : f.measurements()) parts.push_back(absl::StrCat(m.index()));
+  parts.push_back(absl::StrCat(f.flows_size(), " flows"));
+  return absl::StrJoin(parts, "/");
+}
+
+}  // namespace
+
+VerifierCore::VerifierCore(CoreConfig config, VerifierStore* store,
+                           client::LogClient* log, const ReferenceTables* tables)
+    : config_(std::move(config)),
+      store_(store),
+      log_(log),
+      tables_(tables),
+      source_(log) {
+  logserver::RegisterStatementValidators(roles_);
+}
+
+absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
+    CoreConfig config, VerifierStore* store, client::LogClient* log,
+    const ReferenceTables* tables) {
+  if (!config.key || !config.log_key || !config.admin_key || config.name.empty()) {
+    return absl::InvalidArgumentError(
+        "the verifier needs its name and key, the log's key and the admin key");
+  }
+  auto core = std::unique_ptr<VerifierCore>(
+      new VerifierCore(std::move(config), store, log, tables));
+  absl::StatusOr<Indexer> indexer =
+      Indexer::Create(store, *core->config_.admin_key, &core->roles_);
+  if (!indexer.ok()) return indexer.status();
+  core->indexer_.emplace(*std::move(indexer));
+
+  follower::FollowerState state;
+  absl::StatusOr<std::optional<v1::FollowerRecord>> saved = store->ReadFollower();
+  if (!saved.ok()) return saved.status();
+  if (saved->has_value()) {
+    state.size = (*saved)->size();
+    state.checkpoint = (*saved)->checkpoint();
+    absl::StatusOr<std::vector<merkle::Hash>> frontier = merkle::HashesFromBytes(
+        std::vector<std::string>((*saved)->frontier().begin(), (*saved)->frontier().end()));
+    if (!frontier.ok()) return frontier.status();
+    state.frontier = *std::move(frontier);
+  }
+  absl::StatusOr<follower::Follower> follower = follower::Follower::Resume(
+      &core->source_, *core->config_.log_key, std::move(state));
+  if (!follower.ok()) return follower.status();
+  core->follower_.emplace(*std::move(follower));
+
+  // Where the reference parts already are in the log.
+  core->reference_refs_.resize(tables->parts().size());
+  return core;
+}
+
+absl::Status VerifierCore::PublishReferenceData() {
+  const std::vector<reference::v1::ReferenceData>& parts = tables_->parts();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const reference::v1::ReferenceData& part = parts[i];
+    Statement st;
+    st.subjects.push_back(NamedSubject(absl::StrCat("reference:", part.table())));
+    st.predicate_type = std::string(kReferenceDataType);
+    st.predicate_json = PredicateToJson(part);
+    // Deterministic bytes: the same part signed again is the same entry, and
+    // the log answers with the index it already has.
+    absl::StatusOr<std::string> entry = SignStatement(st, *config_.key);
+    if (!entry.ok()) return entry.status();
+    absl::StatusOr<log::v1::AddEntryResponse> added = log_->AddEntry(*entry, false);
+    if (!added.ok()) {
+      return absl::Status(added.status().code(),
+                          absl::StrCat("publishing reference part ", part.table(), "/",
+                                       part.part(), ": ", added.status().message()));
+    }
+    reference_refs_[i] = Ref(added->index(), added->leaf_hash());
+  }
+  logging::Info("reference data published", {{"parts", absl::StrCat(parts.size())}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> VerifierCore::Poll() {
+  std::set<std::string> apps;
+  auto consume = [&](uint64_t start, const std::vector<std::string>& entries,
+                     const follower::FollowerState& state) -> absl::Status {
+    absl::StatusOr<IndexedChunk> chunk = indexer_->IndexChunk(start, entries, state);
+    if (!chunk.ok()) return chunk.status();
+    for (const std::string& r : chunk->rejected) {
+      logging::Warning("the log holds an entry the verifier rejects", {{"entry", r}});
+    }
+    apps.insert(chunk->apps.begin(), chunk->apps.end());
+    return absl::OkStatus();
+  };
+  absl::StatusOr<uint64_t> read = follower_->Poll(consume);
+  if (!read.ok()) return read.status();
+  for (const std::string& app : apps) {
+    if (absl::Status s = PublishFindings(app); !s.ok()) return s;
+  }
+  return read;
+}
+
+absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>>
+VerifierCore::RegistrationBefore(const std::string& principal, uint64_t index) const {
+  absl::StatusOr<std::optional<v1::PrincipalHistory>> history =
+      store_->ReadPrincipal(principal);
+  if (!history.ok()) return history.status();
+  if (!history->has_value()) return std::nullopt;
+  std::optional<uint64_t> latest;
+  for (uint64_t r : (*history)->registrations()) {
+    if (r < index) latest = r;
+  }
+  if (!latest) return std::nullopt;
+  absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(*latest);
+  if (!st.ok()) return st.status();
+  if (!st->has_value()) return absl::DataLossError("indexed registration missing");
+  absl::StatusOr<SignedStatement> parsed = ParseSignedStatement((*st)->entry());
+  if (!parsed.ok()) return parsed.status();
+  registry::Registration r;
+  if (absl::Status s = ParsePredicate(parsed->statement.predicate_json, r); !s.ok()) return s;
+  return std::make_pair(*latest, std::move(r));
+}
+
+absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
+    const std::string& app) const {
+  absl::StatusOr<std::optional<v1::AppRecord>> record = store_->ReadApp(app);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return std::vector<Evaluation>();
+
+  // The claims, and the vendors in scope for the app now.
+  std::vector<claim::ClaimRecord> claims;
+  std::map<uint64_t, v1::IndexedStatement> claim_statements;
+  for (uint64_t index : (*record)->claims()) {
+    absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
+    if (!st.ok()) return st.status();
+    if (!st->has_value()) continue;
+    absl::StatusOr<claim::ClaimRecord> c = claim::ClaimRecordFromEntry(index, (*st)->entry());
+    if (!c.ok()) continue;
+    claims.push_back(*std::move(c));
+    claim_statements[index] = **st;
+  }
+  std::vector<std::string> vendors;
+  for (const auto& [index, st] : claim_statements) {
+    const registry::PrincipalRecord* p = indexer_->registry().FindPrincipal(st.signer());
+    if (p == nullptr || p->registration().revoked()) continue;
+    const auto& apps = p->registration().scope().apps();
+    if (std::find(apps.begin(), apps.end(), app) != apps.end() &&
+        std::find(vendors.begin(), vendors.end(), st.signer()) == vendors.end()) {
+      vendors.push_back(st.signer());
+    }
+  }
+
+  // Measurements, grouped by the claim in force when each run started.
+  std::map<uint64_t, std::vector<evaluate::MeasurementInput>> by_claim;
+  for (uint64_t index : (*record)->measurements()) {
+    absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
+    if (!st.ok()) return st.status();
+    if (!st->has_value()) continue;
+    absl::StatusOr<SignedStatement> parsed = ParseSignedStatement((*st)->entry());
+    if (!parsed.ok()) continue;
+    evaluate::MeasurementInput m;
+    m.ref = Ref(index, (*st)->leaf_hash());
+    if (!ParsePredicate(parsed->statement.predicate_json, m.measurement).ok()) continue;
+    const claim::ClaimRecord* in_force =
+        claim::ClaimInForce(claims, vendors, claim::ToTime(m.measurement.start_time()));
+    if (in_force == nullptr) continue;
+    by_claim[in_force->index].push_back(std::move(m));
+  }
+
+  std::vector<Evaluation> out;
+  for (auto& [claim_index, measurements] : by_claim) {
+    const v1::IndexedStatement& st = claim_statements[claim_index];
+    Evaluation e;
+    e.claim.ref = Ref(claim_index, st.leaf_hash());
+    absl::StatusOr<claim::v1::Claim> c = claim::ClaimFromEntry(st.entry());
+    if (!c.ok()) return c.status();
+    e.claim.claim = *std::move(c);
+    absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> vendor =
+        RegistrationBefore(st.signer(), claim_index);
+    if (!vendor.ok()) return vendor.status();
+    if (!vendor->has_value()) continue;
+    e.claim.vendor = (*vendor)->second;
+    e.measurements = std::move(measurements);
+    e.results = evaluate::Evaluate(e.claim, e.measurements, *tables_, config_.quorum);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+absl::Status VerifierCore::PublishFindings(const std::string& app) {
+  absl::StatusOr<std::vector<Evaluation>> evaluations = EvaluateApp(app);
+  if (!evaluations.ok()) return evaluations.status();
+  for (const Evaluation& e : *evaluations) {
+    for (const evaluate::AssertionResult& r : e.results) {
+      if (r.verdict == fpb::CONSISTENT) continue;
+      fpb::Finding f = evaluate::MakeFinding(e.claim, e.measurements, r, config_.quorum,
+                                             reference_refs_);
+      f.set_verifier(config_.name);
+      const std::string fingerprint = Fingerprint(f);
+      absl::StatusOr<std::optional<v1::FindingState>> previous =
+          store_->ReadFindingState(e.claim.ref.index(), r.assertion.id());
+      if (!previous.ok()) return previous.status();
+      if (previous->has_value() && (*previous)->fingerprint() == fingerprint) continue;
+
+      Statement st;
+      st.subjects.push_back(NamedSubject(app));
+      st.predicate_type = std::string(kFindingType);
+      st.predicate_json = PredicateToJson(f);
+      absl::StatusOr<std::string> entry = SignStatement(st, *config_.key);
+      if (!entry.ok()) return entry.status();
+      absl::StatusOr<log::v1::AddEntryResponse> added = log_->AddEntry(*entry, false);
+      if (!added.ok()) {
+        return absl::Status(added.status().code(),
+                            absl::StrCat("publishing a finding: ", added.status().message()));
+      }
+      v1::FindingState state;
+      state.set_finding_index(added->index());
+      state.set_fingerprint(fingerprint);
+      VerifierStore::Batch batch = store_->NewBatch();
+      batch.PutFindingState(e.claim.ref.index(), r.assertion.id(), state);
+      if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
+      ++findings_published_;
+      logging::Info("finding published",
+                    {{"app", app},
+                     {"index", absl::StrCat(added->index())},
+                     {"assertion", r.assertion.id()},
+                     {"verdict", fpb::Verdict_Name(f.verdict())},
+                     {"confirmed", f.confirmed() ? "true" : "false"}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
+    uint64_t finding_index) const {
+  absl::StatusOr<std::optional<v1::IndexedStatement>> finding_st =
+      store_->ReadStatement(finding_index);
+  if (!finding_st.ok()) return finding_st.status();
+  if (!finding_st->has_value() || (*finding_st)->predicate_type() != kFindingType) {
+    return absl::NotFoundError(absl::StrCat("entry ", finding_index,
+                                            " is not a finding this verifier has read"));
+  }
+  absl::StatusOr<SignedStatement> parsed = ParseSignedStatement((*finding_st)->entry());
+  if (!parsed.ok()) return parsed.status();
+  fpb::Finding finding;
+  if (absl::Status s = ParsePredicate(parsed->statement.predicate_json, finding); !s.ok()) {
+    return s;
+  }
+
+  // The entries the finding rests on, and the registration of each signer.
+  std::map<uint64_t, fpb::BundleEntry::Role> roles = {
+      {finding_index, fpb::BundleEntry::FINDING},
+      {finding.claim().index(), fpb::BundleEntry::CLAIM}};
+  for (const fpb::EntryRef& m : finding.measurements()) {
+    roles[m.index()] = fpb::BundleEntry::MEASUREMENT;
+  }
+  for (const fpb::EntryRef& r : finding.reference()) {
+    roles[r.index()] = fpb::BundleEntry::REFERENCE;
+  }
+  std::map<uint64_t, v1::IndexedStatement> statements;
+  for (const auto& [index, role] : std::map<uint64_t, fpb::BundleEntry::Role>(roles)) {
+    absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
+    if (!st.ok()) return st.status();
+    if (!st->has_value()) {
+      return absl::NotFoundError(absl::StrCat("the finding cites entry ", index,
+                                              ", which this verifier has not read"));
+    }
+    absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> reg =
+        RegistrationBefore((*st)->signer(), index);
+    if (!reg.ok()) return reg.status();
+    if (reg->has_value()) {
+      roles.emplace((*reg)->first, fpb::BundleEntry::REGISTRATION);
+    }
+    statements[index] = **std::move(st);
+  }
+  // The vendor's registration in force at the claim decides first parties.
+  for (const auto& [index, role] : roles) {
+    if (statements.count(index) > 0) continue;
+    absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
+    if (!st.ok()) return st.status();
+    if (!st->has_value()) return absl::DataLossError("indexed registration missing");
+    statements[index] = **std::move(st);
+  }
+
+  absl::StatusOr<log::v1::GetCheckpointResponse> cp = log_->GetCheckpoint();
+  if (!cp.ok()) return cp.status();
+  fpb::FindingBundle bundle;
+  bundle.set_format("https://candor.dev/finding-bundle/v1");
+  bundle.set_checkpoint(cp->checkpoint());
+  for (const auto& [index, role] : roles) {
+    log::v1::GetInclusionProofRequest request;
+    request.set_index(index);
+    request.set_tree_size(cp->tree_size());
+    absl::StatusOr<log::v1::GetInclusionProofResponse> proof = log_->GetInclusionProof(request);
+    if (!proof.ok()) return proof.status();
+    fpb::BundleEntry* e = bundle.add_entries();
+    e->set_role(role);
+    e->set_index(index);
+    e->set_entry(statements[index].entry());
+    *e->mutable_proof() = proof->proof();
+  }
+  return bundle;
+}
+
+}  // namespace candor::verifier

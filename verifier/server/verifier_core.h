@@ -1,0 +1,99 @@
+// The verifier's work: follow the log, index what it holds, evaluate every
+// app's measurements against the claim in force, and publish signed
+// findings (and the reference data they rest on) back to the log.
+//
+// Not thread-safe: one thread drives Poll(); readers use the store.
+
+#ifndef CANDOR_VERIFIER_SERVER_VERIFIER_CORE_H_
+#define CANDOR_VERIFIER_SERVER_VERIFIER_CORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/grpc_log_source.h"
+#include "client/log_client.h"
+#include "log/admission/admission.h"
+#include "log/crypto/keys.h"
+#include "log/note/note.h"
+#include "verifier/evaluate/evaluate.h"
+#include "verifier/follower/follower.h"
+#include "verifier/server/indexer.h"
+#include "verifier/server/reference_tables.h"
+#include "verifier/server/verifier_store.h"
+
+namespace candor::verifier {
+
+struct CoreConfig {
+  std::string name;                // the verifier's registered principal name
+  std::optional<PrivateKey> key;   // its signing key (Ed25519: deterministic)
+  std::optional<note::Verifier> log_key;
+  std::optional<PublicKey> admin_key;
+  uint32_t quorum = evaluate::kDefaultQuorum;
+};
+
+// One app's evaluation under one claim.
+struct Evaluation {
+  evaluate::ClaimInput claim;
+  std::vector<evaluate::MeasurementInput> measurements;
+  std::vector<evaluate::AssertionResult> results;
+};
+
+class VerifierCore {
+ public:
+  // `store`, `log` and `tables` must outlive the core.
+  static absl::StatusOr<std::unique_ptr<VerifierCore>> Create(
+      CoreConfig config, VerifierStore* store, client::LogClient* log,
+      const ReferenceTables* tables);
+
+  // Submits every reference part the log does not hold yet.
+  absl::Status PublishReferenceData();
+
+  // One round: follow the log, index, evaluate the apps that changed and
+  // publish findings that changed. Returns the entries read.
+  absl::StatusOr<uint64_t> Poll();
+
+  // Evaluations of an app's measurements, grouped by the claim in force at
+  // each measurement's start.
+  absl::StatusOr<std::vector<Evaluation>> EvaluateApp(const std::string& app) const;
+
+  // The inconsistency proof of the finding at `finding_index`, with
+  // inclusion proofs to the log's latest checkpoint.
+  absl::StatusOr<finding::v1::FindingBundle> BuildBundle(uint64_t finding_index) const;
+
+  uint64_t followed_size() const { return follower_->state().size; }
+  const std::string& checkpoint() const { return follower_->state().checkpoint; }
+  const std::optional<follower::Equivocation>& equivocation() const {
+    return follower_->equivocation();
+  }
+  uint32_t findings_published() const { return findings_published_; }
+  uint32_t quorum() const { return config_.quorum; }
+
+ private:
+  VerifierCore(CoreConfig config, VerifierStore* store, client::LogClient* log,
+               const ReferenceTables* tables);
+  absl::Status PublishFindings(const std::string& app);
+  // The index of the registration of `principal` in force just before
+  // `index`, and the registration.
+  absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>>
+  RegistrationBefore(const std::string& principal, uint64_t index) const;
+
+  CoreConfig config_;
+  VerifierStore* store_;
+  client::LogClient* log_;
+  const ReferenceTables* tables_;
+  admission::ValidatorRegistry roles_;
+  client::GrpcLogSource source_;
+  std::optional<Indexer> indexer_;
+  std::optional<follower::Follower> follower_;
+  // Log refs of the reference parts, in tables_->parts() order.
+  std::vector<finding::v1::EntryRef> reference_refs_;
+  uint32_t findings_published_ = 0;
+};
+
+}  // namespace candor::verifier
+
+#endif  // CANDOR_VERIFIER_SERVER_VERIFIER_CORE_H_

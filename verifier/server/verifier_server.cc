@@ -1,0 +1,269 @@
+#include "verifier/server/verifier_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server_builder.h"
+#include "log/logging/logging.h"
+#include "log/server/grpc_status.h"
+#include "log/statement/predicate_types.h"
+#include "log/statement/statement.h"
+#include "verifier/claim/claim.h"
+#include "verifier/claim/history.h"
+
+namespace candor::verifier {
+namespace {
+
+namespace fpb = ::candor::finding::v1;
+namespace vpb = ::candor::verifier::v1;
+
+}  // namespace
+
+class VerifierServer::Service final : public vpb::Verifier::Service {
+ public:
+  explicit Service(VerifierServer* server) : server_(server) {}
+
+  grpc::Status SubmitMeasurement(grpc::ServerContext* context,
+                                 const vpb::SubmitMeasurementRequest* request,
+                                 vpb::SubmitMeasurementResponse* response) override {
+    absl::StatusOr<SignedStatement> st = ParseSignedStatement(request->envelope());
+    if (!st.ok()) return ToGrpcStatus(st.status());
+    if (st->statement.predicate_type != kMeasurementType) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "submit measurements here (", kMeasurementType, "), not ",
+          st->statement.predicate_type)));
+    }
+    measurement::v1::Measurement m;
+    if (absl::Status s = ParsePredicate(st->statement.predicate_json, m); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    absl::StatusOr<log::v1::AddEntryResponse> added =
+        server_->log_->AddEntry(request->envelope(), /*wait_for_inclusion=*/true);
+    if (!added.ok()) return ToGrpcStatus(added.status());
+    response->set_index(added->index());
+    response->set_leaf_hash(added->leaf_hash());
+    response->set_duplicate(added->duplicate());
+    response->set_checkpoint(added->checkpoint());
+    response->set_tree_size(added->tree_size());
+    *response->mutable_inclusion_proof() = added->inclusion_proof();
+
+    absl::Time deadline =
+        std::min(absl::FromChrono(context->deadline()), absl::Now() + absl::Seconds(30));
+    if (absl::Status s = server_->WaitFollowed(added->index(), deadline); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    absl::MutexLock lock(&server_->mu_);
+    absl::StatusOr<std::vector<Evaluation>> evaluations =
+        server_->core_->EvaluateApp(m.app());
+    if (!evaluations.ok()) return ToGrpcStatus(evaluations.status());
+    for (const Evaluation& e : *evaluations) {
+      bool ours = false;
+      for (const auto& input : e.measurements) ours |= input.ref.index() == added->index();
+      if (!ours) continue;
+      response->set_has_claim(true);
+      response->set_claim_index(e.claim.ref.index());
+      for (const evaluate::AssertionResult& r : e.results) {
+        vpb::AssertionEvaluation* a = response->add_evaluations();
+        a->set_assertion_id(r.assertion.id());
+        a->set_verdict(r.verdict);
+        a->set_confirmed(r.confirmed);
+        a->set_contradicting_auditors(r.contradicting_auditors);
+        std::vector<evaluate::MeasurementInput> cited;
+        for (size_t i : r.cited) cited.push_back(e.measurements[i]);
+        a->set_summary(evaluate::Summarize(e.claim, cited, r, server_->core_->quorum()));
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListApps(grpc::ServerContext*, const vpb::ListAppsRequest*,
+                        vpb::ListAppsResponse* response) override {
+    absl::StatusOr<std::vector<v1::AppRecord>> apps = server_->store_->ReadApps();
+    if (!apps.ok()) return ToGrpcStatus(apps.status());
+    for (const v1::AppRecord& app : *apps) {
+      vpb::AppSummary* s = response->add_apps();
+      s->set_app(app.app());
+      s->set_claims(app.claims_size());
+      s->set_measurements(app.measurements_size());
+      s->set_findings(app.findings_size());
+      std::vector<claim::ClaimRecord> claims;
+      std::vector<std::string> vendors;
+      for (uint64_t index : app.claims()) {
+        absl::StatusOr<std::optional<v1::IndexedStatement>> st =
+            server_->store_->ReadStatement(index);
+        if (!st.ok() || !st->has_value()) continue;
+        absl::StatusOr<claim::ClaimRecord> c =
+            claim::ClaimRecordFromEntry(index, (*st)->entry());
+        if (!c.ok()) continue;
+        vendors.push_back(c->signer);
+        claims.push_back(*std::move(c));
+      }
+      if (const claim::ClaimRecord* now = claim::ClaimInForce(claims, vendors, absl::Now())) {
+        s->set_has_claim(true);
+        s->set_claim_index(now->index);
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListFindings(grpc::ServerContext*, const vpb::ListFindingsRequest* request,
+                            vpb::ListFindingsResponse* response) override {
+    absl::StatusOr<std::optional<v1::AppRecord>> app =
+        server_->store_->ReadApp(request->app());
+    if (!app.ok()) return ToGrpcStatus(app.status());
+    if (!app->has_value()) {
+      return ToGrpcStatus(absl::NotFoundError(
+          absl::StrCat("the verifier has read nothing about ", request->app())));
+    }
+    for (uint64_t index : (*app)->findings()) {
+      absl::StatusOr<std::optional<v1::IndexedStatement>> st =
+          server_->store_->ReadStatement(index);
+      if (!st.ok()) return ToGrpcStatus(st.status());
+      if (!st->has_value()) continue;
+      absl::StatusOr<SignedStatement> parsed = ParseSignedStatement((*st)->entry());
+      fpb::Finding f;
+      if (!parsed.ok() || !ParsePredicate(parsed->statement.predicate_json, f).ok()) continue;
+      vpb::FindingSummary* s = response->add_findings();
+      s->set_index(index);
+      s->set_claim_index(f.claim().index());
+      s->set_assertion_id(f.assertion().id());
+      s->set_verdict(f.verdict());
+      s->set_confirmed(f.confirmed());
+      s->set_summary(f.summary());
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetFindingBundle(grpc::ServerContext*,
+                                const vpb::GetFindingBundleRequest* request,
+                                vpb::GetFindingBundleResponse* response) override {
+    absl::MutexLock lock(&server_->mu_);
+    absl::StatusOr<fpb::FindingBundle> bundle = server_->core_->BuildBundle(request->index());
+    if (!bundle.ok()) return ToGrpcStatus(bundle.status());
+    *response->mutable_bundle() = *std::move(bundle);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetStatus(grpc::ServerContext*, const vpb::GetStatusRequest*,
+                         vpb::GetStatusResponse* response) override {
+    absl::MutexLock lock(&server_->mu_);
+    response->set_checkpoint(server_->core_->checkpoint());
+    response->set_followed_size(server_->core_->followed_size());
+    if (const auto& e = server_->core_->equivocation()) {
+      response->set_equivocation(absl::StrCat(e->reason, "\n--- earlier\n", e->older,
+                                              "--- later\n", e->newer));
+    }
+    response->set_last_error(server_->last_error_);
+    response->set_findings_published(server_->core_->findings_published());
+    return grpc::Status::OK;
+  }
+
+ private:
+  VerifierServer* server_;
+};
+
+absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
+    VerifierServerConfig config) {
+  if (config.tables == nullptr) {
+    return absl::InvalidArgumentError("the verifier needs reference tables");
+  }
+  if (config.core.key && config.core.key->type() != KeyType::kEd25519) {
+    // Findings and reference parts are re-signed after a restart; only a
+    // deterministic signature makes them the same entries again.
+    return absl::InvalidArgumentError("the verifier's signing key must be Ed25519");
+  }
+  auto server = std::unique_ptr<VerifierServer>(new VerifierServer());
+  server->config_ = std::move(config);
+  absl::StatusOr<std::unique_ptr<VerifierStore>> store =
+      VerifierStore::Open(server->config_.data_dir);
+  if (!store.ok()) return store.status();
+  server->store_ = *std::move(store);
+  client::ClientOptions options;
+  options.timeout = absl::Seconds(60);
+  options.credentials = server->config_.log_credentials;
+  server->log_ = std::make_unique<client::LogClient>(server->config_.log_address, options);
+  absl::StatusOr<std::unique_ptr<VerifierCore>> core = VerifierCore::Create(
+      server->config_.core, server->store_.get(), server->log_.get(),
+      server->config_.tables.get());
+  if (!core.ok()) return core.status();
+  if (absl::Status s = (*core)->PublishReferenceData(); !s.ok()) return s;
+  {
+    absl::MutexLock lock(&server->mu_);
+    server->core_ = *std::move(core);
+  }
+
+  server->service_ = std::make_unique<Service>(server.get());
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(server->config_.listen,
+                           server->config_.credentials ? server->config_.credentials
+                                                       : grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(server->service_.get());
+  builder.SetMaxReceiveMessageSize(1 << 20);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", server->config_.listen));
+  }
+  const std::string& listen = server->config_.listen;
+  server->address_ = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+  server->follower_ = std::thread([s = server.get()] { s->Follow(); });
+  return server;
+}
+
+void VerifierServer::Follow() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      absl::StatusOr<uint64_t> read = core_->Poll();
+      if (!read.ok()) {
+        std::string message(read.status().message());
+        if (message != last_error_) {
+          logging::Error("following the log", {{"error", message}});
+        }
+        last_error_ = std::move(message);
+      } else {
+        last_error_.clear();
+      }
+      if (read.ok() && *read > 0) continue;  // more may be waiting
+      // Sleep, but wake for shutdown.
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), config_.poll_interval);
+    }
+  }
+}
+
+absl::Status VerifierServer::WaitFollowed(uint64_t index, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto followed = [this, index]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || core_->followed_size() > index;
+  };
+  if (!mu_.AwaitWithDeadline(absl::Condition(&followed), deadline)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "entry ", index, " is in the log, but the verifier has not read it yet; ",
+        "ask for its findings later"));
+  }
+  if (stopping_) return absl::UnavailableError("the verifier is shutting down");
+  return absl::OkStatus();
+}
+
+void VerifierServer::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (follower_.joinable()) follower_.join();
+}
+
+void VerifierServer::Wait() { server_->Wait(); }
+
+VerifierServer::~VerifierServer() {
+  if (server_ != nullptr) Shutdown();
+}
+
+}  // namespace candor::verifier

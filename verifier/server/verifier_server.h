@@ -1,0 +1,74 @@
+// candor-verifier assembled: its store, the core that follows the log and
+// publishes findings (on its own thread), and the candor.verifier.v1 gRPC
+// service, with health checking and reflection.
+//
+// Thread-safe. Handlers that must wait (SubmitMeasurement waits for the log
+// and for the follower) run on gRPC's synchronous thread pool, never on a
+// reactor; every wait has a deadline.
+
+#ifndef CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
+#define CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "client/log_client.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "proto/candor/verifier/v1/verifier.grpc.pb.h"
+#include "verifier/server/reference_tables.h"
+#include "verifier/server/verifier_core.h"
+#include "verifier/server/verifier_store.h"
+
+namespace candor::verifier {
+
+struct VerifierServerConfig {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:0";
+  std::string log_address;
+  CoreConfig core;
+  std::unique_ptr<ReferenceTables> tables;
+  absl::Duration poll_interval = absl::Milliseconds(500);
+  std::shared_ptr<grpc::ServerCredentials> credentials;      // plaintext if null
+  std::shared_ptr<grpc::ChannelCredentials> log_credentials;  // plaintext if null
+};
+
+class VerifierServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<VerifierServer>> Start(
+      VerifierServerConfig config);
+  ~VerifierServer();
+
+  const std::string& address() const { return address_; }
+  void Shutdown();
+  void Wait();
+
+ private:
+  class Service;
+  VerifierServer() = default;
+  void Follow();
+  // Waits until the follower has read entry `index`.
+  absl::Status WaitFollowed(uint64_t index, absl::Time deadline);
+
+  VerifierServerConfig config_;
+  std::string address_;
+  std::unique_ptr<VerifierStore> store_;
+  std::unique_ptr<client::LogClient> log_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<grpc::Server> server_;
+
+  absl::Mutex mu_;
+  std::unique_ptr<VerifierCore> core_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::string last_error_ ABSL_GUARDED_BY(mu_);
+  std::thread follower_;
+};
+
+}  // namespace candor::verifier
+
+#endif  // CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
