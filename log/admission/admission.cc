@@ -53,6 +53,46 @@ const PredicateValidator* ValidatorRegistry::Find(
   return it == validators_.end() ? nullptr : it->second.get();
 }
 
+absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
+    const SignedStatement& statement, registry::Role role,
+    const registry::RegistryState& registry, uint64_t index,
+    const PublicKey* admin_key) {
+  AuthorizedSigner out;
+  const std::string& type = statement.statement.predicate_type;
+  const std::vector<dsse::Signature>& sigs = statement.envelope.signatures;
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    const std::string& keyid = sigs[i].keyid;
+    if (role == registry::v1::ROLE_UNSPECIFIED) {
+      if (admin_key == nullptr) continue;
+      const std::string admin_keyid = dsse::KeyId(*admin_key);
+      if (keyid != admin_keyid) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "a ", type, " statement must be signed by the operator's admin key ",
+            admin_keyid, "; signature ", i, " has key id \"", keyid, "\""));
+      }
+      if (!dsse::VerifySignature(statement.envelope, i, *admin_key)) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "signature ", i, " by the admin key does not verify"));
+      }
+      continue;
+    }
+    absl::StatusOr<registry::Signer> key = registry.AuthorizeKey(keyid, role, index);
+    if (!key.ok()) return key.status();
+    if (out.principal != nullptr && out.principal != key->principal) {
+      return absl::PermissionDeniedError(
+          "all signatures of an entry must be by keys of one principal");
+    }
+    out.principal = key->principal;
+    if (!dsse::VerifySignature(statement.envelope, i, key->public_key)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "signature ", i, " by key ", keyid, " of \"",
+          key->principal->registration().name(), "\" does not verify"));
+    }
+    out.keyids.push_back(keyid);
+  }
+  return out;
+}
+
 Admission::Admission(PublicKey admin_key, const ValidatorRegistry* validators)
     : admin_key_(std::move(admin_key)),
       admin_keyid_(dsse::KeyId(admin_key_)),
@@ -72,37 +112,11 @@ absl::StatusOr<AdmittedEntry> Admission::Admit(
 
   AdmittedEntry admitted;
   admitted.signer_role = validator->signer_role();
-  const registry::PrincipalRecord* signer = nullptr;
-  const std::vector<dsse::Signature>& sigs = parsed->envelope.signatures;
-  for (size_t i = 0; i < sigs.size(); ++i) {
-    const std::string& keyid = sigs[i].keyid;
-    if (admitted.signer_role == registry::v1::ROLE_UNSPECIFIED) {
-      if (keyid != admin_keyid_) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "a ", type, " statement must be signed by the operator's admin key ",
-            admin_keyid_, "; signature ", i, " has key id \"", keyid, "\""));
-      }
-      if (!dsse::VerifySignature(parsed->envelope, i, admin_key_)) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "signature ", i, " by the admin key does not verify"));
-      }
-      continue;
-    }
-    absl::StatusOr<registry::Signer> key =
-        registry.AuthorizeKey(keyid, admitted.signer_role, next_index);
-    if (!key.ok()) return key.status();
-    if (signer != nullptr && signer != key->principal) {
-      return absl::PermissionDeniedError(
-          "all signatures of an entry must be by keys of one principal");
-    }
-    signer = key->principal;
-    if (!dsse::VerifySignature(parsed->envelope, i, key->public_key)) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "signature ", i, " by key ", keyid, " of \"",
-          key->principal->registration().name(), "\" does not verify"));
-    }
-    admitted.keyids.push_back(keyid);
-  }
+  absl::StatusOr<AuthorizedSigner> authorized = AuthorizeSignatures(
+      *parsed, admitted.signer_role, registry, next_index, &admin_key_);
+  if (!authorized.ok()) return authorized.status();
+  const registry::PrincipalRecord* signer = authorized->principal;
+  admitted.keyids = std::move(authorized->keyids);
 
   admitted.principal =
       signer != nullptr ? signer->registration().name() : std::string("admin");

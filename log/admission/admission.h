@@ -99,6 +99,21 @@ struct AdmittedEntry {
   std::optional<registry::Registration> registration;
 };
 
+// Who signed a statement: every signature verifies under a key in force at
+// log index `index` for `role`, all of one principal. For ROLE_UNSPECIFIED
+// (registrations) the signatures must verify under `admin_key`; with a null
+// `admin_key` they are not checked (offline tools without the operator's
+// key trust the log's admission for registrations). PERMISSION_DENIED says
+// which signature failed and why.
+struct AuthorizedSigner {
+  const registry::PrincipalRecord* principal = nullptr;  // null: the admin
+  std::vector<std::string> keyids;
+};
+absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
+    const SignedStatement& statement, registry::Role role,
+    const registry::RegistryState& registry, uint64_t index,
+    const PublicKey* admin_key);
+
 class Admission {
  public:
   // `validators` must outlive this object.

@@ -54,6 +54,17 @@ absl::string_view RoleName(Role role) {
   }
 }
 
+absl::StatusOr<Role> SignerRoleFor(absl::string_view predicate_type) {
+  if (predicate_type == kRegistrationType) return v1::ROLE_UNSPECIFIED;
+  if (predicate_type == kClaimType) return v1::VENDOR;
+  if (predicate_type == kMeasurementType) return v1::AUDITOR;
+  if (predicate_type == kReferenceDataType || predicate_type == kFindingType) {
+    return v1::VERIFIER;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown predicate type \"", predicate_type, "\""));
+}
+
 std::string PrincipalSubject(absl::string_view name) {
   return absl::StrCat("principal:", name);
 }

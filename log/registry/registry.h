@@ -52,6 +52,11 @@ absl::Status ValidateRegistration(const Registration& registration);
 // "ios:<bundle id>" or "web:<https origin>".
 absl::Status ValidateAppId(absl::string_view app);
 
+// The role whose keys sign statements of `predicate_type`; ROLE_UNSPECIFIED
+// for registrations, which the operator's admin key signs. INVALID_ARGUMENT
+// for a type Candor does not know.
+absl::StatusOr<Role> SignerRoleFor(absl::string_view predicate_type);
+
 // A key that signed an entry, with the principal it belongs to.
 struct Signer {
   const PrincipalRecord* principal;

@@ -33,15 +33,14 @@ std::string AppOf(const SignedStatement& st) {
 
 }  // namespace
 
-absl::StatusOr<Indexer> Indexer::Create(VerifierStore* store, PublicKey admin_key,
-                                        const admission::ValidatorRegistry* roles) {
+absl::StatusOr<Indexer> Indexer::Create(VerifierStore* store, PublicKey admin_key) {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
       store->ReadRegistry();
   if (!records.ok()) return records.status();
   absl::StatusOr<registry::RegistryState> state =
       registry::RegistryState::FromRecords(*records);
   if (!state.ok()) return state.status();
-  return Indexer(store, std::move(admin_key), roles, *std::move(state));
+  return Indexer(store, std::move(admin_key), *std::move(state));
 }
 
 absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
@@ -73,46 +72,25 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
       continue;
     }
     const std::string& type = st->statement.predicate_type;
-    const admission::PredicateValidator* validator = roles_->Find(type);
-    if (validator == nullptr) {
-      chunk.rejected.push_back(
-          absl::StrCat("entry ", index, ": unknown predicate type ", type));
+    absl::StatusOr<registry::Role> role = registry::SignerRoleFor(type);
+    if (!role.ok()) {
+      chunk.rejected.push_back(absl::StrCat("entry ", index, ": ", role.status().message()));
       continue;
     }
-    // Every signature must be by a key in force for the role, of one
-    // principal, and verify.
-    std::string signer;
-    absl::Status verified;
-    for (size_t s = 0; s < st->envelope.signatures.size() && verified.ok(); ++s) {
-      const std::string& keyid = st->envelope.signatures[s].keyid;
-      if (validator->signer_role() == registry::v1::ROLE_UNSPECIFIED) {
-        if (keyid != admin_keyid_ || !dsse::VerifySignature(st->envelope, s, admin_key_)) {
-          verified = absl::PermissionDeniedError("not signed by the admin key");
-        }
-        continue;
-      }
-      absl::StatusOr<registry::Signer> key =
-          next.AuthorizeKey(keyid, validator->signer_role(), index);
-      if (!key.ok()) {
-        verified = key.status();
-      } else if (!dsse::VerifySignature(st->envelope, s, key->public_key)) {
-        verified = absl::PermissionDeniedError(
-            absl::StrCat("signature by key ", keyid, " does not verify"));
-      } else if (!signer.empty() && signer != key->principal->registration().name()) {
-        verified = absl::PermissionDeniedError("signatures by several principals");
-      } else {
-        signer = key->principal->registration().name();
-      }
-    }
-    if (!verified.ok()) {
-      chunk.rejected.push_back(absl::StrCat("entry ", index, ": ", verified.message()));
+    absl::StatusOr<admission::AuthorizedSigner> signer =
+        admission::AuthorizeSignatures(*st, *role, next, index, &admin_key_);
+    if (!signer.ok()) {
+      chunk.rejected.push_back(
+          absl::StrCat("entry ", index, ": ", signer.status().message()));
       continue;
     }
 
     v1::IndexedStatement record;
     record.set_index(index);
     record.set_leaf_hash(std::string(merkle::AsBytes(merkle::HashLeaf(entry))));
-    record.set_signer(signer);
+    record.set_signer(signer->principal != nullptr
+                          ? signer->principal->registration().name()
+                          : "");
     record.set_predicate_type(type);
     record.set_entry(entry);
 

@@ -35,10 +35,8 @@ struct IndexedChunk {
 
 class Indexer {
  public:
-  // `store` and `roles` (which predicate types need which signer role) must
-  // outlive the indexer.
-  static absl::StatusOr<Indexer> Create(VerifierStore* store, PublicKey admin_key,
-                                        const admission::ValidatorRegistry* roles);
+  // `store` must outlive the indexer.
+  static absl::StatusOr<Indexer> Create(VerifierStore* store, PublicKey admin_key);
 
   // Indexes entries [start, start + entries.size()) and persists them with
   // the follower state in one batch.
@@ -49,18 +47,11 @@ class Indexer {
   const registry::RegistryState& registry() const { return registry_; }
 
  private:
-  Indexer(VerifierStore* store, PublicKey admin_key,
-          const admission::ValidatorRegistry* roles, registry::RegistryState registry)
-      : store_(store),
-        admin_key_(std::move(admin_key)),
-        admin_keyid_(dsse::KeyId(admin_key_)),
-        roles_(roles),
-        registry_(std::move(registry)) {}
+  Indexer(VerifierStore* store, PublicKey admin_key, registry::RegistryState registry)
+      : store_(store), admin_key_(std::move(admin_key)), registry_(std::move(registry)) {}
 
   VerifierStore* store_;
   PublicKey admin_key_;
-  std::string admin_keyid_;
-  const admission::ValidatorRegistry* roles_;
   registry::RegistryState registry_;
 };
 

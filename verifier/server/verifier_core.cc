@@ -7,7 +7,6 @@
 #include "absl/strings/str_join.h"
 #include "log/logging/logging.h"
 #include "log/merkle/hash.h"
-#include "log/server/validators.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "verifier/claim/claim.h"
@@ -42,9 +41,7 @@ VerifierCore::VerifierCore(CoreConfig config, VerifierStore* store,
       store_(store),
       log_(log),
       tables_(tables),
-      source_(log) {
-  logserver::RegisterStatementValidators(roles_);
-}
+      source_(log) {}
 
 absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
     CoreConfig config, VerifierStore* store, client::LogClient* log,
@@ -56,7 +53,7 @@ absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
   auto core = std::unique_ptr<VerifierCore>(
       new VerifierCore(std::move(config), store, log, tables));
   absl::StatusOr<Indexer> indexer =
-      Indexer::Create(store, *core->config_.admin_key, &core->roles_);
+      Indexer::Create(store, *core->config_.admin_key);
   if (!indexer.ok()) return indexer.status();
   core->indexer_.emplace(*std::move(indexer));
 

@@ -85,7 +85,6 @@ class VerifierCore {
   VerifierStore* store_;
   client::LogClient* log_;
   const ReferenceTables* tables_;
-  admission::ValidatorRegistry roles_;
   client::GrpcLogSource source_;
   std::optional<Indexer> indexer_;
   std::optional<follower::Follower> follower_;
