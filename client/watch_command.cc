@@ -6,7 +6,7 @@
 #include "absl/time/clock.h"
 #include "client/cli.h"
 #include "client/common.h"
-#include "client/grpc_log_source.h"
+#include "client/log_scan.h"
 #include "client/log_commands.h"
 #include "log/keyfile/keyfile.h"
 #include "log/registry/registry.h"
@@ -15,45 +15,6 @@
 
 namespace candor::cli {
 namespace {
-
-// Prints the entries that concern principal `name`, keeping the registry up
-// to date as registrations go by.
-class Watcher {
- public:
-  Watcher(std::string name, Io& io) : name_(std::move(name)), io_(io) {}
-
-  void See(uint64_t index, const std::string& entry) {
-    absl::StatusOr<SignedStatement> st = ParseSignedStatement(entry);
-    if (!st.ok()) return;  // the log's admission refused such entries
-    if (st->statement.predicate_type == registry::kRegistrationPredicateType) {
-      registry::Registration r;
-      if (!ParsePredicate(st->statement.predicate_json, r).ok()) return;
-      if (!registry_.Apply(r, index).ok()) return;
-      if (r.name() == name_) {
-        io_.out << "[" << index << "] registration of " << name_ << " as a "
-                << registry::RoleName(r.role()) << " with "
-                << r.public_keys_size() << " key(s)"
-                << (r.revoked() ? " (revoked)" : "") << std::endl;
-      }
-      return;
-    }
-    for (const dsse::Signature& sig : st->envelope.signatures) {
-      const registry::KeyRecord* key = registry_.FindKey(sig.keyid);
-      if (key == nullptr || key->principal() != name_) continue;
-      std::vector<std::string> subjects;
-      for (const Subject& s : st->statement.subjects) subjects.push_back(s.name);
-      io_.out << "[" << index << "] " << st->statement.predicate_type << " about "
-              << absl::StrJoin(subjects, ", ") << ", signed by " << name_
-              << " with key " << sig.keyid << std::endl;
-      return;
-    }
-  }
-
- private:
-  std::string name_;
-  Io& io_;
-  registry::RegistryState registry_;
-};
 
 int Watch(const Args& args, Io& io) {
   absl::StatusOr<std::string> name = args.Required("name");
@@ -68,18 +29,27 @@ int Watch(const Args& args, Io& io) {
   auto log = ConnectLog(args);
   if (!log.ok()) return Fail(io, "watch", log.status());
 
-  client::GrpcLogSource source(log->get());
-  absl::StatusOr<follower::Follower> follower =
-      follower::Follower::Resume(&source, *key, follower::FollowerState());
-  if (!follower.ok()) return Fail(io, "watch", follower.status());
-  Watcher watcher(*name, io);
-  auto consume = [&](uint64_t start, const std::vector<std::string>& entries,
-                     const follower::FollowerState&) {
-    for (size_t i = 0; i < entries.size(); ++i) watcher.See(start + i, entries[i]);
-    return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
+      client::LogScanner::Start(log->get(), *key);
+  if (!scanner.ok()) return Fail(io, "watch", scanner.status());
+  auto print = [&](uint64_t index, const SignedStatement& st, const std::string& signer) {
+    if (signer.empty()) {
+      registry::Registration r;
+      if (!ParsePredicate(st.statement.predicate_json, r).ok() || r.name() != *name) return;
+      io.out << "[" << index << "] registration of " << *name << " as a "
+             << registry::RoleName(r.role()) << " with " << r.public_keys_size()
+             << " key(s)" << (r.revoked() ? " (revoked)" : "") << std::endl;
+      return;
+    }
+    if (signer != *name) return;
+    std::vector<std::string> subjects;
+    for (const Subject& s : st.statement.subjects) subjects.push_back(s.name);
+    io.out << "[" << index << "] " << st.statement.predicate_type << " about "
+           << absl::StrJoin(subjects, ", ") << ", signed by " << *name << " with key "
+           << st.envelope.signatures[0].keyid << std::endl;
   };
   while (true) {
-    absl::StatusOr<uint64_t> polled = follower->Poll(consume);
+    absl::StatusOr<uint64_t> polled = (*scanner)->Poll(print);
     if (!polled.ok()) {
       if (absl::IsFailedPrecondition(polled.status())) {
         return Fail(io, "watch", polled.status(), kExitVerificationFailed);
@@ -88,7 +58,8 @@ int Watch(const Args& args, Io& io) {
       io.err << "candor watch: " << polled.status().message() << "; retrying\n";
     }
     if (args.Has("once")) {
-      io.out << "verified the log up to size " << follower->state().size << "\n";
+      io.out << "verified the log up to size " << (*scanner)->follower().state().size
+             << "\n";
       return kExitOk;
     }
     absl::SleepFor(*interval);

@@ -1,0 +1,50 @@
+// Reading a whole log as a client: follows it with the verifying follower,
+// replays registrations, and hands on every statement whose signatures check
+// out against the keys registered when it was logged. For commands such as
+// `candor watch` and `candor claims` that need to see everything: O(n) in
+// the log's size. Not thread-safe.
+
+#ifndef CANDOR_CLIENT_LOG_SCAN_H_
+#define CANDOR_CLIENT_LOG_SCAN_H_
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "client/grpc_log_source.h"
+#include "client/log_client.h"
+#include "log/note/note.h"
+#include "log/registry/registry.h"
+#include "log/statement/statement.h"
+#include "verifier/follower/follower.h"
+
+namespace candor::client {
+
+class LogScanner {
+ public:
+  // `log` must outlive the scanner.
+  static absl::StatusOr<std::unique_ptr<LogScanner>> Start(LogClient* log,
+                                                           note::Verifier log_key);
+
+  // Called for each verified statement, in log order; `signer` is the
+  // signing principal, empty for registrations.
+  using Visit = absl::FunctionRef<void(uint64_t index, const SignedStatement& statement,
+                                       const std::string& signer)>;
+
+  // Reads what is new; FAILED_PRECONDITION if the log equivocates.
+  absl::StatusOr<uint64_t> Poll(Visit visit);
+
+  const registry::RegistryState& registry() const { return registry_; }
+  const follower::Follower& follower() const { return *follower_; }
+
+ private:
+  explicit LogScanner(LogClient* log) : source_(log) {}
+
+  GrpcLogSource source_;
+  std::optional<follower::Follower> follower_;
+  registry::RegistryState registry_;
+};
+
+}  // namespace candor::client
+
+#endif  // CANDOR_CLIENT_LOG_SCAN_H_
