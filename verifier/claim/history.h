@@ -1,0 +1,89 @@
+// The history of claims about one app: which claim is in force at a time T,
+// and what became of each of the others.
+//
+// The rules, for the claims about one app that count (those signed by a
+// vendor the caller says is in scope for the app; see ClaimStatesAt):
+//   - Claim S supersedes claim C at T when S counts, S.supersedes is C's
+//     leaf hash, S and C have the same signer, S comes later in the log, and
+//     S.effective_at <= T. (Admission enforces the first three for every
+//     logged claim; they are checked again so that the rules stand on their
+//     own.) A superseded claim stays superseded even if S is itself
+//     superseded later: supersession is never undone.
+//   - The claim in force at T is, among the claims that count, are effective
+//     (effective_at <= T) and are not superseded at T, the one with the latest
+//     effective_at; of claims effective at the same instant, the one with the
+//     highest log index. None if there is no such claim.
+// A newer claim replaces an older one whole, whatever version ranges they
+// cover: a vendor that wants two ranges covered says so in one claim's
+// successor, not in two claims in force at once.
+//
+// Pure functions, thread-safe.
+
+#ifndef CANDOR_VERIFIER_CLAIM_HISTORY_H_
+#define CANDOR_VERIFIER_CLAIM_HISTORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "log/merkle/hash.h"
+
+namespace candor::claim {
+
+// What history needs to know about one logged claim.
+struct ClaimRecord {
+  uint64_t index = 0;          // its log index
+  merkle::Hash leaf_hash{};    // RFC 6962 leaf hash of its entry
+  std::string signer;          // the vendor that signed it
+  absl::Time effective_at;
+  std::optional<merkle::Hash> supersedes;
+};
+
+// A ClaimRecord for the log entry `entry` at `index` (see ClaimFromEntry).
+// The signer is the claim's issuer, which admission has checked is the
+// signer; signatures are not checked here.
+absl::StatusOr<ClaimRecord> ClaimRecordFromEntry(uint64_t index,
+                                                 absl::string_view entry);
+
+enum class ClaimStatus {
+  kInForce,
+  // Superseded at T by a later claim naming it, or effective but replaced by
+  // the newer claim in force.
+  kSuperseded,
+  // Neither in force nor superseded yet: effective_at > T.
+  kNotYetEffective,
+  // Signed by a vendor not in scope for the app: it does not count.
+  kOutOfScope,
+};
+
+// "in force", "superseded", "not yet effective", "out of scope".
+absl::string_view ClaimStatusName(ClaimStatus status);
+
+struct ClaimState {
+  const ClaimRecord* claim = nullptr;
+  ClaimStatus status = ClaimStatus::kNotYetEffective;
+  // kSuperseded: the claim that superseded it by name (the earliest in the
+  // log, if several did), or else the claim in force that replaced it.
+  const ClaimRecord* superseded_by = nullptr;
+};
+
+// The claim in force at `t` among `claims` (all about one app, each log index
+// once) signed by one of `vendors`; nullptr if none. Points into `claims`.
+const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
+                                absl::Span<const std::string> vendors,
+                                absl::Time t);
+
+// The status of every claim in `claims` at `t`, newest in the log first.
+// Pointers point into `claims`.
+std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
+                                      absl::Span<const std::string> vendors,
+                                      absl::Time t);
+
+}  // namespace candor::claim
+
+#endif  // CANDOR_VERIFIER_CLAIM_HISTORY_H_

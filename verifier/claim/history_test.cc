@@ -1,0 +1,231 @@
+#include "verifier/claim/history.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "log/crypto/keys.h"
+#include "log/statement/statement.h"
+#include "tests/support/status_matchers.h"
+#include "verifier/claim/claim.h"
+
+namespace candor::claim {
+namespace {
+
+using ::candor::testing::IsOk;
+using ::candor::testing::StatusIs;
+
+const absl::Time kDay0 = absl::FromUnixSeconds(1800000000);
+
+absl::Time Day(int n) { return kDay0 + absl::Hours(24 * n); }
+
+merkle::Hash LeafOf(uint64_t index) {
+  return merkle::HashLeaf(absl::StrCat("claim entry ", index));
+}
+
+ClaimRecord Claim(uint64_t index, int effective_day,
+                  std::optional<uint64_t> supersedes = std::nullopt,
+                  const std::string& signer = "example") {
+  ClaimRecord r;
+  r.index = index;
+  r.leaf_hash = LeafOf(index);
+  r.signer = signer;
+  r.effective_at = Day(effective_day);
+  if (supersedes.has_value()) r.supersedes = LeafOf(*supersedes);
+  return r;
+}
+
+const std::vector<std::string> kExample = {"example"};
+
+// The in-force claim's index, or -1.
+int64_t InForceAt(const std::vector<ClaimRecord>& claims, absl::Time t,
+                  const std::vector<std::string>& vendors = kExample) {
+  const ClaimRecord* c = ClaimInForce(claims, vendors, t);
+  return c == nullptr ? -1 : static_cast<int64_t>(c->index);
+}
+
+// "index:status[>superseded_by]" for each claim, newest in the log first.
+std::vector<std::string> StatesAt(const std::vector<ClaimRecord>& claims,
+                                  absl::Time t,
+                                  const std::vector<std::string>& vendors = kExample) {
+  std::vector<std::string> out;
+  for (const ClaimState& s : ClaimStatesAt(claims, vendors, t)) {
+    std::string line = absl::StrCat(s.claim->index, ":", ClaimStatusName(s.status));
+    if (s.superseded_by != nullptr) absl::StrAppend(&line, ">", s.superseded_by->index);
+    out.push_back(line);
+  }
+  return out;
+}
+
+using ::testing::ElementsAre;
+
+TEST(History, NoClaims) {
+  EXPECT_EQ(InForceAt({}, Day(0)), -1);
+  EXPECT_TRUE(StatesAt({}, Day(0)).empty());
+}
+
+TEST(History, InForceFromItsEffectiveTimeInclusive) {
+  std::vector<ClaimRecord> claims = {Claim(5, 0)};
+  EXPECT_EQ(InForceAt(claims, Day(0) - absl::Seconds(1)), -1);
+  EXPECT_THAT(StatesAt(claims, Day(0) - absl::Seconds(1)),
+              ElementsAre("5:not yet effective"));
+  EXPECT_EQ(InForceAt(claims, Day(0)), 5);
+  EXPECT_THAT(StatesAt(claims, Day(0)), ElementsAre("5:in force"));
+}
+
+TEST(History, NewestEffectiveClaimReplacesOlder) {
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 10)};
+  EXPECT_EQ(InForceAt(claims, Day(5)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(5)),
+              ElementsAre("2:not yet effective", "1:in force"));
+  EXPECT_EQ(InForceAt(claims, Day(10)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(10)),
+              ElementsAre("2:in force", "1:superseded>2"));
+}
+
+TEST(History, EffectiveTimeNotLogOrderDecides) {
+  // Logged later but effective earlier: in force only until the earlier-
+  // logged claim takes effect.
+  std::vector<ClaimRecord> claims = {Claim(1, 10), Claim(2, 5)};
+  EXPECT_EQ(InForceAt(claims, Day(7)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(7)),
+              ElementsAre("2:in force", "1:not yet effective"));
+  EXPECT_EQ(InForceAt(claims, Day(12)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(12)),
+              ElementsAre("2:superseded>1", "1:in force"));
+}
+
+TEST(History, TiesGoToTheHigherLogIndex) {
+  std::vector<ClaimRecord> claims = {Claim(9, 0), Claim(4, 0)};
+  EXPECT_EQ(InForceAt(claims, Day(0)), 9);
+  EXPECT_THAT(StatesAt(claims, Day(0)),
+              ElementsAre("9:in force", "4:superseded>9"));
+}
+
+TEST(History, SupersessionChain) {
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 10, 1),
+                                     Claim(3, 20, 2)};
+  EXPECT_EQ(InForceAt(claims, Day(5)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(5)),
+              ElementsAre("3:not yet effective", "2:not yet effective",
+                          "1:in force"));
+  EXPECT_EQ(InForceAt(claims, Day(15)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(15)),
+              ElementsAre("3:not yet effective", "2:in force",
+                          "1:superseded>2"));
+  EXPECT_EQ(InForceAt(claims, Day(25)), 3);
+  EXPECT_THAT(StatesAt(claims, Day(25)),
+              ElementsAre("3:in force", "2:superseded>3", "1:superseded>2"));
+}
+
+TEST(History, SupersedingFromAnEarlierEffectiveTimeRetiresAScheduledClaim) {
+  // Claim 1 was to take effect on day 10; claim 2 replaces it from day 5, so
+  // claim 1 never comes into force.
+  std::vector<ClaimRecord> claims = {Claim(1, 10), Claim(2, 5, 1)};
+  EXPECT_EQ(InForceAt(claims, Day(3)), -1);
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:not yet effective", "1:not yet effective"));
+  EXPECT_EQ(InForceAt(claims, Day(7)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(7)),
+              ElementsAre("2:in force", "1:superseded>2"));
+  EXPECT_EQ(InForceAt(claims, Day(12)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(12)),
+              ElementsAre("2:in force", "1:superseded>2"));
+}
+
+TEST(History, SupersessionIsNeverUndone) {
+  // 1 (day 20) is superseded by 2 (day 5), itself superseded by 3 (day 6):
+  // on day 25, 1 is still superseded although it is the newest effective.
+  std::vector<ClaimRecord> claims = {Claim(1, 20), Claim(2, 5, 1),
+                                     Claim(3, 6, 2)};
+  EXPECT_EQ(InForceAt(claims, Day(25)), 3);
+  EXPECT_THAT(StatesAt(claims, Day(25)),
+              ElementsAre("3:in force", "2:superseded>3", "1:superseded>2"));
+}
+
+TEST(History, SupersedesTakesEffectOnlyFromItsEffectiveTime) {
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 30, 1)};
+  EXPECT_EQ(InForceAt(claims, Day(29)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(29)),
+              ElementsAre("2:not yet effective", "1:in force"));
+  EXPECT_EQ(InForceAt(claims, Day(30)), 2);
+}
+
+TEST(History, SeveralSupersedersTheEarliestInTheLogIsNamed) {
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 3, 1),
+                                     Claim(3, 2, 1)};
+  EXPECT_EQ(InForceAt(claims, Day(5)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(5)),
+              ElementsAre("3:superseded>2", "2:in force", "1:superseded>2"));
+}
+
+TEST(History, OnlyClaimsByVendorsInScopeCount) {
+  // "gone" once spoke for the app; its claims no longer count, and its
+  // supersedes cannot retire anyone's claim.
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 5, 1, "gone")};
+  EXPECT_EQ(InForceAt(claims, Day(10)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(10)),
+              ElementsAre("2:out of scope", "1:in force"));
+  EXPECT_EQ(InForceAt(claims, Day(10), {}), -1);
+  EXPECT_THAT(StatesAt(claims, Day(10), {}),
+              ElementsAre("2:out of scope", "1:out of scope"));
+}
+
+TEST(History, TwoVendorsInScopeNewestEffectiveWins) {
+  // Another in-scope vendor cannot supersede by name, but its newer claim is
+  // in force from its effective time.
+  std::vector<ClaimRecord> claims = {Claim(1, 0), Claim(2, 10, 1, "partner"),
+                                     Claim(3, 20)};
+  const std::vector<std::string> both = {"example", "partner"};
+  EXPECT_EQ(InForceAt(claims, Day(5), both), 1);
+  EXPECT_EQ(InForceAt(claims, Day(15), both), 2);
+  EXPECT_THAT(StatesAt(claims, Day(15), both),
+              ElementsAre("3:not yet effective", "2:in force", "1:superseded>2"));
+  EXPECT_EQ(InForceAt(claims, Day(25), both), 3);
+  EXPECT_THAT(StatesAt(claims, Day(25), both),
+              ElementsAre("3:in force", "2:superseded>3", "1:superseded>3"));
+}
+
+TEST(History, SupersedesNamingALaterClaimIsIgnored) {
+  // Admission makes this impossible (supersedes names an entry already in
+  // the log); the rules do not depend on it.
+  std::vector<ClaimRecord> claims = {Claim(1, 10, 2), Claim(2, 0)};
+  EXPECT_EQ(InForceAt(claims, Day(5)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(12)),
+              ElementsAre("2:superseded>1", "1:in force"));
+}
+
+TEST(History, RecordFromEntry) {
+  PrivateKey key = *PrivateKey::Generate(KeyType::kEd25519);
+  v1::Claim c;
+  c.mutable_app()->set_id("android:com.example.app");
+  c.set_issuer("example");
+  c.mutable_effective_at()->set_seconds(1800000000);
+  c.mutable_effective_at()->set_nanos(500000000);
+  c.set_supersedes(std::string(merkle::AsBytes(LeafOf(1))));
+  Statement st;
+  st.subjects.push_back(NamedSubject(c.app().id()));
+  st.predicate_type = std::string(kClaimPredicateType);
+  st.predicate_json = PredicateToJson(c);
+  const std::string entry = *SignStatement(st, key);
+  absl::StatusOr<ClaimRecord> r = ClaimRecordFromEntry(7, entry);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->index, 7u);
+  EXPECT_EQ(r->leaf_hash, merkle::HashLeaf(entry));
+  EXPECT_EQ(r->signer, "example");
+  EXPECT_EQ(r->effective_at, kDay0 + absl::Milliseconds(500));
+  ASSERT_TRUE(r->supersedes.has_value());
+  EXPECT_EQ(*r->supersedes, LeafOf(1));
+
+  c.set_supersedes("short");
+  st.predicate_json = PredicateToJson(c);
+  EXPECT_THAT(ClaimRecordFromEntry(7, *SignStatement(st, key)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "claim supersedes: must be a 32-byte leaf hash"));
+}
+
+}  // namespace
+}  // namespace candor::claim

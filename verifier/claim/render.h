@@ -1,0 +1,79 @@
+// Claims in plain English, for people (`candor claim show`, `candor claims`).
+//
+// Assertions read as the vendor's promise about the app, with the taxonomy's
+// labels: "never shares Contacts, Phone number with third parties, whatever
+// the user chose about tracking". Country practices speak of where data is
+// sent ("never sends any user data to endpoints located in China (CN)"),
+// never of where it is stored: traffic shows a transmission, not what the
+// recipient does with it.
+//
+// Everything a vendor wrote (text, organisations, URLs, ids) is shown with
+// control characters, C1 controls and Unicode bidirectional overrides
+// escaped, so a claim cannot rewrite the reader's terminal or reorder what
+// is shown. Renders any claim, valid or not; missing fields show as
+// "(missing)".
+//
+// Pure functions, thread-safe.
+
+#ifndef CANDOR_VERIFIER_CLAIM_RENDER_H_
+#define CANDOR_VERIFIER_CLAIM_RENDER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "proto/candor/claim/v1/claim.pb.h"
+#include "verifier/claim/history.h"
+
+namespace candor::claim {
+
+// `s` with control characters, C1 controls, bidirectional formatting
+// characters and invalid UTF-8 escaped ("\x1b", "\u202e").
+std::string Printable(absl::string_view s);
+
+// Labels of type and category ids, in the order given, joined with ", ":
+// "Contacts, Phone number, Precise location"; a category shows as its label
+// ("Location"); "any user data" when the ids cover every Candor data type.
+// Unknown ids show as they are.
+std::string DescribeDataTypes(absl::Span<const std::string> ids);
+
+// "China (CN)", "China (CN) or Russia (RU)"; unknown codes as they are.
+std::string DescribeCountries(absl::Span<const std::string> codes);
+
+// When an assertion holds: "whatever the user chose about tracking", "once
+// the user has declined tracking", "once the user has accepted tracking".
+std::string DescribeConsent(v1::Consent consent);
+
+// One assertion as a sentence without its id: practice, data types and
+// destinations, consent, and the exemptions relied on, e.g.
+//   "never shares Contacts with third parties, whatever the user chose about
+//    tracking"
+//   "never sends any user data to endpoints located in China (CN), whatever
+//    the user chose about tracking"
+//   "shares Precise location with no third party other than \"Maps Inc\",
+//    once the user has accepted tracking; relies on exemptions: service
+//    provider"
+std::string DescribeAssertion(const v1::Assertion& assertion);
+
+// Where a claim stands in the log, for the header of RenderClaim.
+struct ClaimListing {
+  uint64_t log_index = 0;
+  ClaimStatus status = ClaimStatus::kInForce;
+  absl::Time as_of;  // the time the status is for
+  // kSuperseded: the log index of the claim that superseded or replaced it.
+  std::optional<uint64_t> superseded_by;
+};
+
+// A multi-line rendering (ending in a newline): app and versions, issuer,
+// issue and effective times, the log entry and status if `listing` is given,
+// supersedes (base64 leaf hash), signing certificate, documents, the vendor's
+// text, then one line per assertion ("<id>: <DescribeAssertion>.").
+std::string RenderClaim(const v1::Claim& claim,
+                        const std::optional<ClaimListing>& listing = std::nullopt);
+
+}  // namespace candor::claim
+
+#endif  // CANDOR_VERIFIER_CLAIM_RENDER_H_

@@ -1,0 +1,206 @@
+#include "verifier/claim/render.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "proto/candor/claim/v1/claim.pb.h"
+
+namespace candor::claim {
+namespace {
+
+v1::Assertion MakeAssertion(std::vector<std::string> types, v1::Practice practice,
+                            v1::Consent consent = v1::ALWAYS) {
+  v1::Assertion a;
+  for (const std::string& t : types) a.add_data_types(t);
+  a.set_practice(practice);
+  a.set_consent(consent);
+  return a;
+}
+
+const std::vector<std::string> kAllCategories = {
+    "location",       "personal_info",
+    "financial_info", "health_and_fitness",
+    "messages",       "photos_and_videos",
+    "audio",          "files_and_docs",
+    "calendar",       "contacts",
+    "app_activity",   "web_browsing",
+    "app_info_and_performance", "device_or_other_ids",
+    "biometrics"};
+
+TEST(Describe, DataTypesUseTaxonomyLabels) {
+  EXPECT_EQ(DescribeDataTypes({"contacts.contacts", "personal_info.phone_number",
+                               "location.precise", "biometrics.face_data"}),
+            "Contacts, Phone number, Precise location, Face data (face prints, "
+            "face photos)");
+  EXPECT_EQ(DescribeDataTypes({"location", "device_or_other_ids"}),
+            "Location, Device or other IDs");
+  EXPECT_EQ(DescribeDataTypes(kAllCategories), "any user data");
+  EXPECT_EQ(DescribeDataTypes({"gps\x1b[2J"}), "gps\\x1b[2J");
+}
+
+TEST(Describe, CountriesByNameAndCode) {
+  EXPECT_EQ(DescribeCountries({"CN"}), "China (CN)");
+  EXPECT_EQ(DescribeCountries({"CN", "RU"}), "China (CN) or Russia (RU)");
+  EXPECT_EQ(DescribeCountries({"DE", "FR", "IE"}),
+            "Germany (DE), France (FR) or Ireland (IE)");
+  EXPECT_EQ(DescribeCountries({"XX"}), "\"XX\"");
+}
+
+TEST(Describe, EachPracticeInPlainEnglish) {
+  EXPECT_EQ(DescribeAssertion(MakeAssertion(
+                {"contacts.contacts", "personal_info.phone_number",
+                 "location.precise", "biometrics.face_data"},
+                v1::NOT_SHARED_WITH_THIRD_PARTIES)),
+            "never shares Contacts, Phone number, Precise location, Face data "
+            "(face prints, face photos) with third parties, whatever the user "
+            "chose about tracking");
+  v1::Assertion cn = MakeAssertion(kAllCategories, v1::NOT_SENT_TO_COUNTRIES);
+  cn.add_countries("CN");
+  EXPECT_EQ(DescribeAssertion(cn),
+            "never sends any user data to endpoints located in China (CN), "
+            "whatever the user chose about tracking");
+  v1::Assertion loc = MakeAssertion({"location"}, v1::NOT_SENT_TO_COUNTRIES,
+                                    v1::WHEN_TRACKING_DECLINED);
+  loc.add_countries("CN");
+  loc.add_countries("RU");
+  EXPECT_EQ(DescribeAssertion(loc),
+            "never sends Location to endpoints located in China (CN) or Russia "
+            "(RU), once the user has declined tracking");
+  v1::Assertion eu = MakeAssertion({"health_and_fitness"},
+                                   v1::ONLY_SENT_TO_COUNTRIES,
+                                   v1::WHEN_TRACKING_ACCEPTED);
+  eu.add_countries("DE");
+  eu.add_countries("FR");
+  EXPECT_EQ(DescribeAssertion(eu),
+            "sends Health and fitness only to endpoints located in Germany (DE) "
+            "or France (FR), once the user has accepted tracking");
+  v1::Assertion maps = MakeAssertion({"location.precise"}, v1::SHARED_ONLY_WITH);
+  maps.add_organisations("Maps Inc");
+  maps.add_organisations("Crash \"Reports\" Ltd");
+  maps.add_exemptions(v1::SERVICE_PROVIDER);
+  maps.add_exemptions(v1::EPHEMERAL_PROCESSING);
+  EXPECT_EQ(DescribeAssertion(maps),
+            "shares Precise location with no third party other than \"Maps "
+            "Inc\" and \"Crash \"Reports\" Ltd\", whatever the user chose about "
+            "tracking; relies on exemptions: service provider, ephemeral "
+            "processing");
+  EXPECT_EQ(DescribeAssertion(MakeAssertion({"contacts"}, v1::NOT_COLLECTED)),
+            "never collects Contacts: none of it leaves the device, whatever "
+            "the user chose about tracking");
+  EXPECT_EQ(DescribeAssertion(MakeAssertion({"contacts"}, v1::PRACTICE_UNSPECIFIED,
+                                            v1::CONSENT_UNSPECIFIED)),
+            "(no practice given) about Contacts, under a consent state not "
+            "given");
+}
+
+TEST(Printable, EscapesWhatCouldRewriteATerminal) {
+  EXPECT_EQ(Printable("plain text, ünïcode 中文"), "plain text, ünïcode 中文");
+  EXPECT_EQ(Printable("a\x1b]0;pwned\x07z"), "a\\x1b]0;pwned\\x07z");
+  EXPECT_EQ(Printable("tab\there\nnl"), "tab\\x09here\\x0anl");
+  EXPECT_EQ(Printable("abc\xE2\x80\xAE" "cba"), "abc\\u202ecba");  // RLO
+  EXPECT_EQ(Printable("c1\xC2\x9B" "31m"), "c1\\u009b31m");          // CSI
+  EXPECT_EQ(Printable("bad\xFF\xC3"), "bad\\xff\\xc3");
+  EXPECT_EQ(Printable("\xC0\xAF"), "\\xc0\\xaf");  // overlong '/'
+  EXPECT_EQ(Printable("back\\slash"), "back\\\\slash");
+}
+
+v1::Claim ReadmeClaim() {
+  v1::Claim c;
+  c.mutable_app()->set_id("android:com.example.app");
+  c.mutable_app()->set_min_version("1.0");
+  c.set_issuer("example");
+  c.mutable_issued_at()->set_seconds(1800000000);
+  c.mutable_effective_at()->set_seconds(1800000000);
+  c.set_text("We never share contacts.\nNothing goes to China.");
+  auto* d = c.add_documents();
+  d->set_kind(v1::Document::PRIVACY_POLICY);
+  d->set_url("https://example.com/privacy");
+  d->set_sha256(std::string(64, 'e'));
+  v1::Assertion a = MakeAssertion({"contacts.contacts", "personal_info.phone_number",
+                                   "location.precise", "biometrics.face_data"},
+                                  v1::NOT_SHARED_WITH_THIRD_PARTIES);
+  a.set_id("no-sensitive-data-to-third-parties");
+  *c.add_assertions() = a;
+  v1::Assertion cn = MakeAssertion(kAllCategories, v1::NOT_SENT_TO_COUNTRIES);
+  cn.set_id("no-user-data-to-cn");
+  cn.add_countries("CN");
+  *c.add_assertions() = cn;
+  return c;
+}
+
+TEST(RenderClaim, TheReadmeExample) {
+  EXPECT_EQ(
+      RenderClaim(ReadmeClaim()),
+      "Claim by example about android:com.example.app\n"
+      "  Versions:    1.0 and later\n"
+      "  Issued:      2027-01-15T08:00:00Z\n"
+      "  Effective:   2027-01-15T08:00:00Z\n"
+      "  Documents:\n"
+      "    Privacy policy: https://example.com/privacy (SHA-256 " +
+          std::string(64, 'e') +
+          ")\n"
+          "  In the vendor's words:\n"
+          "    We never share contacts.\n"
+          "    Nothing goes to China.\n"
+          "  Assertions:\n"
+          "    no-sensitive-data-to-third-parties: never shares Contacts, Phone "
+          "number, Precise location, Face data (face prints, face photos) with "
+          "third parties, whatever the user chose about tracking.\n"
+          "    no-user-data-to-cn: never sends any user data to endpoints "
+          "located in China (CN), whatever the user chose about tracking.\n");
+}
+
+TEST(RenderClaim, WithLogEntryStatusAndSupersedes) {
+  v1::Claim c = ReadmeClaim();
+  c.clear_documents();
+  c.clear_text();
+  c.mutable_assertions()->DeleteSubrange(1, 1);
+  c.mutable_app()->set_max_version("2.9");
+  c.mutable_app()->set_signing_cert_sha256(std::string(64, 'c'));
+  c.set_supersedes(std::string(32, '\0'));
+  ClaimListing listing;
+  listing.log_index = 42;
+  listing.status = ClaimStatus::kSuperseded;
+  listing.superseded_by = 57;
+  listing.as_of = absl::FromUnixSeconds(1900000000);
+  EXPECT_EQ(RenderClaim(c, listing),
+            "Claim by example about android:com.example.app\n"
+            "  Versions:    1.0 to 2.9\n"
+            "  Issued:      2027-01-15T08:00:00Z\n"
+            "  Effective:   2027-01-15T08:00:00Z\n"
+            "  Log entry:   42, superseded by entry 57 at 2030-03-17T17:46:40Z\n"
+            "  Supersedes:  claim with leaf hash "
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+            "  Signing certificate SHA-256: " +
+                std::string(64, 'c') +
+                "\n"
+                "  Assertions:\n"
+                "    no-sensitive-data-to-third-parties: never shares Contacts, "
+                "Phone number, Precise location, Face data (face prints, face "
+                "photos) with third parties, whatever the user chose about "
+                "tracking.\n");
+  listing.status = ClaimStatus::kInForce;
+  EXPECT_NE(RenderClaim(c, listing).find("  Log entry:   42, in force at "
+                                         "2030-03-17T17:46:40Z\n"),
+            std::string::npos);
+}
+
+TEST(RenderClaim, AnEmptyOrHostileClaim) {
+  v1::Claim c;
+  c.set_issuer("evil\x1b[2J");
+  c.set_text("line\x1b[31m red");
+  c.mutable_app()->set_max_version("3");
+  EXPECT_EQ(RenderClaim(c),
+            "Claim by evil\\x1b[2J about (missing)\n"
+            "  Versions:    up to 3\n"
+            "  Issued:      (missing)\n"
+            "  Effective:   (missing)\n"
+            "  In the vendor's words:\n"
+            "    line\\x1b[31m red\n"
+            "  Assertions:\n"
+            "    (none)\n");
+}
+
+}  // namespace
+}  // namespace candor::claim
