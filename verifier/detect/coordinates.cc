@@ -1,0 +1,141 @@
+#include "verifier/detect/coordinates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace candor::detect {
+namespace {
+
+constexpr double kEarthRadiusKm = 6371.0088;
+constexpr double kPi = 3.14159265358979323846;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Characters that, next to a number, make it part of something else: a
+// version ("1.2.3"), an identifier ("v1.5"), a longer number.
+bool Glued(char c) {
+  return IsDigit(c) || c == '.' ||
+         absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+
+}  // namespace
+
+std::optional<Coordinate> ParseCoordinate(absl::string_view text) {
+  if (text.empty() || text.size() > 24) return std::nullopt;
+  size_t i = 0;
+  if (text[0] == '-') ++i;
+  const size_t int_begin = i;
+  while (i < text.size() && IsDigit(text[i])) ++i;
+  if (i == int_begin || i - int_begin > 3) return std::nullopt;
+  int decimals = 0;
+  if (i < text.size()) {
+    if (text[i] != '.') return std::nullopt;
+    ++i;
+    const size_t frac_begin = i;
+    while (i < text.size() && IsDigit(text[i])) ++i;
+    if (i == frac_begin || i != text.size()) return std::nullopt;
+    decimals = static_cast<int>(i - frac_begin);
+  }
+  Coordinate c;
+  c.decimals = decimals;
+  c.degrees = std::strtod(std::string(text).c_str(), nullptr);
+  return c;
+}
+
+double DistanceKm(double lat1, double lng1, double lat2, double lng2) {
+  const double r = kPi / 180.0;
+  const double dlat = (lat2 - lat1) * r;
+  const double dlng = (lng2 - lng1) * r;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * r) * std::cos(lat2 * r) *
+                       std::sin(dlng / 2) * std::sin(dlng / 2);
+  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+PositionMatch Classify(const Coordinate& lat, const Coordinate& lng,
+                       double honey_lat, double honey_lng) {
+  PositionMatch m;
+  if (std::fabs(lat.degrees) > 90 || std::fabs(lng.degrees) > 180) return m;
+  m.decimals = std::min(lat.decimals, lng.decimals);
+  if (m.decimals < kMinDecimals) return m;
+  m.distance_km = DistanceKm(lat.degrees, lng.degrees, honey_lat, honey_lng);
+  if (m.distance_km > kApproximateMaxKm) return m;
+  m.precision =
+      m.decimals >= kPreciseMinDecimals && m.distance_km <= kPreciseMaxKm
+          ? Precision::kPrecise
+          : Precision::kApproximate;
+  return m;
+}
+
+AxisName ClassifyAxisName(absl::string_view name) {
+  static constexpr struct {
+    absl::string_view word;
+    Axis axis;
+  } kWords[] = {
+      {"latitude", Axis::kLatitude},   {"lat", Axis::kLatitude},
+      {"longitude", Axis::kLongitude}, {"long", Axis::kLongitude},
+      {"lng", Axis::kLongitude},       {"lon", Axis::kLongitude},
+  };
+  AxisName out;
+  if (name.size() > 64) return out;
+  const std::string lower = absl::AsciiStrToLower(name);
+  for (const auto& w : kWords) {
+    if (!absl::EndsWith(lower, w.word)) continue;
+    const size_t at = lower.size() - w.word.size();
+    if (at > 0) {
+      const char before = name[at - 1];
+      const bool separated = before == '_' || before == '-' || before == '.';
+      const bool camel =
+          absl::ascii_isupper(static_cast<unsigned char>(name[at])) &&
+          !absl::ascii_isupper(static_cast<unsigned char>(before));
+      if (!separated && !camel) continue;
+    }
+    std::string prefix = lower.substr(0, at);
+    while (!prefix.empty() && (prefix.back() == '_' || prefix.back() == '-' ||
+                               prefix.back() == '.')) {
+      prefix.pop_back();
+    }
+    out.axis = w.axis;
+    out.prefix = std::move(prefix);
+    return out;
+  }
+  return out;
+}
+
+void ForEachCoordinatePair(
+    absl::string_view text,
+    absl::FunctionRef<void(const Coordinate&, const Coordinate&, size_t,
+                           size_t)>
+        fn) {
+  for (size_t comma = text.find(','); comma != absl::string_view::npos;
+       comma = text.find(',', comma + 1)) {
+    // The number before the comma.
+    size_t begin = comma;
+    while (begin > 0 && (IsDigit(text[begin - 1]) || text[begin - 1] == '.')) {
+      --begin;
+    }
+    if (begin > 0 && text[begin - 1] == '-') --begin;
+    if (begin == comma) continue;
+    if (begin > 0 && Glued(text[begin - 1])) continue;
+    // The number after it.
+    size_t start = comma + 1;
+    if (start < text.size() && text[start] == ' ') ++start;
+    size_t end = start;
+    if (end < text.size() && text[end] == '-') ++end;
+    while (end < text.size() && (IsDigit(text[end]) || text[end] == '.')) ++end;
+    if (end == start) continue;
+    if (end < text.size() && Glued(text[end])) continue;
+    std::optional<Coordinate> lat =
+        ParseCoordinate(text.substr(begin, comma - begin));
+    std::optional<Coordinate> lng =
+        ParseCoordinate(text.substr(start, end - start));
+    if (!lat.has_value() || !lng.has_value()) continue;
+    fn(*lat, *lng, begin, end);
+  }
+}
+
+}  // namespace candor::detect

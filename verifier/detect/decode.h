@@ -1,0 +1,64 @@
+// Lenient decoders for what apps put on the wire: percent-encoding and
+// base64 in either alphabet, padded or not, found inside larger text.
+//
+// Unlike log/encoding (which accepts only the one canonical form of signed
+// data), these accept whatever a sender might have written, because the
+// detector must see through encodings, not judge them. They never fail on
+// odd input: they decode what can be decoded and say whether anything was.
+//
+// Pure functions, thread-safe.
+
+#ifndef CANDOR_VERIFIER_DETECT_DECODE_H_
+#define CANDOR_VERIFIER_DETECT_DECODE_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+
+namespace candor::detect {
+
+// Whether `text` holds at least one "%XX" escape (X a hex digit).
+bool HasPercentEscape(absl::string_view text);
+
+// Decodes every "%XX" escape (and, with `plus_is_space`, every '+', as in
+// application/x-www-form-urlencoded); anything else, including a '%' not
+// followed by two hex digits, is copied. If `from_escape` is given, it gets
+// one flag per output byte: whether that byte came from an escape (or a '+').
+std::string PercentDecode(absl::string_view text, bool plus_is_space,
+                          std::vector<bool>* from_escape = nullptr);
+
+enum class Base64Alphabet { kStandard, kUrl };
+
+// A run of base64 characters in some text, a candidate for decoding.
+struct Base64Token {
+  size_t begin;            // offset in the text
+  absl::string_view text;  // without padding
+  Base64Alphabet alphabet;
+};
+
+// Calls `fn` for every maximal run of at least `min_chars` base64 characters
+// ("A-Za-z0-9" plus either "+/" or "-_", never both; trailing '=' padding is
+// dropped) whose length could be base64 (not 1 mod 4). Within a run of the
+// standard alphabet that contains '/', each '/'-separated piece of at least
+// `min_chars` characters is a candidate too, since paths and base64 share
+// that character and a misaligned decode would hide a token.
+void ForEachBase64Token(absl::string_view text, size_t min_chars,
+                        absl::FunctionRef<void(const Base64Token&)> fn);
+
+// Decodes base64 without padding in `alphabet`; ignores the stray low bits a
+// non-canonical encoder may leave. False if `text` has a character outside
+// the alphabet or a length of 1 mod 4.
+bool DecodeBase64Lenient(absl::string_view text, Base64Alphabet alphabet,
+                         std::string& out);
+
+// Like DecodeBase64Lenient, but also accepts padding and the ASCII whitespace
+// that MIME line-wraps base64 with, and either alphabet: for bodies that a
+// capture tool says are base64.
+bool DecodeBase64Body(absl::string_view text, std::string& out);
+
+}  // namespace candor::detect
+
+#endif  // CANDOR_VERIFIER_DETECT_DECODE_H_
