@@ -6,7 +6,7 @@ namespace candor::cli {
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* commands = [] {
     auto* all = new std::vector<Command>;
-    for (auto group : {KeyCommands(), LogCommands(), WatchCommands()}) {
+    for (auto group : {KeyCommands(), LogCommands(), WatchCommands(), ClaimCommands()}) {
       all->insert(all->end(), group.begin(), group.end());
     }
     return all;

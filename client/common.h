@@ -27,6 +27,14 @@ absl::StatusOr<std::string> ReadInput(const std::string& path);
 absl::Status WriteOutput(Io& io, const std::string& path,
                          absl::string_view content);
 
+// Submits `entry` to --log and prints the receipt as JSON; with --wait (or
+// --proof_out) waits for inclusion, checks the receipt with --log_pub and
+// saves it as a tlog-proof to --proof_out. Returns the exit code.
+int SubmitAndReport(const Args& args, Io& io, absl::string_view command,
+                    const std::string& entry);
+// The options SubmitAndReport reads.
+std::vector<Option> SubmitOptions();
+
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLIENT_COMMON_H_

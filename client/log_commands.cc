@@ -53,42 +53,7 @@ int Submit(const Args& args, Io& io) {
   }
   absl::StatusOr<std::string> entry = ReadInput(args.positional()[0]);
   if (!entry.ok()) return Fail(io, "submit", entry.status());
-  bool wait = args.Has("wait") || args.Has("proof_out");
-  auto log = ConnectLog(args, wait ? absl::Seconds(60) : absl::Seconds(10));
-  if (!log.ok()) return Fail(io, "submit", log.status());
-  absl::StatusOr<pb::AddEntryResponse> added = (*log)->AddEntry(*entry, wait);
-  if (!added.ok()) return Fail(io, "submit", added.status());
-
-  if (wait) {
-    absl::StatusOr<std::vector<merkle::Hash>> proof =
-        Hashes(added->inclusion_proof());
-    if (!proof.ok()) return Fail(io, "submit", proof.status(), kExitVerificationFailed);
-    if (args.Has("log_pub")) {
-      absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(args.Get("log_pub"));
-      if (!key.ok()) return Fail(io, "submit", key.status());
-      if (absl::Status s = CheckReceipt(*key, *entry, added->index(),
-                                        added->checkpoint(), *proof);
-          !s.ok()) {
-        return Fail(io, "submit",
-                    absl::DataLossError(absl::StrCat(
-                        "the log's receipt does not verify: ", s.message())),
-                    kExitVerificationFailed);
-      }
-    }
-    if (args.Has("proof_out")) {
-      proofs::TlogProof p;
-      p.index = added->index();
-      p.hashes = *proof;
-      p.checkpoint = added->checkpoint();
-      if (absl::Status s = WriteOutput(io, args.Get("proof_out"),
-                                       proofs::FormatTlogProof(p));
-          !s.ok()) {
-        return Fail(io, "submit", s);
-      }
-    }
-  }
-  io.out << ToJson(*added);
-  return kExitOk;
+  return SubmitAndReport(args, io, "submit", *entry);
 }
 
 int Checkpoint(const Args& args, Io& io) {
@@ -330,15 +295,56 @@ int VerifyConsistency(const Args& args, Io& io) {
 
 }  // namespace
 
+int SubmitAndReport(const Args& args, Io& io, absl::string_view command,
+                    const std::string& entry) {
+  bool wait = args.Has("wait") || args.Has("proof_out");
+  auto log = ConnectLog(args, wait ? absl::Seconds(60) : absl::Seconds(10));
+  if (!log.ok()) return Fail(io, command, log.status());
+  absl::StatusOr<pb::AddEntryResponse> added = (*log)->AddEntry(entry, wait);
+  if (!added.ok()) return Fail(io, command, added.status());
+  if (wait) {
+    absl::StatusOr<std::vector<merkle::Hash>> proof = Hashes(added->inclusion_proof());
+    if (!proof.ok()) return Fail(io, command, proof.status(), kExitVerificationFailed);
+    if (args.Has("log_pub")) {
+      absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(args.Get("log_pub"));
+      if (!key.ok()) return Fail(io, command, key.status());
+      if (absl::Status s = CheckReceipt(*key, entry, added->index(),
+                                        added->checkpoint(), *proof);
+          !s.ok()) {
+        return Fail(io, command,
+                    absl::DataLossError(absl::StrCat(
+                        "the log's receipt does not verify: ", s.message())),
+                    kExitVerificationFailed);
+      }
+    }
+    if (args.Has("proof_out")) {
+      proofs::TlogProof p;
+      p.index = added->index();
+      p.hashes = *proof;
+      p.checkpoint = added->checkpoint();
+      if (absl::Status s = WriteOutput(io, args.Get("proof_out"),
+                                       proofs::FormatTlogProof(p));
+          !s.ok()) {
+        return Fail(io, command, s);
+      }
+    }
+  }
+  io.out << ToJson(*added);
+  return kExitOk;
+}
+
+std::vector<Option> SubmitOptions() {
+  return LogOptions({{"wait", "", "wait until the entry is in a checkpoint"},
+                     {"log_pub", "FILE", "check the receipt with the log's key"},
+                     {"proof_out", "FILE",
+                      "save the receipt as a C2SP tlog-proof (implies --wait)"}});
+}
+
 std::vector<Command> LogCommands() {
   return {
       {"submit", "submit a signed envelope to the log; prints the receipt",
        "--log ADDR ENVELOPE [--wait] [--log_pub FILE] [--proof_out FILE]",
-       LogOptions({{"wait", "", "wait until the entry is in a checkpoint"},
-                   {"log_pub", "FILE", "check the receipt with the log's key"},
-                   {"proof_out", "FILE",
-                    "save the receipt as a C2SP tlog-proof (implies --wait)"}}),
-       Submit},
+       SubmitOptions(), Submit},
       {"checkpoint", "print the log's latest signed checkpoint, verbatim",
        "--log ADDR [--size N] [--log_pub FILE]",
        LogOptions({{"size", "N", "the checkpoint signed at this tree size"},

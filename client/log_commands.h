@@ -16,6 +16,9 @@ std::vector<Command> KeyCommands();
 // watch.
 std::vector<Command> WatchCommands();
 
+// claim init|lint|sign|submit|show|types, claims.
+std::vector<Command> ClaimCommands();
+
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLIENT_LOG_COMMANDS_H_

@@ -33,10 +33,10 @@ absl::StatusOr<uint64_t> LogScanner::Poll(Visit visit) {
             !registry_.Apply(r, index).ok()) {
           continue;
         }
-        visit(index, *st, "");
+        visit(index, entries[i], *st, "");
         continue;
       }
-      visit(index, *st, signer->principal->registration().name());
+      visit(index, entries[i], *st, signer->principal->registration().name());
     }
     return absl::OkStatus();
   };

@@ -26,9 +26,10 @@ class LogScanner {
   static absl::StatusOr<std::unique_ptr<LogScanner>> Start(LogClient* log,
                                                            note::Verifier log_key);
 
-  // Called for each verified statement, in log order; `signer` is the
-  // signing principal, empty for registrations.
-  using Visit = absl::FunctionRef<void(uint64_t index, const SignedStatement& statement,
+  // Called for each verified statement, in log order, with the entry's
+  // bytes; `signer` is the signing principal, empty for registrations.
+  using Visit = absl::FunctionRef<void(uint64_t index, absl::string_view entry,
+                                       const SignedStatement& statement,
                                        const std::string& signer)>;
 
   // Reads what is new; FAILED_PRECONDITION if the log equivocates.

@@ -32,7 +32,8 @@ int Watch(const Args& args, Io& io) {
   absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
       client::LogScanner::Start(log->get(), *key);
   if (!scanner.ok()) return Fail(io, "watch", scanner.status());
-  auto print = [&](uint64_t index, const SignedStatement& st, const std::string& signer) {
+  auto print = [&](uint64_t index, absl::string_view, const SignedStatement& st,
+                   const std::string& signer) {
     if (signer.empty()) {
       registry::Registration r;
       if (!ParsePredicate(st.statement.predicate_json, r).ok() || r.name() != *name) return;

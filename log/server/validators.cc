@@ -1,11 +1,13 @@
 #include "log/server/validators.h"
 
+#include "verifier/claim/claim.h"
 #include "verifier/finding/finding.h"
 #include "verifier/measurement/measurement.h"
 
 namespace candor::logserver {
 
 void RegisterStatementValidators(admission::ValidatorRegistry& registry) {
+  claim::RegisterClaimValidator(registry);
   measurement::RegisterMeasurementValidator(registry);
   finding::RegisterVerifierValidators(registry);
 }
