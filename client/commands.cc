@@ -6,7 +6,8 @@ namespace candor::cli {
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* commands = [] {
     auto* all = new std::vector<Command>;
-    for (auto group : {KeyCommands(), LogCommands(), WatchCommands(), ClaimCommands()}) {
+    for (auto group : {KeyCommands(), LogCommands(), WatchCommands(), ClaimCommands(),
+                       MeasureCommands()}) {
       all->insert(all->end(), group.begin(), group.end());
     }
     return all;

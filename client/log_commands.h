@@ -19,6 +19,9 @@ std::vector<Command> WatchCommands();
 // claim init|lint|sign|submit|show|types, claims.
 std::vector<Command> ClaimCommands();
 
+// measure har|sign|submit.
+std::vector<Command> MeasureCommands();
+
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLIENT_LOG_COMMANDS_H_

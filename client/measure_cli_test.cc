@@ -1,0 +1,105 @@
+// The auditor's workflow against a real log: from a HAR capture and an
+// identities file to a logged measurement with a receipt.
+
+#include <filesystem>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "client/cli.h"
+#include "gtest/gtest.h"
+#include "log/keyfile/keyfile.h"
+#include "tests/support/log_fixture.h"
+#include "tests/support/status_matchers.h"
+
+namespace candor::cli {
+namespace {
+
+using ::candor::testing::IsOk;
+using ::candor::testing::LogFixture;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Candor(std::vector<std::string> argv) {
+  std::ostringstream out, err;
+  Io io{out, err};
+  int code = Run(argv, io);
+  return {code, out.str(), err.str()};
+}
+
+constexpr char kTestdata[] = "verifier/detect/testdata/";
+
+class MeasureCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/measure");
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ASSERT_THAT(log_.Start(), IsOk());
+    ASSERT_THAT(keyfile::WriteSecretFile(P("admin.key"), log_.admin_key().Pkcs8Pem()), IsOk());
+    ASSERT_THAT(keyfile::WritePublicFile(P("log.pub"),
+                                         log_.log_signer().verifier().EncodedKey()),
+                IsOk());
+    ASSERT_EQ(Candor({"keygen", "--name", "lab", "--out", dir_}).code, 0);
+    Result reg = Candor({"register", "--log", log_.address(), "--admin_key", P("admin.key"),
+                         "--role", "auditor", "--name", "lab-one", "--pub", P("lab.pub"),
+                         "--wait"});
+    ASSERT_EQ(reg.code, 0) << reg.err;
+  }
+  std::string P(const std::string& name) { return dir_ + "/" + name; }
+
+  std::string dir_;
+  LogFixture log_{{.name = "measure-log"}};
+};
+
+TEST_F(MeasureCliTest, FromCaptureToLoggedMeasurementWithReceipt) {
+  Result measured = Candor(
+      {"measure", "har", "--har", absl::StrCat(kTestdata, "mitmproxy_android.har"),
+       "--identities", absl::StrCat(kTestdata, "identities.json"), "--app",
+       "android:com.example.app", "--app_version", "3.2.1", "--auditor", "lab-one",
+       "--consent", "declined", "--vantage_country", "DE", "--device_model", "Pixel 7",
+       "--os", "android", "--os_version", "14", "--key", P("lab.key"), "--out",
+       P("m.envelope")});
+  ASSERT_EQ(measured.code, 0) << measured.err;
+  EXPECT_TRUE(absl::StartsWith(measured.err, "candor measure har: ")) << measured.err;
+  EXPECT_TRUE(absl::StrContains(measured.err, " detections, ")) << measured.err;
+
+  Result submitted = Candor({"measure", "submit", "--log", log_.address(), P("m.envelope"),
+                             "--log_pub", P("log.pub"), "--proof_out", P("m.tlog-proof")});
+  ASSERT_EQ(submitted.code, 0) << submitted.err;
+  Result verified = Candor({"verify", "inclusion", "--log_pub", P("log.pub"), "--proof",
+                            P("m.tlog-proof"), "--entry", P("m.envelope")});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+}
+
+TEST_F(MeasureCliTest, MeasurementsFromOtherToolsAreValidatedTheSameWay) {
+  ASSERT_THAT(keyfile::WritePublicFile(
+                  P("m.json"),
+                  R"({"app":"android:com.example.app","auditor":"lab-one","consent":"NO_INTERACTION",)"
+                  R"("vantageCountry":"DE","startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z"})"),
+              IsOk());
+  Result missing = Candor({"measure", "sign", "--measurement", P("m.json"), "--key", P("lab.key")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err,
+            "candor measure sign: measurement capture_sha256 is missing: give the "
+            "SHA-256 of the raw capture\n");
+  ASSERT_THAT(keyfile::WritePublicFile(P("bad.json"), R"({"app": 7})"), IsOk());
+  Result bad = Candor({"measure", "sign", "--measurement", P("bad.json"), "--key", P("lab.key")});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(absl::StartsWith(
+      bad.err, "candor measure sign: predicate is not a valid candor.measurement.v1.Measurement"))
+      << bad.err;
+  Result no_har = Candor({"measure", "har", "--har", P("nope.har"), "--identities",
+                          absl::StrCat(kTestdata, "identities.json"), "--app",
+                          "android:com.example.app", "--auditor", "lab-one", "--consent",
+                          "declined", "--vantage_country", "DE"});
+  EXPECT_EQ(no_har.code, 2);
+  EXPECT_TRUE(absl::StrContains(no_har.err, "nope.har")) << no_har.err;
+}
+
+}  // namespace
+}  // namespace candor::cli
