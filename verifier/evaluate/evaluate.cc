@@ -4,6 +4,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "verifier/claim/claim.h"
@@ -61,10 +62,16 @@ FlowJudgement Judge(const cpb::Assertion& a, const registry::v1::Registration& v
                     const mpb::Flow& flow, const Destination& dest,
                     const std::vector<std::string>& types) {
   const registry::v1::Scope& scope = vendor.scope();
-  const bool first_party =
-      (!dest.registrable_domain.empty() &&
-       Contains(scope.domains(), dest.registrable_domain)) ||
-      (!dest.organisation.empty() && Contains(scope.organisations(), dest.organisation));
+  // First party: a host at or under one of the vendor's registered domains
+  // (by name, so the answer does not depend on a Public Suffix List
+  // version), or an organisation the vendor registered as its own.
+  bool first_party =
+      !dest.organisation.empty() && Contains(scope.organisations(), dest.organisation);
+  for (const std::string& domain : scope.domains()) {
+    if (flow.host() == domain || absl::EndsWith(flow.host(), absl::StrCat(".", domain))) {
+      first_party = true;
+    }
+  }
   const std::string where = absl::StrCat(
       flow.host(),
       dest.organisation.empty() ? "" : absl::StrCat(" (", dest.organisation, ")"),
