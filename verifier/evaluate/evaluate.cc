@@ -175,10 +175,9 @@ bool Applies(const cpb::Claim& claim, const mpb::Measurement& m) {
   return claim::CoversVersion(claim.app(), m.app_version());
 }
 
-std::vector<AssertionResult> Evaluate(const ClaimInput& claim,
-                                      absl::Span<const MeasurementInput> measurements,
-                                      const DestinationResolver& resolver,
-                                      uint32_t quorum) {
+absl::StatusOr<std::vector<AssertionResult>> Evaluate(
+    const ClaimInput& claim, absl::Span<const MeasurementInput> measurements,
+    const DestinationResolver& resolver, uint32_t quorum) {
   std::vector<AssertionResult> results;
   for (const cpb::Assertion& a : claim.claim.assertions()) {
     AssertionResult r;
@@ -207,9 +206,10 @@ std::vector<AssertionResult> Evaluate(const ClaimInput& claim,
           }
         }
         if (types.empty()) continue;
-        Destination dest = resolver.Resolve(flow.host(), flow.server_ip());
+        absl::StatusOr<Destination> dest = resolver.Resolve(flow.host(), flow.server_ip());
+        if (!dest.ok()) return dest.status();
         std::vector<std::string> type_list(types.begin(), types.end());
-        FlowJudgement j = Judge(a, claim.vendor, flow, dest, type_list);
+        FlowJudgement j = Judge(a, claim.vendor, flow, *dest, type_list);
         if (j.verdict == fpb::CONSISTENT) continue;
         if (!cited) {
           r.cited.push_back(mi);
@@ -220,14 +220,14 @@ std::vector<AssertionResult> Evaluate(const ClaimInput& claim,
         v->set_flow(static_cast<uint32_t>(fi));
         v->set_host(flow.host());
         v->set_server_ip(flow.server_ip());
-        v->set_registrable_domain(dest.registrable_domain);
-        v->set_organisation(dest.organisation);
+        v->set_registrable_domain(dest->registrable_domain);
+        v->set_organisation(dest->organisation);
         v->set_third_party(j.third_party);
-        v->set_endpoint_country(dest.endpoint_country);
+        v->set_endpoint_country(dest->endpoint_country);
         for (const std::string& t : type_list) v->add_data_types(t);
         v->set_verdict(j.verdict);
         v->set_reason(j.reason);
-        references.insert(dest.references.begin(), dest.references.end());
+        references.insert(dest->references.begin(), dest->references.end());
         any_violation.insert(m.auditor());
         if (j.verdict == fpb::CONTRADICTED) {
           r.verdict = fpb::CONTRADICTED;

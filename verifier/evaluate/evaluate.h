@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "proto/candor/claim/v1/claim.pb.h"
@@ -46,8 +47,10 @@ struct Destination {
 class DestinationResolver {
  public:
   virtual ~DestinationResolver() = default;
-  virtual Destination Resolve(absl::string_view host,
-                              absl::string_view server_ip) const = 0;
+  // FAILED_PRECONDITION if the reference data at hand cannot answer (e.g. a
+  // bundle lacks a part the answer needs).
+  virtual absl::StatusOr<Destination> Resolve(absl::string_view host,
+                                              absl::string_view server_ip) const = 0;
 };
 
 struct ClaimInput {
@@ -82,11 +85,11 @@ struct AssertionResult {
 // covers (a claim with a version range needs a measured version).
 bool Applies(const claim::v1::Claim& claim, const measurement::v1::Measurement& m);
 
-// Evaluates every assertion of the claim, in claim order.
-std::vector<AssertionResult> Evaluate(const ClaimInput& claim,
-                                      absl::Span<const MeasurementInput> measurements,
-                                      const DestinationResolver& resolver,
-                                      uint32_t quorum);
+// Evaluates every assertion of the claim, in claim order. Fails only if
+// the resolver does.
+absl::StatusOr<std::vector<AssertionResult>> Evaluate(
+    const ClaimInput& claim, absl::Span<const MeasurementInput> measurements,
+    const DestinationResolver& resolver, uint32_t quorum);
 
 // The Finding a verifier publishes for one result (without issued_at and
 // verifier, which the caller sets). `reference_refs` maps resolver reference

@@ -20,7 +20,8 @@ class TableResolver : public DestinationResolver {
     table_["ads.partner.net"] = {"partner.net", "Partner Inc", "US", {0, 2}};
     table_["cdn.unknown.org"] = {"unknown.org", "", "", {}};
   }
-  Destination Resolve(absl::string_view host, absl::string_view) const override {
+  absl::StatusOr<Destination> Resolve(absl::string_view host,
+                                      absl::string_view) const override {
     auto it = table_.find(host);
     return it == table_.end() ? Destination{} : it->second;
   }
@@ -73,7 +74,7 @@ TEST(Evaluate, ThirdPartySharingContradictsAndQuorumConfirms) {
   ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
   TableResolver resolver;
   std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
-  auto r = Evaluate(claim, ms, resolver, 2);
+  auto r = *Evaluate(claim, ms, resolver, 2);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].verdict, fpb::CONTRADICTED);
   EXPECT_FALSE(r[0].confirmed);
@@ -92,9 +93,9 @@ TEST(Evaluate, ThirdPartySharingContradictsAndQuorumConfirms) {
 
   // A second measurement by the same auditor does not confirm; another does.
   ms.push_back(MakeMeasurement("lab-one", 21, "collect.tracker.cn"));
-  EXPECT_FALSE(Evaluate(claim, ms, resolver, 2)[0].confirmed);
+  EXPECT_FALSE((*Evaluate(claim, ms, resolver, 2))[0].confirmed);
   ms.push_back(MakeMeasurement("lab-two", 22, "collect.tracker.cn"));
-  auto confirmed = Evaluate(claim, ms, resolver, 2);
+  auto confirmed = *Evaluate(claim, ms, resolver, 2);
   EXPECT_TRUE(confirmed[0].confirmed);
   EXPECT_EQ(confirmed[0].contradicting_auditors, 2u);
   EXPECT_EQ(confirmed[0].cited, (std::vector<size_t>{0, 1, 2}));
@@ -106,7 +107,7 @@ TEST(Evaluate, FirstPartyAndUncoveredTypesAreConsistent) {
   std::vector<MeasurementInput> ms = {
       MakeMeasurement("lab-one", 20, "api.example.com"),
       MakeMeasurement("lab-one", 21, "collect.tracker.cn", "location.precise")};
-  auto r = Evaluate(claim, ms, resolver, 2);
+  auto r = *Evaluate(claim, ms, resolver, 2);
   EXPECT_EQ(r[0].verdict, fpb::CONSISTENT);
   EXPECT_TRUE(r[0].flows.empty());
   EXPECT_EQ(r[0].applicable, (std::vector<size_t>{0, 1}));
@@ -137,7 +138,7 @@ TEST(Evaluate, EachPractice) {
     claim.claim.mutable_assertions(0)->add_countries(
         c.practice == cpb::ONLY_SENT_TO_COUNTRIES ? "US" : "CN");
     std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, c.host)};
-    EXPECT_EQ(Evaluate(claim, ms, resolver, 2)[0].verdict, c.want)
+    EXPECT_EQ((*Evaluate(claim, ms, resolver, 2))[0].verdict, c.want)
         << cpb::Practice_Name(c.practice) << " " << c.host;
   }
 }
@@ -148,7 +149,7 @@ TEST(Evaluate, ExemptionsMakeItExemptionDependent) {
   claim.claim.mutable_assertions(0)->add_exemptions(cpb::SERVICE_PROVIDER);
   std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "ads.partner.net"),
                                       MakeMeasurement("lab-two", 21, "ads.partner.net")};
-  auto r = Evaluate(claim, ms, resolver, 2);
+  auto r = *Evaluate(claim, ms, resolver, 2);
   EXPECT_EQ(r[0].verdict, fpb::EXEMPTION_DEPENDENT);
   EXPECT_TRUE(r[0].confirmed);
   EXPECT_TRUE(absl::EndsWith(r[0].flows[0].reason(),
@@ -159,7 +160,7 @@ TEST(Evaluate, ExemptionsMakeItExemptionDependent) {
   countries.claim.mutable_assertions(0)->add_countries("CN");
   countries.claim.mutable_assertions(0)->add_exemptions(cpb::SERVICE_PROVIDER);
   std::vector<MeasurementInput> cn = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
-  EXPECT_EQ(Evaluate(countries, cn, resolver, 2)[0].verdict, fpb::CONTRADICTED);
+  EXPECT_EQ((*Evaluate(countries, cn, resolver, 2))[0].verdict, fpb::CONTRADICTED);
 }
 
 TEST(Evaluate, ConsentStatesAndVersions) {
@@ -168,15 +169,15 @@ TEST(Evaluate, ConsentStatesAndVersions) {
                                cpb::WHEN_TRACKING_DECLINED);
   std::vector<MeasurementInput> accepted = {MakeMeasurement(
       "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::TRACKING_ACCEPTED)};
-  auto r = Evaluate(claim, accepted, resolver, 2);
+  auto r = *Evaluate(claim, accepted, resolver, 2);
   EXPECT_EQ(r[0].verdict, fpb::CONSISTENT);
   EXPECT_TRUE(r[0].applicable.empty());
   std::vector<MeasurementInput> none = {MakeMeasurement(
       "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::NO_INTERACTION)};
-  EXPECT_TRUE(Evaluate(claim, none, resolver, 2)[0].applicable.empty());
+  EXPECT_TRUE((*Evaluate(claim, none, resolver, 2))[0].applicable.empty());
   std::vector<MeasurementInput> declined = {MakeMeasurement(
       "lab-one", 20, "collect.tracker.cn", "contacts.contacts", mpb::TRACKING_DECLINED)};
-  EXPECT_EQ(Evaluate(claim, declined, resolver, 2)[0].verdict, fpb::CONTRADICTED);
+  EXPECT_EQ((*Evaluate(claim, declined, resolver, 2))[0].verdict, fpb::CONTRADICTED);
 
   ClaimInput ranged = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
   ranged.claim.mutable_app()->set_min_version("3.0");
@@ -195,7 +196,7 @@ TEST(Evaluate, FindingAndSummaryWording) {
   std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "api.example.com"),
                                       MakeMeasurement("lab-one", 21, "collect.tracker.cn"),
                                       MakeMeasurement("lab-two", 22, "collect.tracker.cn")};
-  auto r = Evaluate(claim, ms, resolver, 2);
+  auto r = *Evaluate(claim, ms, resolver, 2);
   std::vector<fpb::EntryRef> refs(3);
   for (int i = 0; i < 3; ++i) refs[i].set_index(100 + i);
   fpb::Finding f = MakeFinding(claim, ms, r[0], 2, refs);

@@ -203,7 +203,10 @@ absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
     if (!vendor->has_value()) continue;
     e.claim.vendor = (*vendor)->second;
     e.measurements = std::move(measurements);
-    e.results = evaluate::Evaluate(e.claim, e.measurements, *tables_, config_.quorum);
+    absl::StatusOr<std::vector<evaluate::AssertionResult>> results =
+        evaluate::Evaluate(e.claim, e.measurements, *tables_, config_.quorum);
+    if (!results.ok()) return results.status();
+    e.results = *std::move(results);
     out.push_back(std::move(e));
   }
   return out;
