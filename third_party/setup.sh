@@ -41,3 +41,39 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The IP-to-country dataset for destination attribution (verifier/reference):
+# npm @ip-location-db/geo-whois-asn-country at a pinned version, under
+# ~/.cache/candor/npm where verifier/reference's DefaultIpCountryDir() looks.
+# Installed into a temporary prefix and moved into place, so an interrupted
+# download never leaves a half-written dataset behind. Quiet when present.
+ip_country_version=2.3.2026061719
+ip_country_cache="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache/candor"
+ip_country_dir="$ip_country_cache/npm/node_modules/@ip-location-db/geo-whois-asn-country"
+if [[ ! -f "$ip_country_dir/geo-whois-asn-country-ipv4.csv" ||
+      ! -f "$ip_country_dir/geo-whois-asn-country-ipv6.csv" ]] ||
+   ! grep -q "\"version\": *\"$ip_country_version\"" "$ip_country_dir/package.json" 2>/dev/null; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing nodejs npm" >&2
+    npm_sudo=()
+    if [[ $(id -u) -ne 0 ]]; then npm_sudo=(sudo); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${npm_sudo[@]}" apt-get update -qq
+    "${npm_sudo[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "setup: installing @ip-location-db/geo-whois-asn-country@$ip_country_version" >&2
+  mkdir -p "$ip_country_cache"
+  ip_country_tmp="$(mktemp -d "$ip_country_cache/npm.tmp.XXXXXX")"
+  chmod 755 "$ip_country_tmp"
+  if ! npm install --prefix "$ip_country_tmp" --no-audit --no-fund --no-save \
+      --update-notifier=false --loglevel=error \
+      "@ip-location-db/geo-whois-asn-country@$ip_country_version" >/dev/null; then
+    rm -rf "$ip_country_tmp"
+    echo "setup: npm install of the IP-to-country dataset failed" >&2
+    exit 1
+  fi
+  mkdir -p "$(dirname "$ip_country_dir")"
+  rm -rf "$ip_country_dir"
+  mv "$ip_country_tmp/node_modules/@ip-location-db/geo-whois-asn-country" "$ip_country_dir"
+  rm -rf "$ip_country_tmp"
+fi
