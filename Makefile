@@ -12,7 +12,10 @@ setup:
 build: setup
 	$(BAZEL) build //...
 
-run: build
+DEMO_TARGETS = //client:candor //log/server:candor-log //verifier/server:candor-verifier
+
+run: setup
+	$(BAZEL) build $(DEMO_TARGETS)
 	./tests/demo/run_demo.sh
 
 test: setup

@@ -7,7 +7,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command>* commands = [] {
     auto* all = new std::vector<Command>;
     for (auto group : {KeyCommands(), LogCommands(), WatchCommands(), ClaimCommands(),
-                       MeasureCommands()}) {
+                       MeasureCommands(), VerifierCommands()}) {
       all->insert(all->end(), group.begin(), group.end());
     }
     return all;

@@ -28,10 +28,10 @@ std::vector<Option> LogOptions(std::vector<Option> more) {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
-    const Args& args, absl::Duration timeout) {
-  absl::StatusOr<std::string> address = args.Required("log");
-  if (!address.ok()) return address.status();
+namespace {
+
+absl::StatusOr<client::ClientOptions> ClientOptionsFrom(const Args& args,
+                                                        absl::Duration timeout) {
   client::ClientOptions options;
   absl::StatusOr<absl::Duration> t = args.GetDuration("timeout", timeout);
   if (!t.ok()) return t.status();
@@ -45,7 +45,35 @@ absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
   } else if (args.Has("tls_cert")) {
     return absl::InvalidArgumentError("--tls_cert needs --tls_ca");
   }
-  return std::make_unique<client::LogClient>(*address, options);
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
+    const Args& args, absl::Duration timeout) {
+  absl::StatusOr<std::string> address = args.Required("log");
+  if (!address.ok()) return address.status();
+  absl::StatusOr<client::ClientOptions> options = ClientOptionsFrom(args, timeout);
+  if (!options.ok()) return options.status();
+  return std::make_unique<client::LogClient>(*address, *options);
+}
+
+std::vector<Option> VerifierOptions(std::vector<Option> more) {
+  std::vector<Option> options = LogOptions(std::move(more));
+  options.erase(options.begin());  // --log
+  options.insert(options.begin(),
+                 {"verifier", "ADDR", "the candor-verifier's gRPC address, host:port"});
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<client::VerifierClient>> ConnectVerifier(
+    const Args& args, absl::Duration timeout) {
+  absl::StatusOr<std::string> address = args.Required("verifier");
+  if (!address.ok()) return address.status();
+  absl::StatusOr<client::ClientOptions> options = ClientOptionsFrom(args, timeout);
+  if (!options.ok()) return options.status();
+  return std::make_unique<client::VerifierClient>(*address, *options);
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {

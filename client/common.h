@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "client/cli.h"
 #include "client/log_client.h"
+#include "client/verifier_client.h"
 
 namespace candor::cli {
 
@@ -21,6 +22,11 @@ std::vector<Option> LogOptions(std::vector<Option> more = {});
 absl::StatusOr<std::unique_ptr<client::LogClient>> ConnectLog(
     const Args& args, absl::Duration timeout = absl::Seconds(10));
 
+// Options of commands that talk to a verifier (--verifier, TLS, timeout).
+std::vector<Option> VerifierOptions(std::vector<Option> more = {});
+// A client for --verifier, with --timeout (default `timeout`).
+absl::StatusOr<std::unique_ptr<client::VerifierClient>> ConnectVerifier(
+    const Args& args, absl::Duration timeout = absl::Seconds(10));
 // Reads a file, or stdin for "-". At most 64 MiB.
 absl::StatusOr<std::string> ReadInput(const std::string& path);
 // Writes to a file (replacing it), or to io.out for "" or "-".

@@ -22,6 +22,9 @@ std::vector<Command> ClaimCommands();
 // measure har|sign|submit.
 std::vector<Command> MeasureCommands();
 
+// apps, findings, finding bundle, verify finding, verifier status.
+std::vector<Command> VerifierCommands();
+
 }  // namespace candor::cli
 
 #endif  // CANDOR_CLIENT_LOG_COMMANDS_H_

@@ -136,11 +136,12 @@ int MeasureSubmit(const Args& args, Io& io) {
   }
   if (!args.Has("verifier")) return SubmitAndReport(args, io, "measure submit", *entry);
 
-  client::ClientOptions options;
-  options.timeout = absl::Seconds(90);
-  client::VerifierClient verifier(args.Get("verifier"), options);
+  // The verifier waits for the log to include the entry and to read it.
+  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier =
+      ConnectVerifier(args, absl::Seconds(90));
+  if (!verifier.ok()) return Fail(io, "measure submit", verifier.status());
   absl::StatusOr<verifier::v1::SubmitMeasurementResponse> r =
-      verifier.SubmitMeasurement(*entry);
+      (*verifier)->SubmitMeasurement(*entry);
   if (!r.ok()) return Fail(io, "measure submit", r.status());
   proofs::TlogProof receipt;
   receipt.index = r->index();

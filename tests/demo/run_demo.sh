@@ -1,89 +1,196 @@
 #!/usr/bin/env bash
-# The Candor demo: starts candor-log on an embedded RocksDB under var/demo,
-# registers a principal, logs a signed statement and verifies its receipt
-# offline. Leaves the log running for further CLI use.
+# The Candor demo, end to end: starts candor-log and candor-verifier on
+# embedded RocksDB under var/demo; the operator registers a vendor, two
+# auditors and a verifier; the vendor signs a claim about its app; both
+# auditors submit measurements made from HAR captures; the verifier publishes
+# a confirmed finding; and the public fetches the inconsistency proof and
+# checks it offline. Leaves both servers running for further CLI use.
 #
 # Usage: tests/demo/run_demo.sh [BIN_DIR] [STATE_DIR]
-#   BIN_DIR    where candor-log and candor are (default: bazel-bin paths)
-#   STATE_DIR  where keys, data and the pid file go (default: var/demo)
+#   BIN_DIR    where candor-log, candor-verifier and candor are
+#              (default: the bazel-bin paths)
+#   STATE_DIR  where keys, data and pid files go (default: var/demo)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+data=$root/tests/demo/data
 bin=${1:-}
 state=${2:-$root/var/demo}
 if [[ -z $bin ]]; then
   candor_log=$root/bazel-bin/log/server/candor-log
+  candor_verifier=$root/bazel-bin/verifier/server/candor-verifier
   candor=$root/bazel-bin/client/candor
 else
   candor_log=$bin/candor-log
+  candor_verifier=$bin/candor-verifier
   candor=$bin/candor
 fi
 
+app=android:com.example.app
 say() { printf '\n== %s\n' "$*"; }
+tell() { printf '   %s\n' "$@"; }
+
+# start NAME COMMAND...: runs a server in the background, waits for the
+# address it prints on its first line.
+start() {
+  local name=$1
+  shift
+  "$@" >"$state/$name.out" 2>"$state/$name.err" &
+  echo $! >"$state/$name.pid"
+  for _ in $(seq 600); do
+    [[ -s $state/$name.out ]] && break
+    kill -0 "$(cat "$state/$name.pid")" 2>/dev/null ||
+      { echo "$name exited; see $state/$name.err" >&2; tail -n 5 "$state/$name.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  [[ -s $state/$name.out ]] || { echo "$name did not start; see $state/$name.err" >&2; exit 1; }
+  head -n 1 "$state/$name.out"
+}
 
 mkdir -p "$state"
+for name in verifier log; do
+  if [[ -f $state/$name.pid ]] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
+    say "Stopping the $name left running by an earlier demo"
+    kill "$(cat "$state/$name.pid")"
+    sleep 1
+  fi
+done
 keys=$state/keys
-if [[ -f $state/log.pid ]] && kill -0 "$(cat "$state/log.pid")" 2>/dev/null; then
-  say "Stopping the log left running by an earlier demo"
-  kill "$(cat "$state/log.pid")"
-  sleep 1
-fi
-rm -rf "$state/db" "$state/tiles" "$state/work" "$keys"
-mkdir -p "$state/work"
+work=$state/work
+rm -rf "$state/db" "$state/verifier-db" "$state/tiles" "$work" "$keys"
+mkdir -p "$work"
 
 say "$("$candor" version)"
 
-say "The operator creates the log's key and the admin key (secret files are 0600)"
-"$candor" keygen --name demo.candor.example/log --out "$keys"
-"$candor" keygen --name admin --out "$keys"
-"$candor" keygen --name lab-one --out "$keys"
+say "The operator creates keys: the log's, the admin key, and one per principal"
+for name in demo.candor.example/log admin example-app lab-one lab-two watchdog; do
+  "$candor" keygen --name "$name" --out "$keys" >/dev/null
+done
+ls "$keys" "$keys/demo.candor.example" | sed 's/^/   /'
+vkey=$keys/demo.candor.example/log.pub
 
 say "Starting candor-log (RocksDB in $state/db, tlog-tiles in $state/tiles)"
-"$candor_log" --data_dir="$state/db" --listen=127.0.0.1:0 \
+log=$(start log "$candor_log" --data_dir="$state/db" --listen=127.0.0.1:0 \
   --log_key="$keys/demo.candor.example/log.key" --admin_pub="$keys/admin.pub" \
-  --tiles_dir="$state/tiles" >"$state/log.out" 2>"$state/log.err" &
-echo $! >"$state/log.pid"
-for _ in $(seq 100); do
-  [[ -s $state/log.out ]] && break
-  sleep 0.1
+  --tiles_dir="$state/tiles")
+echo "$log" >"$state/log.addr"
+tell "candor-log is listening on $log"
+
+say "The operator registers the vendor, two independent auditors and a verifier"
+register() {
+  "$candor" register --log "$log" --admin_key "$keys/admin.key" "$@" >/dev/null
+}
+register --role vendor --name example-app --display_name "Example App Ltd" \
+  --pub "$keys/example-app.pub" --app "$app" --org "Example App Ltd" \
+  --domain example-app.com
+register --role auditor --name lab-one --display_name "Lab One" --pub "$keys/lab-one.pub"
+register --role auditor --name lab-two --display_name "Lab Two" --pub "$keys/lab-two.pub"
+register --role verifier --name watchdog --display_name "Watchdog Verifier" \
+  --pub "$keys/watchdog.pub" --wait
+tell "vendor example-app speaks for $app; its first party is Example App Ltd, example-app.com" \
+  "auditors lab-one and lab-two; verifier watchdog"
+
+say "Starting candor-verifier (it first publishes its reference tables to the log)"
+verifier=$(start verifier "$candor_verifier" --data_dir="$state/verifier-db" \
+  --listen=127.0.0.1:0 --log="$log" --log_pub="$vkey" --admin_pub="$keys/admin.pub" \
+  --name=watchdog --key="$keys/watchdog.key" --quorum=2)
+echo "$verifier" >"$state/verifier.addr"
+tell "candor-verifier is listening on $verifier"
+tell "it signed its organisations and IP-to-country tables into the log as reference-data parts"
+
+say "The vendor publishes a signed claim about its app"
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+cat >"$work/claim.json" <<CLAIM
+{
+  "app": {"id": "$app", "minVersion": "4.0"},
+  "issuer": "example-app",
+  "issuedAt": "$now",
+  "effectiveAt": "2026-01-01T00:00:00Z",
+  "text": "We have never shared our users' contacts, phone numbers, precise location or face data with third parties, and no user data is ever sent to an endpoint located in China.",
+  "assertions": [
+    {"id": "no-sensitive-data-to-third-parties",
+     "dataTypes": ["contacts.contacts", "personal_info.phone_number",
+                   "location.precise", "biometrics.face_data"],
+     "practice": "NOT_SHARED_WITH_THIRD_PARTIES", "consent": "ALWAYS"},
+    {"id": "no-user-data-to-cn",
+     "dataTypes": ["location", "personal_info", "financial_info", "health_and_fitness",
+                   "messages", "photos_and_videos", "audio", "files_and_docs", "calendar",
+                   "contacts", "app_activity", "web_browsing", "app_info_and_performance",
+                   "device_or_other_ids", "biometrics"],
+     "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"}
+  ]
+}
+CLAIM
+"$candor" claim lint "$work/claim.json" | sed 's/^/   /'
+"$candor" claim sign --key "$keys/example-app.key" "$work/claim.json" --out "$work/claim.dsse"
+"$candor" claim submit --log "$log" "$work/claim.dsse" --wait >"$work/claim.receipt.json"
+tell "claim logged: $(grep -o '"index": *"*[0-9]*' "$work/claim.receipt.json" | head -n 1)"
+
+say "Two auditors capture the app's traffic (HAR) with planted honey identities"
+for lab in lab-one lab-two; do
+  "$candor" measure har --har "$data/$lab.har" --identities "$data/identities-$lab.json" \
+    --app "$app" --app_version 4.2.0 --auditor "$lab" --consent declined \
+    --vantage_country DE --key "$keys/$lab.key" --out "$work/$lab.dsse" 2>&1 | sed 's/^/   /'
+  "$candor" measure submit --verifier "$verifier" --log_pub "$vkey" "$work/$lab.dsse" \
+    >"$work/$lab.evaluation.json"
+  tell "$lab's measurement is logged; the verifier evaluates it at once:"
+  python3 - "$work/$lab.evaluation.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for e in r.get("evaluations", []):
+    state = "" if e["verdict"] == "CONSISTENT" else (
+        " (confirmed)" if e.get("confirmed") else " (not yet confirmed)")
+    print("     %-36s %s%s, %s auditor(s)" % (e["assertionId"], e["verdict"].lower(), state,
+                                             e.get("contradictingAuditors", 0)))
+PY
 done
-addr=$(head -n 1 "$state/log.out")
-[[ -n $addr ]] || { echo "candor-log did not start; see $state/log.err" >&2; exit 1; }
-echo "candor-log is listening on $addr"
-echo "$addr" >"$state/log.addr"
-vkey="$keys/demo.candor.example/log.pub"
 
-say "The empty log's signed checkpoint"
-"$candor" checkpoint --log "$addr" --log_pub "$vkey"
+say "The verifier publishes its findings"
+finding=""
+for _ in $(seq 100); do
+  "$candor" findings --verifier "$verifier" "$app" >"$work/findings.txt" || true
+  finding=$(sed -n 's/^finding \([0-9]*\):.*contradicted (confirmed).*/\1/p' \
+    "$work/findings.txt" | head -n 1)
+  [[ -n $finding ]] && break
+  sleep 0.2
+done
+[[ -n $finding ]] || { echo "no confirmed finding; see $state/verifier.err" >&2; exit 1; }
+grep "^finding" "$work/findings.txt" | sed "s/^/   /"
 
-say "The operator registers an auditor, signing with the admin key locally"
-"$candor" register --log "$addr" --admin_key "$keys/admin.key" --role auditor \
-  --name lab-one --display_name "Lab One" --pub "$keys/lab-one.pub" --wait >"$state/work/register.json"
-cat "$state/work/register.json"
+say "Anyone fetches the inconsistency proof of finding $finding ..."
+"$candor" finding bundle --verifier "$verifier" --index "$finding" --out "$work/finding.json"
+tell "$work/finding.json: $(wc -c <"$work/finding.json") bytes"
 
-say "The log's checkpoint now commits to the registration"
-"$candor" checkpoint --log "$addr" --log_pub "$vkey" | tee "$state/work/checkpoint"
+say "... and checks it offline, trusting only the log's public key"
+"$candor" verify finding "$work/finding.json" --log_pub "$vkey" \
+  --admin_pub "$keys/admin.pub" | sed 's/^/   /'
 
-say "Anyone can prove the registration is in the log, and check it offline"
-"$candor" get --log "$addr" --index 0 >"$state/work/entry0.json"
-"$candor" prove inclusion --log "$addr" --index 0 --out "$state/work/entry0.tlog-proof"
-cat "$state/work/entry0.tlog-proof"
-"$candor" verify inclusion --log_pub "$vkey" --proof "$state/work/entry0.tlog-proof" \
-  --entry "$state/work/entry0.json"
-
-say "Tampering is caught: one byte added to the entry fails verification"
-{ cat "$state/work/entry0.json"; printf ' '; } >"$state/work/entry0.tampered"
-if "$candor" verify inclusion --log_pub "$vkey" --proof "$state/work/entry0.tlog-proof" \
-  --entry "$state/work/entry0.tampered"; then
-  echo "ERROR: a tampered entry verified" >&2
+say "Tampering is caught: the same proof with one entry's bytes changed fails"
+python3 - "$work/finding.json" "$work/finding.tampered.json" <<'PY'
+import base64, json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entries"]:
+    if e["role"] == "MEASUREMENT":
+        raw = bytearray(base64.b64decode(e["entry"]))
+        raw[len(raw) // 2] ^= 1
+        e["entry"] = base64.b64encode(bytes(raw)).decode()
+        break
+json.dump(bundle, open(sys.argv[2], "w"), indent=1)
+PY
+if "$candor" verify finding "$work/finding.tampered.json" --log_pub "$vkey" 2>"$work/tampered.err"; then
+  echo "ERROR: a tampered proof verified" >&2
   exit 1
 fi
-echo "(exit code 1, as expected)"
+sed 's/^/   /' "$work/tampered.err"
+tell "(exit code 1, as expected)"
 
-say "The log is still running"
+say "Both servers are still running"
 cat <<MSG
-  address:   $addr
-  log key:   $vkey
-  stop it:   kill \$(cat $state/log.pid)
-  try:       $candor checkpoint --log $addr
+   log:       $log   (key $vkey)
+   verifier:  $verifier
+   try:       $candor apps --verifier $verifier
+              $candor findings --verifier $verifier $app
+              $candor verifier status --verifier $verifier
+              $candor checkpoint --log $log --log_pub $vkey
+   stop them: kill \$(cat $state/verifier.pid) \$(cat $state/log.pid)
 MSG

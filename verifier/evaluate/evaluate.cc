@@ -197,6 +197,9 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
       }
       r.applicable.push_back(mi);
       bool cited = false;
+      // Every reference this measurement's flows were attributed with: a
+      // re-evaluation of a cited measurement resolves all of them again.
+      absl::btree_set<size_t> measurement_references;
       for (int fi = 0; fi < m.flows_size(); ++fi) {
         const mpb::Flow& flow = m.flows(fi);
         absl::btree_set<std::string> types;
@@ -208,6 +211,7 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
         if (types.empty()) continue;
         absl::StatusOr<Destination> dest = resolver.Resolve(flow.host(), flow.server_ip());
         if (!dest.ok()) return dest.status();
+        measurement_references.insert(dest->references.begin(), dest->references.end());
         std::vector<std::string> type_list(types.begin(), types.end());
         FlowJudgement j = Judge(a, claim.vendor, flow, *dest, type_list);
         if (j.verdict == fpb::CONSISTENT) continue;
@@ -227,7 +231,6 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
         for (const std::string& t : type_list) v->add_data_types(t);
         v->set_verdict(j.verdict);
         v->set_reason(j.reason);
-        references.insert(dest->references.begin(), dest->references.end());
         any_violation.insert(m.auditor());
         if (j.verdict == fpb::CONTRADICTED) {
           r.verdict = fpb::CONTRADICTED;
@@ -236,6 +239,7 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
           r.verdict = fpb::EXEMPTION_DEPENDENT;
         }
       }
+      if (cited) references.insert(measurement_references.begin(), measurement_references.end());
     }
     r.contradicting_auditors = static_cast<uint32_t>(
         r.verdict == fpb::CONTRADICTED ? contradicting.size() : any_violation.size());

@@ -15,7 +15,7 @@ namespace mpb = ::candor::measurement::v1;
 class TableResolver : public DestinationResolver {
  public:
   TableResolver() {
-    table_["api.example.com"] = {"example.com", "Example Corp", "US", {0}};
+    table_["api.example.com"] = {"example.com", "Example Corp", "US", {3}};
     table_["collect.tracker.cn"] = {"tracker.cn", "Tracker Ltd", "CN", {0, 1}};
     table_["ads.partner.net"] = {"partner.net", "Partner Inc", "US", {0, 2}};
     table_["cdn.unknown.org"] = {"unknown.org", "", "", {}};
@@ -99,6 +99,23 @@ TEST(Evaluate, ThirdPartySharingContradictsAndQuorumConfirms) {
   EXPECT_TRUE(confirmed[0].confirmed);
   EXPECT_EQ(confirmed[0].contradicting_auditors, 2u);
   EXPECT_EQ(confirmed[0].cited, (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST(Evaluate, CitedMeasurementCitesReferencesOfItsConsistentFlowsToo) {
+  // Re-evaluating a cited measurement from a bundle resolves every flow
+  // again, so the finding must cite what the consistent ones needed.
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  TableResolver resolver;
+  MeasurementInput m = MakeMeasurement("lab-one", 20, "collect.tracker.cn");
+  *m.measurement.mutable_flows(0)->add_detections() = m.measurement.flows(1).detections(0);
+  // An uncited measurement's references are not cited.
+  MeasurementInput other = MakeMeasurement("lab-two", 21, "ads.partner.net", "location.precise");
+  auto r = *Evaluate(claim, {m, other}, resolver, 2);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].verdict, fpb::CONTRADICTED);
+  ASSERT_EQ(r[0].flows.size(), 1u);
+  EXPECT_EQ(r[0].cited, (std::vector<size_t>{0}));
+  EXPECT_EQ(r[0].references, (std::vector<size_t>{0, 1, 3}));
 }
 
 TEST(Evaluate, FirstPartyAndUncoveredTypesAreConsistent) {

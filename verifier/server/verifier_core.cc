@@ -1,15 +1,20 @@
 #include "verifier/server/verifier_core.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "log/logging/logging.h"
 #include "log/merkle/hash.h"
+#include "log/note/checkpoint.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "verifier/claim/claim.h"
+#include "verifier/bundle/bundle.h"
 #include "verifier/claim/history.h"
 
 namespace candor::verifier {
@@ -36,7 +41,7 @@ std::string Fingerprint(const fpb::Finding& f) {
 }  // namespace
 
 VerifierCore::VerifierCore(CoreConfig config, VerifierStore* store,
-                           client::LogClient* log, const ReferenceTables* tables)
+                           client::LogClient* log, const reference::PartsResolver* tables)
     : config_(std::move(config)),
       store_(store),
       log_(log),
@@ -45,7 +50,7 @@ VerifierCore::VerifierCore(CoreConfig config, VerifierStore* store,
 
 absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
     CoreConfig config, VerifierStore* store, client::LogClient* log,
-    const ReferenceTables* tables) {
+    const reference::PartsResolver* tables) {
   if (!config.key || !config.log_key || !config.admin_key || config.name.empty()) {
     return absl::InvalidArgumentError(
         "the verifier needs its name and key, the log's key and the admin key");
@@ -80,24 +85,39 @@ absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
 
 absl::Status VerifierCore::PublishReferenceData() {
   const std::vector<reference::v1::ReferenceData>& parts = tables_->parts();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const reference::v1::ReferenceData& part = parts[i];
-    Statement st;
-    st.subjects.push_back(NamedSubject(absl::StrCat("reference:", part.table())));
-    st.predicate_type = std::string(kReferenceDataType);
-    st.predicate_json = PredicateToJson(part);
-    // Deterministic bytes: the same part signed again is the same entry, and
-    // the log answers with the index it already has.
-    absl::StatusOr<std::string> entry = SignStatement(st, *config_.key);
-    if (!entry.ok()) return entry.status();
-    absl::StatusOr<log::v1::AddEntryResponse> added = log_->AddEntry(*entry, false);
-    if (!added.ok()) {
-      return absl::Status(added.status().code(),
-                          absl::StrCat("publishing reference part ", part.table(), "/",
-                                       part.part(), ": ", added.status().message()));
+  // Each add waits for its sync; several in flight share one.
+  constexpr int kInFlight = 8;
+  std::atomic<size_t> next{0};
+  absl::Mutex mu;
+  absl::Status first_error;
+  auto publish = [&] {
+    for (size_t i = next++; i < parts.size(); i = next++) {
+      const reference::v1::ReferenceData& part = parts[i];
+      // Deterministic bytes: the same part signed again is the same entry,
+      // and the log answers with the index it already has.
+      absl::StatusOr<std::string> entry =
+          SignStatement(reference::PartStatement(part), *config_.key);
+      absl::StatusOr<log::v1::AddEntryResponse> added =
+          entry.ok() ? log_->AddEntry(*entry, false)
+                     : absl::StatusOr<log::v1::AddEntryResponse>(entry.status());
+      absl::MutexLock lock(&mu);
+      if (!added.ok()) {
+        if (first_error.ok()) {
+          first_error = absl::Status(
+              added.status().code(),
+              absl::StrCat("publishing reference part ", part.table(), "/", part.part(),
+                           ": ", added.status().message()));
+        }
+        next = parts.size();
+        return;
+      }
+      reference_refs_[i] = Ref(added->index(), added->leaf_hash());
     }
-    reference_refs_[i] = Ref(added->index(), added->leaf_hash());
-  }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kInFlight; ++t) threads.emplace_back(publish);
+  for (std::thread& t : threads) t.join();
+  if (!first_error.ok()) return first_error;
   logging::Info("reference data published", {{"parts", absl::StrCat(parts.size())}});
   return absl::OkStatus();
 }
@@ -307,15 +327,18 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
     statements[index] = **std::move(st);
   }
 
-  absl::StatusOr<log::v1::GetCheckpointResponse> cp = log_->GetCheckpoint();
+  // The checkpoint the follower verified: consistent with every earlier
+  // one this verifier saw, and covering every entry it has indexed.
+  absl::StatusOr<note::SignedCheckpoint> cp =
+      note::OpenCheckpoint(follower_->state().checkpoint, *config_.log_key);
   if (!cp.ok()) return cp.status();
   fpb::FindingBundle bundle;
-  bundle.set_format("https://candor.dev/finding-bundle/v1");
-  bundle.set_checkpoint(cp->checkpoint());
+  bundle.set_format(std::string(bundle::kBundleFormat));
+  bundle.set_checkpoint(follower_->state().checkpoint);
   for (const auto& [index, role] : roles) {
     log::v1::GetInclusionProofRequest request;
     request.set_index(index);
-    request.set_tree_size(cp->tree_size());
+    request.set_tree_size(cp->checkpoint.size);
     absl::StatusOr<log::v1::GetInclusionProofResponse> proof = log_->GetInclusionProof(request);
     if (!proof.ok()) return proof.status();
     fpb::BundleEntry* e = bundle.add_entries();

@@ -22,7 +22,7 @@
 #include "verifier/evaluate/evaluate.h"
 #include "verifier/follower/follower.h"
 #include "verifier/server/indexer.h"
-#include "verifier/server/reference_tables.h"
+#include "verifier/reference/resolver.h"
 #include "verifier/server/verifier_store.h"
 
 namespace candor::verifier {
@@ -47,7 +47,7 @@ class VerifierCore {
   // `store`, `log` and `tables` must outlive the core.
   static absl::StatusOr<std::unique_ptr<VerifierCore>> Create(
       CoreConfig config, VerifierStore* store, client::LogClient* log,
-      const ReferenceTables* tables);
+      const reference::PartsResolver* tables);
 
   // Submits every reference part the log does not hold yet.
   absl::Status PublishReferenceData();
@@ -74,7 +74,7 @@ class VerifierCore {
 
  private:
   VerifierCore(CoreConfig config, VerifierStore* store, client::LogClient* log,
-               const ReferenceTables* tables);
+               const reference::PartsResolver* tables);
   absl::Status PublishFindings(const std::string& app);
   // The index of the registration of `principal` in force just before
   // `index`, and the registration.
@@ -84,7 +84,7 @@ class VerifierCore {
   CoreConfig config_;
   VerifierStore* store_;
   client::LogClient* log_;
-  const ReferenceTables* tables_;
+  const reference::PartsResolver* tables_;
   client::GrpcLogSource source_;
   std::optional<Indexer> indexer_;
   std::optional<follower::Follower> follower_;

@@ -21,7 +21,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "proto/candor/verifier/v1/verifier.grpc.pb.h"
-#include "verifier/server/reference_tables.h"
+#include "verifier/reference/resolver.h"
 #include "verifier/server/verifier_core.h"
 #include "verifier/server/verifier_store.h"
 
@@ -32,7 +32,7 @@ struct VerifierServerConfig {
   std::string listen = "127.0.0.1:0";
   std::string log_address;
   CoreConfig core;
-  std::unique_ptr<ReferenceTables> tables;
+  std::unique_ptr<reference::PartsResolver> tables;
   absl::Duration poll_interval = absl::Milliseconds(500);
   std::shared_ptr<grpc::ServerCredentials> credentials;      // plaintext if null
   std::shared_ptr<grpc::ChannelCredentials> log_credentials;  // plaintext if null

@@ -1,0 +1,172 @@
+// The public's view of a verifier: apps, findings, inconsistency proofs,
+// and checking a proof offline (verify finding), which needs nothing but the
+// log's key.
+
+#include <iomanip>
+
+#include "absl/strings/str_cat.h"
+#include "client/common.h"
+#include "client/log_commands.h"
+#include "log/keyfile/keyfile.h"
+#include "verifier/bundle/bundle.h"
+#include "verifier/reference/psl.h"
+
+namespace candor::cli {
+namespace {
+
+namespace fpb = ::candor::finding::v1;
+
+std::string VerdictWords(fpb::Verdict verdict, bool confirmed) {
+  std::string words;
+  switch (verdict) {
+    case fpb::CONSISTENT:
+      return "consistent";
+    case fpb::CONTRADICTED:
+      words = "contradicted";
+      break;
+    case fpb::EXEMPTION_DEPENDENT:
+      words = "exemption-dependent";
+      break;
+    default:
+      return "unspecified";
+  }
+  return absl::StrCat(words, confirmed ? " (confirmed)" : " (unconfirmed)");
+}
+
+int Apps(const Args& args, Io& io) {
+  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
+  if (!verifier.ok()) return Fail(io, "apps", verifier.status());
+  absl::StatusOr<verifier::v1::ListAppsResponse> apps = (*verifier)->ListApps();
+  if (!apps.ok()) return Fail(io, "apps", apps.status());
+  for (const verifier::v1::AppSummary& app : apps->apps()) {
+    io.out << app.app() << "\n  claim in force: "
+           << (app.has_claim() ? absl::StrCat("entry ", app.claim_index()) : "none")
+           << "\n  claims " << app.claims() << ", measurements " << app.measurements()
+           << ", findings " << app.findings() << "\n";
+  }
+  if (apps->apps_size() == 0) io.out << "the verifier knows of no app yet\n";
+  return kExitOk;
+}
+
+int Findings(const Args& args, Io& io) {
+  if (args.positional().size() != 1) {
+    return Fail(io, "findings", absl::InvalidArgumentError("give one app, e.g. android:com.example.app"));
+  }
+  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
+  if (!verifier.ok()) return Fail(io, "findings", verifier.status());
+  absl::StatusOr<verifier::v1::ListFindingsResponse> findings =
+      (*verifier)->ListFindings(args.positional()[0]);
+  if (!findings.ok()) return Fail(io, "findings", findings.status());
+  for (const verifier::v1::FindingSummary& f : findings->findings()) {
+    io.out << "finding " << f.index() << ": assertion \"" << f.assertion_id()
+           << "\" of claim " << f.claim_index() << " is "
+           << VerdictWords(f.verdict(), f.confirmed()) << "\n  " << f.summary() << "\n";
+  }
+  if (findings->findings_size() == 0) io.out << "no findings\n";
+  return kExitOk;
+}
+
+int FindingBundle(const Args& args, Io& io) {
+  absl::StatusOr<uint64_t> index = args.GetUint("index", UINT64_MAX);
+  if (!index.ok()) return Fail(io, "finding bundle", index.status());
+  if (*index == UINT64_MAX) {
+    return Fail(io, "finding bundle",
+                absl::InvalidArgumentError("--index (the finding's entry) is required"));
+  }
+  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier =
+      ConnectVerifier(args, absl::Seconds(30));
+  if (!verifier.ok()) return Fail(io, "finding bundle", verifier.status());
+  absl::StatusOr<verifier::v1::GetFindingBundleResponse> r =
+      (*verifier)->GetFindingBundle(*index);
+  if (!r.ok()) return Fail(io, "finding bundle", r.status());
+  if (absl::Status s = WriteOutput(io, args.Get("out"), bundle::BundleToJson(r->bundle()));
+      !s.ok()) {
+    return Fail(io, "finding bundle", s);
+  }
+  return kExitOk;
+}
+
+int VerifyFinding(const Args& args, Io& io) {
+  if (args.positional().size() != 1) {
+    return Fail(io, "verify finding", absl::InvalidArgumentError("give one bundle file"));
+  }
+  absl::StatusOr<std::string> log_pub = args.Required("log_pub");
+  if (!log_pub.ok()) return Fail(io, "verify finding", log_pub.status());
+  absl::StatusOr<note::Verifier> log_key = keyfile::ReadNoteVerifier(*log_pub);
+  if (!log_key.ok()) return Fail(io, "verify finding", log_key.status());
+  std::optional<PublicKey> admin_key;
+  if (args.Has("admin_pub")) {
+    absl::StatusOr<PublicKey> key = keyfile::ReadPublicKey(args.Get("admin_pub"));
+    if (!key.ok()) return Fail(io, "verify finding", key.status());
+    admin_key = *std::move(key);
+  }
+  absl::StatusOr<reference::PublicSuffixList> psl = reference::PublicSuffixList::Load(
+      args.Get("psl", reference::kDebianPslPath));
+  if (!psl.ok()) return Fail(io, "verify finding", psl.status());
+  absl::StatusOr<std::string> text = ReadInput(args.positional()[0]);
+  if (!text.ok()) return Fail(io, "verify finding", text.status());
+
+  absl::StatusOr<fpb::FindingBundle> bundle = bundle::BundleFromJson(*text);
+  if (!bundle.ok()) {
+    return Fail(io, "verify finding", bundle.status(), kExitVerificationFailed);
+  }
+  absl::StatusOr<bundle::CheckedFinding> checked =
+      bundle::CheckBundle(*bundle, *log_key, admin_key, *psl);
+  if (!checked.ok()) {
+    return Fail(io, "verify finding",
+                absl::Status(checked.status().code(),
+                             absl::StrCat("FAILED: ", checked.status().message())),
+                kExitVerificationFailed);
+  }
+  io.out << "OK: finding " << checked->finding_index << " in log \"" << checked->log_origin
+         << "\" (size " << checked->tree_size << ") checks out\n";
+  for (const std::string& line : checked->checks) io.out << "  - " << line << "\n";
+  io.out << "\nVerdict: assertion \"" << checked->finding.assertion().id() << "\" is "
+         << VerdictWords(checked->finding.verdict(), checked->finding.confirmed()) << "\n\n"
+         << checked->account << "\n";
+  return kExitOk;
+}
+
+int VerifierStatus(const Args& args, Io& io) {
+  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
+  if (!verifier.ok()) return Fail(io, "verifier status", verifier.status());
+  absl::StatusOr<verifier::v1::GetStatusResponse> s = (*verifier)->GetStatus();
+  if (!s.ok()) return Fail(io, "verifier status", s.status());
+  io.out << "followed " << s->followed_size() << " entries; findings published "
+         << s->findings_published() << "\n";
+  if (!s->last_error().empty()) io.out << "last error: " << s->last_error() << "\n";
+  io.out << "last checkpoint verified:\n" << s->checkpoint();
+  if (!s->equivocation().empty()) {
+    io.out << "\nTHE LOG EQUIVOCATED; the verifier stopped following it:\n"
+           << s->equivocation() << "\n";
+    return kExitVerificationFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> VerifierCommands() {
+  return {
+      {"apps", "list the apps a verifier knows, with their claim in force",
+       "--verifier ADDR", VerifierOptions(), Apps},
+      {"findings", "list a verifier's findings about an app", "--verifier ADDR APP",
+       VerifierOptions(), Findings},
+      {"finding bundle", "fetch a finding's inconsistency proof (JSON)",
+       "--verifier ADDR --index I [--out FILE]",
+       VerifierOptions({{"index", "I", "the finding's log entry"},
+                        {"out", "FILE", "write here instead of stdout"}}),
+       FindingBundle},
+      {"verify finding",
+       "check an inconsistency proof offline and explain it; exit 0 only if it holds",
+       "FILE --log_pub FILE [--admin_pub FILE]",
+       {{"log_pub", "FILE", "the log's key: the only thing trusted"},
+        {"admin_pub", "FILE", "also check registrations against the operator's admin key"},
+        {"psl", "FILE", "the Public Suffix List (default: Debian's)"}},
+       VerifyFinding},
+      {"verifier status", "a verifier's view of the log: size followed, equivocation",
+       "--verifier ADDR", VerifierOptions(), VerifierStatus},
+  };
+}
+
+}  // namespace candor::cli

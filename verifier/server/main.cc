@@ -1,0 +1,179 @@
+// candor-verifier: follows a Candor log, evaluates measurements against the
+// claims in force, and publishes signed findings and the reference data
+// they rest on.
+//
+//   candor-verifier --data_dir=DIR --log=HOST:PORT --log_pub=FILE \
+//       --admin_pub=FILE --name=NAME --key=FILE [--listen=127.0.0.1:0]
+//
+// Prints the bound address alone on the first line of stdout once the
+// reference data is published; logs go to stderr as JSON lines. SIGTERM or
+// SIGINT shuts it down cleanly.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "log/keyfile/keyfile.h"
+#include "log/logging/logging.h"
+#include "log/tls/tls.h"
+#include "verifier/reference/ip_country.h"
+#include "verifier/reference/organisations.h"
+#include "verifier/reference/resolver.h"
+#include "verifier/server/verifier_server.h"
+
+ABSL_FLAG(std::string, data_dir, "", "RocksDB directory of the verifier's index");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0",
+          "host:port to serve gRPC on; port 0 picks a free port");
+ABSL_FLAG(std::string, log, "", "the candor-log to follow, host:port");
+ABSL_FLAG(std::string, log_pub, "", "the log's note verifier key file");
+ABSL_FLAG(std::string, admin_pub, "", "the operator's admin public key");
+ABSL_FLAG(std::string, name, "", "this verifier's registered principal name");
+ABSL_FLAG(std::string, key, "", "this verifier's Ed25519 private key file");
+ABSL_FLAG(int, quorum, 2,
+          "distinct auditors whose measurements must contradict an assertion "
+          "before a finding is confirmed");
+ABSL_FLAG(std::string, organisations, "",
+          "an operator organisations file (candor-organisations/v1)");
+ABSL_FLAG(bool, replace_organisations, false,
+          "use --organisations instead of the shipped table, not in addition");
+ABSL_FLAG(std::string, shipped_organisations, "",
+          "the shipped organisations table (default: found next to the binary)");
+ABSL_FLAG(std::string, ip_dir, "",
+          "the IP-to-country dataset (default: where third_party/setup.sh puts it)");
+ABSL_FLAG(std::string, psl, std::string(candor::reference::kDebianPslPath),
+          "the Public Suffix List");
+ABSL_FLAG(int, poll_interval_ms, 500, "how often to ask the log for a new checkpoint");
+ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this PEM certificate chain");
+ABSL_FLAG(std::string, tls_key, "", "the TLS certificate's private key (mode 0600)");
+ABSL_FLAG(std::string, log_ca, "", "reach the log over TLS, trusting this PEM CA");
+ABSL_FLAG(std::string, log_client_cert, "", "client certificate for the log's TLS");
+ABSL_FLAG(std::string, log_client_key, "", "its private key (mode 0600)");
+
+namespace {
+
+int Fail(absl::string_view message) {
+  candor::logging::Error(message);
+  std::cerr << "candor-verifier: " << message << "\n";
+  return 1;
+}
+
+// The shipped table: in the binary's runfiles when run from bazel-bin, else
+// relative to the working directory (a checkout).
+std::string ShippedOrganisations(const char* argv0) {
+  std::string flag = absl::GetFlag(FLAGS_shipped_organisations);
+  if (!flag.empty()) return flag;
+  std::string path = candor::reference::kDefaultOrganisationsPath.data();
+  for (const std::string& candidate :
+       {absl::StrCat(argv0, ".runfiles/candor/", path), path}) {
+    if (access(candidate.c_str(), R_OK) == 0) return candidate;
+  }
+  return path;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "candor-verifier --data_dir=DIR --log=HOST:PORT --log_pub=FILE --admin_pub=FILE "
+      "--name=NAME --key=FILE [--listen=HOST:PORT]");
+  absl::ParseCommandLine(argc, argv);
+  for (const auto* flag : {&FLAGS_data_dir, &FLAGS_log, &FLAGS_log_pub, &FLAGS_admin_pub,
+                           &FLAGS_name, &FLAGS_key}) {
+    if (absl::GetFlag(*flag).empty()) {
+      std::cerr << "candor-verifier: --data_dir, --log, --log_pub, --admin_pub, --name "
+                   "and --key are required\n";
+      return 2;
+    }
+  }
+  if (absl::GetFlag(FLAGS_quorum) < 1) {
+    std::cerr << "candor-verifier: --quorum must be at least 1\n";
+    return 2;
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  candor::verifier::VerifierServerConfig config;
+  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.log_address = absl::GetFlag(FLAGS_log);
+  config.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_poll_interval_ms));
+  config.core.name = absl::GetFlag(FLAGS_name);
+  config.core.quorum = static_cast<uint32_t>(absl::GetFlag(FLAGS_quorum));
+
+  absl::StatusOr<candor::PrivateKey> key =
+      candor::keyfile::ReadPrivateKey(absl::GetFlag(FLAGS_key));
+  if (!key.ok()) return Fail(key.status().ToString());
+  config.core.key = *std::move(key);
+  absl::StatusOr<candor::note::Verifier> log_key =
+      candor::keyfile::ReadNoteVerifier(absl::GetFlag(FLAGS_log_pub));
+  if (!log_key.ok()) return Fail(log_key.status().ToString());
+  config.core.log_key = *std::move(log_key);
+  absl::StatusOr<candor::PublicKey> admin =
+      candor::keyfile::ReadPublicKey(absl::GetFlag(FLAGS_admin_pub));
+  if (!admin.ok()) return Fail(admin.status().ToString());
+  config.core.admin_key = *std::move(admin);
+
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+        candor::tls::ServerCredentials(
+            {absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key), "", false});
+    if (!credentials.ok()) return Fail(credentials.status().ToString());
+    config.credentials = *std::move(credentials);
+  }
+  if (!absl::GetFlag(FLAGS_log_ca).empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        candor::tls::ChannelCredentials({absl::GetFlag(FLAGS_log_ca),
+                                         absl::GetFlag(FLAGS_log_client_cert),
+                                         absl::GetFlag(FLAGS_log_client_key)});
+    if (!credentials.ok()) return Fail(credentials.status().ToString());
+    config.log_credentials = *std::move(credentials);
+  }
+
+  candor::reference::TableSources sources;
+  sources.psl_path = absl::GetFlag(FLAGS_psl);
+  sources.shipped_organisations = ShippedOrganisations(argv[0]);
+  sources.operator_organisations = absl::GetFlag(FLAGS_organisations);
+  sources.operator_mode = absl::GetFlag(FLAGS_replace_organisations)
+                              ? candor::reference::OperatorMode::kReplace
+                              : candor::reference::OperatorMode::kExtend;
+  sources.ip_country_dir = absl::GetFlag(FLAGS_ip_dir).empty()
+                               ? candor::reference::DefaultIpCountryDir()
+                               : absl::GetFlag(FLAGS_ip_dir);
+  absl::StatusOr<std::unique_ptr<candor::reference::PartsResolver>> tables =
+      candor::reference::LoadVerifierTables(sources);
+  if (!tables.ok()) return Fail(tables.status().ToString());
+  config.tables = *std::move(tables);
+
+  absl::StatusOr<std::unique_ptr<candor::verifier::VerifierServer>> server =
+      candor::verifier::VerifierServer::Start(std::move(config));
+  if (!server.ok()) return Fail(server.status().ToString());
+
+  std::cout << (*server)->address() << std::endl;
+  candor::logging::Info("candor-verifier serving",
+                        {{"address", (*server)->address()},
+                         {"log", absl::GetFlag(FLAGS_log)},
+                         {"name", absl::GetFlag(FLAGS_name)}});
+
+  std::thread waiter([&server, &signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    candor::logging::Info("shutting down", {{"signal", absl::StrCat(sig)}});
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  server->reset();
+  candor::logging::Info("stopped");
+  return 0;
+}
