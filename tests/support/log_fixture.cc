@@ -34,8 +34,11 @@ std::unique_ptr<admission::PredicateValidator> NewTestValidator() {
 LogFixture::LogFixture(LogFixtureOptions options)
     : options_(std::move(options)),
       data_dir_(absl::StrCat(::testing::TempDir(), "/", options_.name)),
-      log_signer_(*note::Signer::Generate("example.com/candor-test")),
-      admin_key_(*PrivateKey::Generate(KeyType::kEd25519)) {
+      log_signer_(options_.keys_from != nullptr
+                      ? options_.keys_from->log_signer()
+                      : *note::Signer::Generate("example.com/candor-test")),
+      admin_key_(options_.keys_from != nullptr ? options_.keys_from->admin_key()
+                                               : *PrivateKey::Generate(KeyType::kEd25519)) {
   if (options_.fresh) std::filesystem::remove_all(data_dir_);
 }
 

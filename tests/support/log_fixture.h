@@ -37,6 +37,9 @@ struct LogFixtureOptions {
   // TLS for the server and the fixture's client; plaintext if null.
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
   std::shared_ptr<grpc::ChannelCredentials> client_credentials;
+  // Sign with this fixture's log key and trust its admin key (a second log
+  // under the same keys: a fork); fresh keys if null.
+  const class LogFixture* keys_from = nullptr;
 };
 
 class LogFixture {

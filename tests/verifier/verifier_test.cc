@@ -1,0 +1,556 @@
+// The verifier end to end through the real gRPC APIs: a candor-log and a
+// candor-verifier on 127.0.0.1, the demo's story driven with the candor CLI
+// (a vendor's claim, two auditors' measurements from HAR captures), the
+// confirmed finding's inconsistency proof checked offline, every part of it
+// tampered with, a verifier that lies, a restart, and a log that forks.
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "client/cli.h"
+#include "client/verifier_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "log/keyfile/keyfile.h"
+#include "log/merkle/hash.h"
+#include "log/statement/predicate_types.h"
+#include "log/statement/statement.h"
+#include "tests/support/log_fixture.h"
+#include "tests/support/status_matchers.h"
+#include "verifier/bundle/bundle.h"
+#include "verifier/reference/ip_country.h"
+#include "verifier/reference/organisations.h"
+#include "verifier/reference/resolver.h"
+#include "verifier/server/verifier_server.h"
+
+namespace candor {
+namespace {
+
+namespace fpb = ::candor::finding::v1;
+namespace vpb = ::candor::verifier::v1;
+using ::candor::testing::IsOk;
+using ::candor::testing::LogFixture;
+using ::candor::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kApp[] = "android:com.example.app";
+constexpr char kAssertion[] = "no-sensitive-data-to-third-parties";
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Candor(std::vector<std::string> argv) {
+  std::ostringstream out, err;
+  cli::Io io{out, err};
+  int code = cli::Run(argv, io);
+  return {code, out.str(), err.str()};
+}
+
+// The shipped organisations and a small IP-to-country table (the demo's
+// addresses), as the parts a verifier publishes.
+std::unique_ptr<reference::PartsResolver> Tables() {
+  absl::StatusOr<reference::PublicSuffixList> psl = reference::PublicSuffixList::Load();
+  EXPECT_THAT(psl, IsOk());
+  absl::StatusOr<reference::LoadedOrganisations> orgs = reference::LoadOrganisations(
+      std::string(reference::kDefaultOrganisationsPath), "",
+      reference::OperatorMode::kExtend, *psl);
+  EXPECT_THAT(orgs, IsOk());
+  auto range = [](const char* first, const char* last, const char* country) {
+    return reference::IpCountryRange{*reference::ParseIpAddress(first),
+                                     *reference::ParseIpAddress(last), country};
+  };
+  absl::StatusOr<reference::IpCountryTable> ips = reference::IpCountryTable::FromRanges(
+      {range("1.0.1.0", "1.0.3.255", "CN"), range("93.184.216.0", "93.184.216.255", "US")});
+  EXPECT_THAT(ips, IsOk());
+  std::vector<reference::v1::ReferenceData> parts = *reference::SplitOrganisations(
+      orgs->table, reference::TableInfo{orgs->version, orgs->source});
+  std::vector<reference::v1::ReferenceData> ip_parts =
+      *reference::SplitIpCountries(*ips, reference::TableInfo{"test", "verifier_test"});
+  parts.insert(parts.end(), ip_parts.begin(), ip_parts.end());
+  absl::StatusOr<std::unique_ptr<reference::PartsResolver>> r =
+      reference::PartsResolver::Create(*std::move(psl), std::move(parts));
+  EXPECT_THAT(r, IsOk());
+  return *std::move(r);
+}
+
+class VerifierTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(absl::StrCat(::testing::TempDir(), "/verifier"));
+    std::filesystem::remove_all(*dir_);
+    std::filesystem::create_directories(*dir_);
+    log_ = new LogFixture({.name = "verifier-log"});
+    ASSERT_THAT(log_->Start(), IsOk());
+    ASSERT_THAT(keyfile::WriteSecretFile(P("admin.key"), log_->admin_key().Pkcs8Pem()),
+                IsOk());
+    ASSERT_THAT(keyfile::WritePublicFile(P("admin.pub"), log_->admin_key().public_key().Pem()),
+                IsOk());
+    ASSERT_THAT(
+        keyfile::WritePublicFile(P("log.pub"), log_->log_signer().verifier().EncodedKey()),
+        IsOk());
+    for (const char* name : {"example-app", "lab-one", "lab-two", "watchdog"}) {
+      ASSERT_EQ(Candor({"keygen", "--name", name, "--out", *dir_}).code, 0);
+    }
+    Register({"--role", "vendor", "--name", "example-app", "--display_name",
+              "Example App Ltd", "--pub", P("example-app.pub"), "--app", kApp, "--org",
+              "Example App Ltd", "--domain", "example-app.com"});
+    Register({"--role", "auditor", "--name", "lab-one", "--pub", P("lab-one.pub")});
+    Register({"--role", "auditor", "--name", "lab-two", "--pub", P("lab-two.pub")});
+    Register({"--role", "verifier", "--name", "watchdog", "--pub", P("watchdog.pub")});
+    StartVerifier(*log_, "verifier-db");
+    ASSERT_NE(verifier_, nullptr);
+
+    // The vendor's claim.
+    ASSERT_THAT(keyfile::WritePublicFile(P("claim.json"), absl::StrCat(R"({
+      "app": {"id": ")", kApp, R"(", "minVersion": "4.0"},
+      "issuer": "example-app",
+      "issuedAt": ")", FormatNow(), R"(",
+      "effectiveAt": "2026-01-01T00:00:00Z",
+      "text": "We never share contacts with third parties or send data to China.",
+      "assertions": [
+        {"id": "no-sensitive-data-to-third-parties",
+         "dataTypes": ["contacts.contacts", "personal_info.phone_number"],
+         "practice": "NOT_SHARED_WITH_THIRD_PARTIES", "consent": "ALWAYS"},
+        {"id": "no-contacts-to-cn", "dataTypes": ["contacts"],
+         "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"},
+        {"id": "no-location-collected", "dataTypes": ["location"],
+         "practice": "NOT_COLLECTED", "consent": "ALWAYS"}]})")),
+                IsOk());
+    Result signed_claim = Candor({"claim", "sign", "--key", P("example-app.key"),
+                                  P("claim.json"), "--out", P("claim.dsse")});
+    ASSERT_EQ(signed_claim.code, 0) << signed_claim.err;
+    Result submitted =
+        Candor({"claim", "submit", "--log", log_->address(), P("claim.dsse"), "--wait"});
+    ASSERT_EQ(submitted.code, 0) << submitted.err;
+  }
+
+  static void TearDownTestSuite() {
+    StopVerifier();
+    delete log_;
+    delete dir_;
+  }
+
+  static std::string P(const std::string& name) { return *dir_ + "/" + name; }
+
+  static std::string FormatNow() {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  }
+
+  static void Register(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"register", "--log", log_->address(), "--admin_key",
+                                     P("admin.key"), "--wait"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result r = Candor(argv);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  static void StartVerifier(const LogFixture& log, const std::string& db) {
+    verifier::VerifierServerConfig config;
+    config.data_dir = P(db);
+    config.log_address = log.address();
+    config.core.name = "watchdog";
+    config.core.key = *keyfile::ReadPrivateKey(P("watchdog.key"));
+    config.core.log_key = log.log_signer().verifier();
+    config.core.admin_key = log.admin_key().public_key();
+    config.core.quorum = 2;
+    config.tables = Tables();
+    config.poll_interval = absl::Milliseconds(50);
+    absl::StatusOr<std::unique_ptr<verifier::VerifierServer>> server =
+        verifier::VerifierServer::Start(std::move(config));
+    ASSERT_THAT(server, IsOk());
+    verifier_ = server->release();
+    client::ClientOptions options;
+    options.timeout = absl::Seconds(60);
+    client_ = new client::VerifierClient(verifier_->address(), options);
+  }
+
+  static void StopVerifier() {
+    delete client_;
+    client_ = nullptr;
+    delete verifier_;
+    verifier_ = nullptr;
+  }
+
+  // A measurement by `lab` from its demo capture, signed.
+  static std::string Measure(const std::string& lab) {
+    Result r = Candor({"measure", "har", "--har",
+                       absl::StrCat("tests/demo/data/", lab, ".har"), "--identities",
+                       absl::StrCat("tests/demo/data/identities-", lab, ".json"), "--app",
+                       kApp, "--app_version", "4.2.0", "--auditor", lab, "--consent",
+                       "declined", "--vantage_country", "DE", "--key", P(lab + ".key"),
+                       "--out", P(lab + ".dsse")});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return P(lab + ".dsse");
+  }
+
+  static const vpb::AssertionEvaluation* Find(const vpb::SubmitMeasurementResponse& r,
+                                              const std::string& id) {
+    for (const auto& e : r.evaluations()) {
+      if (e.assertion_id() == id) return &e;
+    }
+    return nullptr;
+  }
+
+  // Waits until the verifier has followed the log to `size`.
+  static absl::StatusOr<vpb::GetStatusResponse> WaitFollowed(uint64_t size) {
+    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (true) {
+      absl::StatusOr<vpb::GetStatusResponse> s = client_->GetStatus();
+      if (!s.ok() || s->followed_size() >= size || !s->equivocation().empty() ||
+          absl::Now() > deadline) {
+        return s;
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  }
+
+  static std::string* dir_;
+  static LogFixture* log_;
+  static verifier::VerifierServer* verifier_;
+  static client::VerifierClient* client_;
+  // Set by the story, used by the tamper tests.
+  static fpb::FindingBundle* bundle_;
+};
+
+std::string* VerifierTest::dir_ = nullptr;
+LogFixture* VerifierTest::log_ = nullptr;
+verifier::VerifierServer* VerifierTest::verifier_ = nullptr;
+client::VerifierClient* VerifierTest::client_ = nullptr;
+fpb::FindingBundle* VerifierTest::bundle_ = nullptr;
+
+absl::StatusOr<bundle::CheckedFinding> Check(const fpb::FindingBundle& b,
+                                             const note::Verifier& log_key,
+                                             const std::optional<PublicKey>& admin) {
+  static const reference::PublicSuffixList* psl =
+      new reference::PublicSuffixList(*reference::PublicSuffixList::Load());
+  return bundle::CheckBundle(b, log_key, admin, *psl);
+}
+
+TEST_F(VerifierTest, TwoAuditorsConfirmAContradictionAndTheProofChecksOffline) {
+  // One auditor: contradicted, not yet confirmed.
+  absl::StatusOr<std::string> one = keyfile::ReadSmallFile(Measure("lab-one"));
+  ASSERT_THAT(one, IsOk());
+  absl::StatusOr<vpb::SubmitMeasurementResponse> first = client_->SubmitMeasurement(*one);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_TRUE(first->has_claim());
+  ASSERT_EQ(first->evaluations_size(), 3);
+  const vpb::AssertionEvaluation* sharing = Find(*first, kAssertion);
+  ASSERT_NE(sharing, nullptr);
+  EXPECT_EQ(sharing->verdict(), fpb::CONTRADICTED);
+  EXPECT_FALSE(sharing->confirmed());
+  EXPECT_EQ(sharing->contradicting_auditors(), 1u);
+  EXPECT_THAT(sharing->summary(), HasSubstr("not yet confirmed: 2 needed"));
+  EXPECT_EQ(Find(*first, "no-location-collected")->verdict(), fpb::CONSISTENT);
+
+  // The same envelope again is a duplicate, not a second auditor.
+  absl::StatusOr<vpb::SubmitMeasurementResponse> again = client_->SubmitMeasurement(*one);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->duplicate());
+  EXPECT_EQ(again->index(), first->index());
+  EXPECT_FALSE(Find(*again, kAssertion)->confirmed());
+
+  // A second, independent auditor confirms it.
+  absl::StatusOr<std::string> two = keyfile::ReadSmallFile(Measure("lab-two"));
+  ASSERT_THAT(two, IsOk());
+  absl::StatusOr<vpb::SubmitMeasurementResponse> second = client_->SubmitMeasurement(*two);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_TRUE(Find(*second, kAssertion)->confirmed());
+  EXPECT_EQ(Find(*second, kAssertion)->contradicting_auditors(), 2u);
+  EXPECT_TRUE(Find(*second, "no-contacts-to-cn")->confirmed());
+
+  // The verifier publishes findings; the confirmed one has a proof.
+  uint64_t confirmed_index = 0;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (confirmed_index == 0 && absl::Now() < deadline) {
+    absl::StatusOr<vpb::ListFindingsResponse> findings = client_->ListFindings(kApp);
+    if (findings.ok()) {
+      for (const auto& f : findings->findings()) {
+        if (f.assertion_id() == kAssertion && f.confirmed()) confirmed_index = f.index();
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_NE(confirmed_index, 0u);
+  absl::StatusOr<vpb::ListAppsResponse> apps = client_->ListApps();
+  ASSERT_THAT(apps, IsOk());
+  ASSERT_EQ(apps->apps_size(), 1);
+  EXPECT_EQ(apps->apps(0).app(), kApp);
+  EXPECT_TRUE(apps->apps(0).has_claim());
+  EXPECT_EQ(apps->apps(0).measurements(), 2u);
+  EXPECT_EQ(apps->apps(0).findings(), 4u);  // two assertions, unconfirmed then confirmed
+
+  ASSERT_THAT(WaitFollowed(confirmed_index + 1), IsOk());
+  absl::StatusOr<vpb::GetFindingBundleResponse> got =
+      client_->GetFindingBundle(confirmed_index);
+  ASSERT_THAT(got, IsOk());
+  bundle_ = new fpb::FindingBundle(got->bundle());
+
+  absl::StatusOr<bundle::CheckedFinding> checked =
+      Check(*bundle_, log_->log_signer().verifier(), log_->admin_key().public_key());
+  ASSERT_THAT(checked, IsOk());
+  EXPECT_EQ(checked->finding_index, confirmed_index);
+  EXPECT_EQ(checked->finding.verdict(), fpb::CONTRADICTED);
+  EXPECT_TRUE(checked->finding.confirmed());
+  EXPECT_EQ(checked->finding.measurements_size(), 2);
+  ASSERT_EQ(checked->finding.flows_size(), 2);
+  EXPECT_EQ(checked->finding.flows(0).host(), "c.igexin.com");
+  EXPECT_EQ(checked->finding.flows(0).organisation(), "Merit Interactive Co., Ltd.");
+  EXPECT_EQ(checked->finding.flows(0).endpoint_country(), "CN");
+  EXPECT_THAT(checked->account,
+              HasSubstr("Auditor lab-two (log entry " +
+                        std::to_string(second->index()) +
+                        ") observed the app, version 4.2.0: it sent Contacts to "
+                        "c.igexin.com (Merit Interactive Co., Ltd.), an endpoint located "
+                        "in China (CN)"));
+  EXPECT_THAT(checked->checks.back(), HasSubstr("gives the same verdict and flows"));
+
+  // The public CLI, offline, from the file the verifier's API gives.
+  Result fetched = Candor({"finding", "bundle", "--verifier", verifier_->address(), "--index",
+                           std::to_string(confirmed_index), "--out", P("finding.json")});
+  ASSERT_EQ(fetched.code, 0) << fetched.err;
+  Result verified = Candor({"verify", "finding", P("finding.json"), "--log_pub",
+                            P("log.pub"), "--admin_pub", P("admin.pub")});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr(absl::StrCat("OK: finding ", confirmed_index)));
+  EXPECT_THAT(verified.out,
+              HasSubstr("Verdict: assertion \"no-sensitive-data-to-third-parties\" is "
+                        "contradicted (confirmed)"));
+}
+
+// Each case changes one thing in the story's proof and names the error.
+struct Tamper {
+  std::string name;
+  std::function<void(fpb::FindingBundle&)> change;
+  absl::StatusCode code;
+  std::string message;  // a substring of the error
+};
+
+fpb::BundleEntry* EntryWithRole(fpb::FindingBundle& b, fpb::BundleEntry::Role role) {
+  for (fpb::BundleEntry& e : *b.mutable_entries()) {
+    if (e.role() == role) return &e;
+  }
+  return nullptr;
+}
+
+void FlipByte(std::string* s, size_t at) { (*s)[at % s->size()] ^= 0x20; }
+
+void RemoveRole(fpb::FindingBundle& b, fpb::BundleEntry::Role role) {
+  auto* entries = b.mutable_entries();
+  for (int i = 0; i < entries->size(); ++i) {
+    if (entries->Get(i).role() == role) {
+      entries->DeleteSubrange(i, 1);
+      return;
+    }
+  }
+}
+
+TEST_F(VerifierTest, EveryTamperedPartOfTheProofIsCaughtAndNamed) {
+  ASSERT_NE(bundle_, nullptr) << "the story test did not produce a proof";
+  using Role = fpb::BundleEntry;
+  std::vector<Tamper> cases;
+  cases.push_back({"format", [](fpb::FindingBundle& b) { b.set_format("x"); },
+                   absl::StatusCode::kInvalidArgument,
+                   "not a finding bundle: format must be"});
+  cases.push_back({"checkpoint signature",
+                   [](fpb::FindingBundle& b) {
+                     std::string* cp = b.mutable_checkpoint();
+                     FlipByte(cp, cp->size() - 10);
+                   },
+                   absl::StatusCode::kInvalidArgument, "the bundle's checkpoint: "});
+  cases.push_back({"checkpoint root",
+                   [](fpb::FindingBundle& b) {
+                     std::string* cp = b.mutable_checkpoint();
+                     size_t root = cp->find('\n', cp->find('\n') + 1) + 3;
+                     FlipByte(cp, root);
+                   },
+                   absl::StatusCode::kInvalidArgument, "the bundle's checkpoint: "});
+  for (auto role : {Role::FINDING, Role::CLAIM, Role::MEASUREMENT, Role::REFERENCE,
+                    Role::REGISTRATION}) {
+    std::string name = Role::Role_Name(role);
+    cases.push_back({name + " entry byte",
+                     [role](fpb::FindingBundle& b) {
+                       std::string* entry = EntryWithRole(b, role)->mutable_entry();
+                       FlipByte(entry, entry->size() / 2);
+                     },
+                     absl::StatusCode::kFailedPrecondition,
+                     name + " entry "});
+    cases.push_back({name + " proof hash",
+                     [role](fpb::FindingBundle& b) {
+                       FlipByte(EntryWithRole(b, role)->mutable_proof(0), 7);
+                     },
+                     absl::StatusCode::kFailedPrecondition, "is not in the log"});
+    cases.push_back({name + " truncated proof",
+                     [role](fpb::FindingBundle& b) {
+                       EntryWithRole(b, role)->mutable_proof()->RemoveLast();
+                     },
+                     absl::StatusCode::kFailedPrecondition, "is not in the log"});
+    cases.push_back({name + " index",
+                     [role](fpb::FindingBundle& b) {
+                       fpb::BundleEntry* e = EntryWithRole(b, role);
+                       e->set_index(e->index() ^ 1);
+                     },
+                     absl::StatusCode::kFailedPrecondition, "is not in the log"});
+  }
+  cases.push_back({"a measurement left out",
+                   [](fpb::FindingBundle& b) { RemoveRole(b, Role::MEASUREMENT); },
+                   absl::StatusCode::kFailedPrecondition,
+                   "the finding cites measurement entry "});
+  cases.push_back({"a reference part left out",
+                   [](fpb::FindingBundle& b) { RemoveRole(b, Role::REFERENCE); },
+                   absl::StatusCode::kFailedPrecondition, "the finding cites reference entry "});
+  cases.push_back({"the claim left out",
+                   [](fpb::FindingBundle& b) { RemoveRole(b, Role::CLAIM); },
+                   absl::StatusCode::kFailedPrecondition, "the finding cites claim entry "});
+  cases.push_back({"the finding left out",
+                   [](fpb::FindingBundle& b) { RemoveRole(b, Role::FINDING); },
+                   absl::StatusCode::kInvalidArgument, "the bundle has no finding"});
+  cases.push_back({"a signer's registration left out",
+                   [](fpb::FindingBundle& b) { RemoveRole(b, Role::REGISTRATION); },
+                   // The first registration is the vendor's: its claim has no signer.
+                   absl::StatusCode::kPermissionDenied, "CLAIM entry "});
+  cases.push_back({"a measurement posing as a reference part",
+                   [](fpb::FindingBundle& b) {
+                     EntryWithRole(b, Role::MEASUREMENT)->set_role(Role::REFERENCE);
+                   },
+                   absl::StatusCode::kFailedPrecondition,
+                   "the finding cites measurement entry "});
+  cases.push_back({"an entry twice",
+                   [](fpb::FindingBundle& b) {
+                     *b.add_entries() = *EntryWithRole(b, Role::CLAIM);
+                   },
+                   absl::StatusCode::kInvalidArgument, "appears twice in the bundle"});
+
+  for (const Tamper& t : cases) {
+    SCOPED_TRACE(t.name);
+    fpb::FindingBundle b = *bundle_;
+    t.change(b);
+    absl::StatusOr<bundle::CheckedFinding> checked =
+        Check(b, log_->log_signer().verifier(), log_->admin_key().public_key());
+    ASSERT_FALSE(checked.ok());
+    EXPECT_EQ(checked.status().code(), t.code) << checked.status();
+    EXPECT_THAT(std::string(checked.status().message()), HasSubstr(t.message));
+  }
+
+  // The wrong keys: another log's, another operator's.
+  note::Signer other_log = *note::Signer::Generate("example.com/candor-test");
+  EXPECT_FALSE(Check(*bundle_, other_log.verifier(), std::nullopt).ok());
+  PrivateKey other_admin = *PrivateKey::Generate(KeyType::kEd25519);
+  absl::StatusOr<bundle::CheckedFinding> wrong_admin =
+      Check(*bundle_, log_->log_signer().verifier(), other_admin.public_key());
+  EXPECT_EQ(wrong_admin.status().code(), absl::StatusCode::kPermissionDenied)
+      << wrong_admin.status();
+  EXPECT_THAT(std::string(wrong_admin.status().message()), HasSubstr("REGISTRATION entry "));
+
+  // The CLI says where, and exits 1.
+  fpb::FindingBundle b = *bundle_;
+  FlipByte(EntryWithRole(b, Role::CLAIM)->mutable_entry(), 40);
+  ASSERT_THAT(keyfile::WritePublicFile(P("tampered.json"), bundle::BundleToJson(b)), IsOk());
+  Result r = Candor({"verify", "finding", P("tampered.json"), "--log_pub", P("log.pub")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("candor verify finding: FAILED: CLAIM entry "));
+  ASSERT_THAT(keyfile::WritePublicFile(P("truncated.json"), "{\"format\": \"https://can"),
+              IsOk());
+  r = Candor({"verify", "finding", P("truncated.json"), "--log_pub", P("log.pub")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("candor verify finding: finding bundle: "));
+}
+
+TEST_F(VerifierTest, AFindingWhoseVerdictDoesNotFollowIsCaughtEvenWhenLogged) {
+  ASSERT_NE(bundle_, nullptr) << "the story test did not produce a proof";
+  // The verifier itself lies: it signs a finding that says more than its
+  // evidence shows, and the log includes it. Every signature and proof is
+  // then valid; only re-running the evaluation catches it.
+  const fpb::BundleEntry* honest = EntryWithRole(*bundle_, fpb::BundleEntry::FINDING);
+  absl::StatusOr<SignedStatement> st = ParseSignedStatement(honest->entry());
+  ASSERT_THAT(st, IsOk());
+  fpb::Finding lie;
+  ASSERT_THAT(ParsePredicate(st->statement.predicate_json, lie), IsOk());
+  lie.mutable_flows(0)->set_endpoint_country("RU");
+  lie.set_summary("a different story");
+  Statement forged = st->statement;
+  forged.predicate_json = PredicateToJson(lie);
+  absl::StatusOr<std::string> entry =
+      SignStatement(forged, *keyfile::ReadPrivateKey(P("watchdog.key")));
+  ASSERT_THAT(entry, IsOk());
+  absl::StatusOr<log::v1::AddEntryResponse> added = log_->client().AddEntry(*entry, true);
+  ASSERT_THAT(added, IsOk());
+  ASSERT_THAT(WaitFollowed(added->index() + 1), IsOk());
+  absl::StatusOr<vpb::GetFindingBundleResponse> got = client_->GetFindingBundle(added->index());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_THAT(Check(got->bundle(), log_->log_signer().verifier(),
+                    log_->admin_key().public_key()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "violating flow 0 differs from what re-evaluation finds"));
+}
+
+TEST_F(VerifierTest, ResumesAfterRestartWithoutRepublishing) {
+  absl::StatusOr<vpb::GetStatusResponse> before =
+      WaitFollowed(log_->server().integrator()->latest()->size);
+  ASSERT_THAT(before, IsOk());
+  uint64_t log_size = log_->server().integrator()->latest()->size;
+  StopVerifier();
+  StartVerifier(*log_, "verifier-db");
+  ASSERT_NE(verifier_, nullptr);
+  absl::StatusOr<vpb::GetStatusResponse> after = client_->GetStatus();
+  ASSERT_THAT(after, IsOk());
+  // The index survived; the reference parts were already in the log.
+  EXPECT_GE(after->followed_size(), before->followed_size());
+  EXPECT_TRUE(after->equivocation().empty());
+  absl::SleepFor(absl::Milliseconds(300));  // a few polls
+  after = client_->GetStatus();
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->findings_published(), 0u);
+  EXPECT_EQ(log_->server().integrator()->latest()->size, log_size);
+  absl::StatusOr<vpb::ListAppsResponse> apps = client_->ListApps();
+  ASSERT_THAT(apps, IsOk());
+  ASSERT_EQ(apps->apps_size(), 1);
+  EXPECT_EQ(apps->apps(0).measurements(), 2u);
+}
+
+TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
+  // A second log under the same keys with another history: to a verifier
+  // that followed the first, it is the same log showing a different past.
+  absl::StatusOr<vpb::GetStatusResponse> followed =
+      WaitFollowed(log_->server().integrator()->latest()->size);
+  ASSERT_THAT(followed, IsOk());
+  StopVerifier();
+  std::filesystem::remove_all(P("forked-db"));
+  std::filesystem::copy(P("verifier-db"), P("forked-db"),
+                        std::filesystem::copy_options::recursive);
+
+  LogFixture fork({.name = "forked-log", .keys_from = log_});
+  ASSERT_THAT(fork.Start(), IsOk());
+  registry::Registration watchdog;
+  watchdog.set_name("watchdog");
+  watchdog.set_role(registry::v1::VERIFIER);
+  watchdog.add_public_keys(keyfile::ReadPrivateKey(P("watchdog.key"))->public_key().Pem());
+  ASSERT_THAT(fork.client().AddEntry(fork.RegistrationEntry(watchdog), false), IsOk());
+  absl::StatusOr<PrivateKey> vendor = fork.RegisterVendor("other-vendor");
+  ASSERT_THAT(vendor, IsOk());
+  for (uint64_t n = 0; n < followed->followed_size() + 10; ++n) {
+    ASSERT_THAT(fork.client().AddEntry(LogFixture::TestEntry(*vendor, n), false), IsOk());
+  }
+  ASSERT_THAT(fork.WaitForSize(followed->followed_size() + 12), IsOk());
+
+  StartVerifier(fork, "forked-db");
+  ASSERT_NE(verifier_, nullptr);
+  absl::StatusOr<vpb::GetStatusResponse> status = WaitFollowed(UINT64_MAX);
+  ASSERT_THAT(status, IsOk());
+  EXPECT_THAT(status->equivocation(), HasSubstr("--- earlier\n"));
+  EXPECT_EQ(status->followed_size(), followed->followed_size());
+  Result r = Candor({"verifier", "status", "--verifier", verifier_->address()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("THE LOG EQUIVOCATED"));
+  StopVerifier();
+}
+
+}  // namespace
+}  // namespace candor
