@@ -21,5 +21,9 @@ run: setup
 test: setup
 	$(BAZEL) test //...
 
+# Optimised binaries, ceilings and figures side by side: results/bench.md.
+bench: setup
+	./tests/bench/run_bench.sh
+
 clean:
 	$(BAZEL) clean

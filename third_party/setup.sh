@@ -24,6 +24,12 @@ packages=(
   golang-go
   golang-golang-x-mod-dev
   publicsuffix
+  python3
+  # libFuzzer and the sanitizers (make fuzz, make asan, make tsan).
+  clang-14
+  libclang-rt-14-dev
+  # Profiling for make bench.
+  linux-perf
 )
 
 missing=()

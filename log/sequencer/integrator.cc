@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "log/merkle/proof.h"
@@ -14,20 +15,27 @@ namespace {
 
 // Tiles of one batch, in memory until committed, read in preference to the
 // stored (older, narrower) versions.
+using TileMap = absl::flat_hash_map<tiles::TileId, std::string>;
+
 class OverlayTiles : public tiles::TileSource {
  public:
-  OverlayTiles(tiles::TileSource& base,
-               const absl::flat_hash_map<tiles::TileId, std::string>& overlay)
-      : base_(base), overlay_(overlay) {}
+  OverlayTiles(tiles::TileSource& base, const TileMap& tiles, const TileMap& mid_rows)
+      : base_(base), tiles_(tiles), mid_rows_(mid_rows) {}
   absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override {
-    auto it = overlay_.find(tile);
-    if (it != overlay_.end()) return it->second;
+    auto it = tiles_.find(tile);
+    if (it != tiles_.end()) return it->second;
     return base_.ReadTile(tile);
+  }
+  absl::StatusOr<std::string> ReadMidRow(const tiles::TileId& tile) override {
+    auto it = mid_rows_.find(tile);
+    if (it != mid_rows_.end()) return it->second;
+    return base_.ReadMidRow(tile);
   }
 
  private:
   tiles::TileSource& base_;
-  const absl::flat_hash_map<tiles::TileId, std::string>& overlay_;
+  const TileMap& tiles_;
+  const TileMap& mid_rows_;
 };
 
 }  // namespace
@@ -229,16 +237,31 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
         old_size + entries.size()));
   }
 
-  // Start each touched tile level from its stored right-most tile.
-  absl::flat_hash_map<tiles::TileId, std::string> changed;
+  // Start each touched tile level from its stored right-most tile, and its
+  // middle row.
+  TileMap changed, changed_mid;
+  // Tiles whose middle row is not kept (logs written before it was): their
+  // nodes are read from the base row.
+  absl::flat_hash_set<tiles::TileId> without_mid;
   for (uint32_t level = 0; level < 8; ++level) {
     tiles::TileRange r = tiles::ChangedTiles(level, old_size, new_size);
     if (r.first > r.last) break;
     tiles::TileId first{level, r.first};
-    if (tiles::TileWidth(level, r.first, old_size) > 0) {
+    const uint32_t width = tiles::TileWidth(level, r.first, old_size);
+    if (width > 0) {
       absl::StatusOr<std::string> tile = store_->ReadTile(first);
       if (!tile.ok()) return tile.status();
       changed[first] = *std::move(tile);
+    }
+    if (width >= tiles::kTileWidth / tiles::kMidRowWidth) {
+      absl::StatusOr<std::string> mid = store_->ReadMidRow(first);
+      if (mid.ok() && mid->size() == (width >> tiles::kMidRowLevel) * merkle::kHashSize) {
+        changed_mid[first] = *std::move(mid);
+      } else if (mid.ok() || absl::IsNotFound(mid.status())) {
+        without_mid.insert(first);
+      } else {
+        return mid.status();
+      }
     }
   }
 
@@ -247,6 +270,20 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
   for (const std::string& entry : entries) {
     range.Append(merkle::HashLeaf(entry), [&](merkle::NodeId id,
                                               const merkle::Hash& h) {
+      if (id.level % tiles::kTileHeight == tiles::kMidRowLevel) {
+        tiles::TileId tile{id.level / tiles::kTileHeight, id.index / tiles::kMidRowWidth};
+        if (without_mid.contains(tile)) return;
+        std::string& data = changed_mid[tile];
+        if (data.size() != (id.index % tiles::kMidRowWidth) * merkle::kHashSize) {
+          tile_error = absl::DataLossError(absl::StrCat(
+              "middle row of tile ", tiles::TilePath(tile.level, tile.index, 0), " has ",
+              data.size() / merkle::kHashSize, " hashes; expected ",
+              id.index % tiles::kMidRowWidth));
+          return;
+        }
+        data.append(merkle::AsBytes(h).data(), merkle::kHashSize);
+        return;
+      }
       if (id.level % tiles::kTileHeight != 0) return;
       tiles::TileId tile{id.level / tiles::kTileHeight,
                          id.index / tiles::kTileWidth};
@@ -266,7 +303,7 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
 
   // Check the new tiles before signing anything: they must give the new root,
   // and the new tree must extend the one the last checkpoint committed to.
-  OverlayTiles overlay(*store_, changed);
+  OverlayTiles overlay(*store_, changed, changed_mid);
   tiles::TileNodeReader reader(overlay);
   absl::StatusOr<merkle::Hash> stored_root = merkle::RootFromNodes(new_size, reader);
   if (!stored_root.ok()) return stored_root.status();
@@ -294,6 +331,7 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
   if (!note.ok()) return note.status();
   storage::LogStore::Batch batch = store_->NewBatch();
   for (const auto& [tile, data] : changed) batch.PutTile(tile, data);
+  for (const auto& [tile, data] : changed_mid) batch.PutMidRow(tile, data);
   batch.PutCheckpoint(new_size, *note);
   batch.PutTreeState(storage::TreeState{new_size, root, *note});
   absl::Status committed = resume_needed_ ? store_->Resume() : absl::OkStatus();

@@ -29,6 +29,13 @@ std::string TileKey(const tiles::TileId& tile) {
                       BigEndian64(tile.index));
 }
 
+// Middle rows live next to their tiles, under the tile's key with the top
+// bit of the level byte set (tile levels are below 8).
+std::string MidRowKey(const tiles::TileId& tile) {
+  return absl::StrCat(std::string(1, static_cast<char>(tile.level | 0x80)),
+                      BigEndian64(tile.index));
+}
+
 std::string LeafIndexKey(const merkle::Hash& leaf_hash, uint64_t index) {
   return absl::StrCat(merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize),
                       BigEndian64(index));
@@ -241,6 +248,15 @@ absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
   return std::nullopt;
 }
 
+absl::StatusOr<std::string> LogStore::ReadMidRow(const tiles::TileId& tile) {
+  absl::StatusOr<std::string> v = Get(tiles_, MidRowKey(tile));
+  if (absl::IsNotFound(v.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        "no middle row for tile ", tiles::TilePath(tile.level, tile.index, 0)));
+  }
+  return v;
+}
+
 absl::StatusOr<std::string> LogStore::ReadTile(const tiles::TileId& tile) {
   absl::StatusOr<std::string> v = Get(tiles_, TileKey(tile));
   if (absl::IsNotFound(v.status())) {
@@ -304,6 +320,12 @@ void LogStore::Batch::PutTile(const tiles::TileId& tile,
   absl::ReaderMutexLock lock(&store_->db_mu_);
   if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->tiles_, ToSlice(TileKey(tile)), ToSlice(hashes));
+}
+
+void LogStore::Batch::PutMidRow(const tiles::TileId& tile, absl::string_view hashes) {
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
+  batch_.Put(store_->tiles_, ToSlice(MidRowKey(tile)), ToSlice(hashes));
 }
 
 void LogStore::Batch::PutCheckpoint(uint64_t size, absl::string_view note) {

@@ -82,6 +82,9 @@ class LogStore : public tiles::TileSource {
 
   // tiles::TileSource: the stored tile at its current width.
   absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override;
+  // The tile's middle row (tiles.h); NOT_FOUND in logs written before
+  // middle rows were kept.
+  absl::StatusOr<std::string> ReadMidRow(const tiles::TileId& tile) override;
 
   // NOT_FOUND if the log signed no checkpoint at exactly this size.
   absl::StatusOr<std::string> ReadCheckpoint(uint64_t size);
@@ -97,6 +100,7 @@ class LogStore : public tiles::TileSource {
                   const merkle::Hash& leaf_hash);
     void PutSequencedSize(uint64_t size);
     void PutTile(const tiles::TileId& tile, absl::string_view hashes);
+    void PutMidRow(const tiles::TileId& tile, absl::string_view hashes);
     void PutCheckpoint(uint64_t size, absl::string_view note);
     void PutTreeState(const TreeState& state);
     void PutPublishedSize(uint64_t size);

@@ -127,11 +127,34 @@ merkle::Hash SubtreeRoot(absl::string_view hashes) {
   return level[0];
 }
 
+absl::StatusOr<std::string> TileSource::ReadMidRow(const TileId& tile) {
+  return absl::NotFoundError(
+      absl::StrCat("no middle row for tile ", TilePath(tile.level, tile.index, 0)));
+}
+
 absl::Status TileNodeReader::ReadNodes(absl::Span<const merkle::NodeId> ids,
                                        absl::Span<merkle::Hash> out) {
   absl::flat_hash_map<TileId, std::string> fetched;
+  // Middle rows; empty when the store has none for the tile.
+  absl::flat_hash_map<TileId, std::string> mid_rows;
   for (size_t i = 0; i < ids.size(); ++i) {
     NodeLocation loc = LocateNode(ids[i]);
+    if (loc.count >= (1u << kMidRowLevel)) {
+      auto mid = mid_rows.find(loc.tile);
+      if (mid == mid_rows.end()) {
+        absl::StatusOr<std::string> row = source_.ReadMidRow(loc.tile);
+        if (!row.ok() && !absl::IsNotFound(row.status())) return row.status();
+        mid = mid_rows.emplace(loc.tile, row.ok() ? *std::move(row) : "").first;
+      }
+      const size_t offset = loc.offset >> kMidRowLevel;
+      const size_t count = loc.count >> kMidRowLevel;
+      if (mid->second.size() >= (offset + count) * merkle::kHashSize) {
+        out[i] = SubtreeRoot(absl::string_view(mid->second)
+                                 .substr(offset * merkle::kHashSize,
+                                         count * merkle::kHashSize));
+        continue;
+      }
+    }
     auto it = fetched.find(loc.tile);
     if (it == fetched.end()) {
       absl::StatusOr<std::string> tile = source_.ReadTile(loc.tile);

@@ -83,7 +83,24 @@ class TreeTiles : public TileSource {
     }
     return data;
   }
+  absl::StatusOr<std::string> ReadMidRow(const TileId& tile) override {
+    if (!with_mid_rows) return absl::NotFoundError("no middle rows");
+    ++mid_reads;
+    uint32_t width = TileWidth(tile.level, tile.index, tree_.size()) >> kMidRowLevel;
+    std::string data;
+    for (uint32_t i = 0; i < std::min(width, mid_row_limit); ++i) {
+      merkle::NodeId id{tile.level * kTileHeight + kMidRowLevel,
+                        tile.index * kMidRowWidth + i};
+      merkle::Hash h;
+      EXPECT_THAT(tree_.ReadNodes({&id, 1}, {&h, 1}), IsOk());
+      data.append(reinterpret_cast<const char*>(h.data()), h.size());
+    }
+    return data;
+  }
   int reads = 0;
+  int mid_reads = 0;
+  bool with_mid_rows = true;
+  uint32_t mid_row_limit = kMidRowWidth;  // fewer: a short row, read around
 
  private:
   merkle::InMemoryTree& tree_;
@@ -98,7 +115,10 @@ TEST(TileNodeReader, ProofsFromTilesMatchFullTree) {
   TreeTiles source(tree);
   TileNodeReader reader(source);
   std::mt19937_64 rng(7);
-  for (int i = 0; i < 200; ++i) {
+  // With middle rows, without them, and with rows shorter than the tiles.
+  for (int i = 0; i < 600; ++i) {
+    source.with_mid_rows = i % 3 != 1;
+    source.mid_row_limit = i % 3 == 2 ? rng() % kMidRowWidth : kMidRowWidth;
     uint64_t index = rng() % size;
     auto from_tiles = merkle::InclusionProof(index, size, reader);
     ASSERT_THAT(from_tiles, IsOk());
@@ -112,10 +132,15 @@ TEST(TileNodeReader, ProofsFromTilesMatchFullTree) {
   ASSERT_THAT(root, IsOk());
   EXPECT_EQ(*root, tree.Root());
 
-  // One proof reads each tile once: at most one per tile level here.
-  source.reads = 0;
+  // One proof reads each tile and middle row once: at most one per tile
+  // level here.
+  source.with_mid_rows = true;
+  source.mid_row_limit = kMidRowWidth;
+  source.reads = source.mid_reads = 0;
   ASSERT_THAT(merkle::InclusionProof(12345, size, reader), IsOk());
   EXPECT_LE(source.reads, 6);
+  EXPECT_LE(source.mid_reads, 6);
+  EXPECT_GT(source.mid_reads, 0);
 }
 
 class ShortTiles : public TileSource {

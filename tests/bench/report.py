@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Turns run_bench.sh's raw outputs into results/bench.json and bench.md.
+
+Every figure is printed next to the ceiling it is bounded by (measured in the
+same run) and the target the issue sets, with the ratio and met/missed.
+
+  report.py RAW_DIR SMALL_N LARGE_N ENTRY_BYTES OUT_JSON OUT_MD
+"""
+
+import json
+import math
+import os
+import re
+import sys
+
+raw, small_n, large_n, entry_bytes, out_json, out_md = sys.argv[1:]
+small_n, large_n, entry_bytes = int(small_n), int(large_n), int(entry_bytes)
+
+
+def read(name):
+    with open(os.path.join(raw, name)) as f:
+        return f.read()
+
+
+def load(name):
+    return json.loads(read(name))
+
+
+def last_float(text, pattern):
+    for line in text.splitlines():
+        if re.search(pattern, line):
+            return float(re.findall(r"[\d.]+", line)[-1])
+    raise SystemExit("report: no line matching %r" % pattern)
+
+
+def gbench(name):
+    """Google Benchmark JSON: name -> real time in ns (and the counters)."""
+    out = {}
+    for b in load(name)["benchmarks"]:
+        scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
+        out[b["name"]] = dict(b, ns=b["real_time"] * scale)
+    return out
+
+
+ceil = {
+    "ed25519_verify_per_s_1core": last_float(read("ed25519-1core.txt"), r"EdDSA \(Ed25519\)"),
+    "ed25519_verify_per_s_2core": last_float(read("ed25519-2core.txt"), r"EdDSA \(Ed25519\)"),
+    "sha256_mb_per_s_1kib": last_float(read("sha256.txt"), r"^sha256") / 1000,
+    "rocksdb_synced_writes_per_s": float(
+        re.search(r"^fillseq.*? ([\d.]+) ops/sec", read("db_bench-sync1.txt"), re.M).group(1)),
+    "rocksdb_synced_batch64_entries_per_s": float(
+        re.search(r"^fillseq.*? ([\d.]+) ops/sec", read("db_bench-sync64.txt"), re.M).group(1)),
+}
+
+rows = []  # (area, figure, value, unit, ceiling/peer, ratio, target, met)
+
+
+def row(area, figure, value, unit, bound="", ratio="", target="", met=None):
+    rows.append({"area": area, "figure": figure, "value": value, "unit": unit,
+                 "bound": bound, "ratio": ratio, "target": target,
+                 "met": met})
+
+
+def fmt(x, digits=0):
+    if isinstance(x, str):
+        return x
+    if digits == 0:
+        return "{:,.0f}".format(x)
+    return "{:,.{}f}".format(x, digits)
+
+
+# Ceilings themselves.
+row("ceiling", "Ed25519 verify, 1 core (openssl speed)", ceil["ed25519_verify_per_s_1core"], "/s")
+row("ceiling", "Ed25519 verify, 2 cores (openssl speed -multi 2)",
+    ceil["ed25519_verify_per_s_2core"], "/s")
+row("ceiling", "SHA-256, 1 KiB blocks (openssl speed -evp)", ceil["sha256_mb_per_s_1kib"], "MB/s")
+row("ceiling", "RocksDB synced writes, 1 per sync (db_bench)",
+    ceil["rocksdb_synced_writes_per_s"], "/s")
+row("ceiling", "RocksDB synced writes, 64 per sync (db_bench)",
+    ceil["rocksdb_synced_batch64_entries_per_s"], "entries/s")
+
+# Admission.
+lmax = load("loadgen-max.json")
+lhalf = load("loadgen-half.json")
+adm = lmax["entries_per_second"]
+row("log", "admission, durable, every signature verified", adm, "entries/s",
+    "Ed25519 verify 2 cores: " + fmt(ceil["ed25519_verify_per_s_2core"]),
+    "%.2f" % (adm / ceil["ed25519_verify_per_s_2core"]), ">= 6,000/s", adm >= 6000)
+row("log", "admission vs RocksDB synced batch writes", adm, "entries/s",
+    "db_bench 64/sync: " + fmt(ceil["rocksdb_synced_batch64_entries_per_s"]),
+    "%.2f" % (adm / ceil["rocksdb_synced_batch64_entries_per_s"]))
+row("log", "integration latency p50 at half rate (%s/s)" % fmt(lhalf["entries_per_second"]),
+    lhalf["integration_ms_p50"], "ms")
+row("log", "integration latency p99 at half rate", lhalf["integration_ms_p99"], "ms",
+    target="< 1,000 ms", met=lhalf["integration_ms_p99"] < 1000)
+row("log", "integration latency p99 at max rate", lmax["integration_ms_p99"], "ms")
+
+# Proofs and scale.
+proofs = {}
+for n in (small_n, large_n):
+    for cache in ("cold", "warm"):
+        proofs[(n, cache)] = load("proofs-%s-%d.json" % (cache, n))
+for n in (small_n, large_n):
+    for cache in ("cold", "warm"):
+        p = proofs[(n, cache)]
+        target, met = "", None
+        if n == large_n and cache == "warm":
+            target, met = ">= 20,000/s", p["inclusion_per_second"] >= 20000
+        row("proofs", "inclusion proofs over gRPC, %s entries, %s" % (fmt(n), cache),
+            p["inclusion_per_second"], "/s", "p50 %d us, p99 %d us" % (
+                p["inclusion_us_p50"], p["inclusion_us_p99"]), "", target, met)
+        row("proofs", "consistency proofs over gRPC, %s entries, %s" % (fmt(n), cache),
+            p["consistency_per_second"], "/s", "p50 %d us, p99 %d us" % (
+                p["consistency_us_p50"], p["consistency_us_p99"]))
+ratio = proofs[(large_n, "warm")]["inclusion_per_second"] / proofs[(small_n, "warm")][
+    "inclusion_per_second"]
+row("proofs", "inclusion rate %s / %s entries (warm)" % (fmt(large_n), fmt(small_n)),
+    "%.2f" % ratio, "ratio",
+    "if cost ~ depth: %.2f" % (math.log2(small_n) / math.log2(large_n)), "",
+    "O(log n): close to the depth ratio")
+
+for n in (small_n, large_n):
+    disk = int(read("disk-bytes-%d" % n))
+    overhead = disk / n - entry_bytes
+    target, met = ("< 100 B", overhead < 100) if n == large_n else ("", None)
+    row("scale", "bytes on disk per entry beyond its %d bytes, %s entries" % (entry_bytes, fmt(n)),
+        overhead, "B", "total %.2f GB" % (disk / 1e9), "", target, met)
+    startup = int(read("startup-ms-%d" % n))
+    target, met = ("< 1,000 ms", startup < 1000) if n == large_n else ("", None)
+    row("scale", "start-up to serving, %s entries (cold cache)" % fmt(n), startup, "ms", "",
+        "", target, met)
+    rss = int(read("rss-hwm-kib-%d" % n)) / 1024
+    target, met = ("< 512 MiB", rss < 512) if n == large_n else ("", None)
+    row("scale", "server peak RSS under proof load, %s entries" % fmt(n), rss, "MiB", "", "",
+        target, met)
+    pop = load("populate-%d.json" % n)
+    row("scale", "integration of a %s-entry backlog (populate)" % fmt(n),
+        pop["integrated_per_second"], "entries/s")
+export_ms = int(read("export-ms-%d" % small_n))
+row("scale", "export of %s entries as tlog-tiles (start-up with --tiles_dir)" % fmt(small_n),
+    export_ms / 1000, "s", "", "", "")
+
+# Verifier.
+detect = gbench("detect.json")
+har = next(b for name, b in detect.items() if name.startswith("BM_MeasureHar"))[
+    "bytes_per_second"] / 1e6
+har_read = next(b for name, b in detect.items() if name.startswith("BM_ReadHarOnly"))[
+    "bytes_per_second"] / 1e6
+row("verifier", "HAR detection per core", har, "MB/s",
+    "SHA-256 1 KiB: %s MB/s" % fmt(ceil["sha256_mb_per_s_1kib"]),
+    "%.2f" % (har / ceil["sha256_mb_per_s_1kib"]), ">= 50 MB/s", har >= 50)
+row("verifier", "HAR reading alone (JSON parse, no search)", har_read, "MB/s")
+ev = gbench("evaluate.json")
+for name, b in sorted(ev.items()):
+    if name.startswith("BM_EvaluateMeasurementAgainstClaim"):
+        row("verifier", "evaluations of measurement x claim (%s flows)" % name.split("/")[1],
+            1e9 / b["ns"], "/s")
+vf = load("verify-finding.json")
+row("verifier", "candor verify finding, wall time (median of %d)" % vf["runs"],
+    vf["median_ms"], "ms", "max %.0f ms" % vf["max_ms"], "", "< 100 ms", vf["median_ms"] < 100)
+fol = load("follow-%d.json" % small_n)
+row("verifier", "follower catch-up over %s entries" % fmt(small_n), fol["entries_per_second"],
+    "entries/s", "%.1f MB/s" % fol["mb_per_second"])
+
+# Merkle core against Go's sumdb/tlog.
+merkle = gbench("merkle.json")
+go = load("go-tlog.json")
+for ours, theirs in [("BM_HashLeaf/32", "HashLeaf/32"), ("BM_HashChildren", "HashChildren"),
+                     ("BM_InclusionProof", "InclusionProof"),
+                     ("BM_ConsistencyProof", "ConsistencyProof"),
+                     ("BM_VerifyInclusion", "VerifyInclusion"),
+                     ("BM_VerifyConsistency", "VerifyConsistency")]:
+    ns = merkle[ours]["ns"]
+    row("merkle", ours[3:] + (" (1M-leaf tree)" if "Proof" in ours or "Verify" in ours else ""),
+        ns, "ns/op", "Go tlog: %s ns" % fmt(go[theirs]), "%.2f" % (go[theirs] / ns),
+        "faster than Go", ns < go[theirs])
+row("merkle", "compact range append", merkle["BM_CompactRangeAppend"]["ns"], "ns/op")
+
+with open(out_json, "w") as f:
+    json.dump({"ceilings": ceil, "rows": rows, "entries": [small_n, large_n],
+               "entry_bytes": entry_bytes}, f, indent=2)
+
+lines = ["# Candor benchmarks", "",
+         "Produced by `make bench` (tests/bench/run_bench.sh) on %s." % os.uname().nodename, "",
+         "| area | figure | value | unit | bound / peer | ratio | target | met |",
+         "|---|---|---:|---|---|---:|---|---|"]
+for r in rows:
+    digits = 1 if isinstance(r["value"], float) and r["value"] < 100 else 0
+    met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        r["area"], r["figure"], fmt(r["value"], digits), r["unit"], r["bound"], r["ratio"],
+        r["target"], met))
+with open(out_md, "w") as f:
+    f.write("\n".join(lines) + "\n")

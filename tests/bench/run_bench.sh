@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# make bench: builds optimised binaries, measures the machine's ceilings and
+# Candor's figures in the same run, and writes results/bench.md and
+# results/bench.json (git ignores results/). Not a test: nothing here asserts
+# a time. Takes about 15 minutes and ~8 GB of disk under results/work, which
+# is deleted at the end (KEEP=1 keeps it).
+#
+#   tests/bench/run_bench.sh            # 1M and 10M entries
+#   SCALE=small tests/bench/run_bench.sh  # 100k and 1M, for a quick look
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+results=$root/results
+work=$results/work
+rm -rf "$work"
+mkdir -p "$work"
+raw=$work/raw
+mkdir -p "$raw"
+if [[ ${SCALE:-} == small ]]; then small_n=100000; large_n=1000000; else small_n=1000000; large_n=10000000; fi
+entry_bytes=600
+
+say() { printf '\n== %s\n' "$*" >&2; }
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ ${KEEP:-} == 1 ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+say "Building optimised binaries"
+targets=(//client:candor //log/server:candor-log //verifier/server:candor-verifier
+  //tests/bench:loadgen //tests/bench:proofbench //tests/bench:populate
+  //tests/bench:followbench //tests/bench:evaluate_benchmark
+  //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark)
+bazel build --config=opt "${targets[@]}" >&2
+bin=$work/bin
+mkdir -p "$bin"
+for t in "${targets[@]}"; do
+  path=${t#//}
+  cp -rL "bazel-bin/${path%%:*}/${path##*:}" "$bin/"
+  [[ -d "bazel-bin/${path%%:*}/${path##*:}.runfiles" ]] &&
+    cp -rL "bazel-bin/${path%%:*}/${path##*:}.runfiles" "$bin/" || true
+done
+
+# ---------------------------------------------------------------- ceilings
+say "Ceilings: openssl speed (Ed25519 verify, SHA-256)"
+openssl speed -seconds 3 ed25519 2>/dev/null >"$raw/ed25519-1core.txt"
+openssl speed -seconds 3 -multi 2 ed25519 2>/dev/null >"$raw/ed25519-2core.txt"
+openssl speed -seconds 3 -bytes 1024 -evp sha256 2>/dev/null >"$raw/sha256.txt"
+
+say "Ceiling: RocksDB db_bench synced writes (600-byte values)"
+db_bench --benchmarks=fillseq --sync=1 --num=20000 --value_size=$entry_bytes \
+  --db="$work/db_bench" --compression_type=snappy >"$raw/db_bench-sync1.txt" 2>&1
+db_bench --benchmarks=fillseq --sync=1 --num=200000 --batch_size=64 --value_size=$entry_bytes \
+  --db="$work/db_bench64" --compression_type=snappy >"$raw/db_bench-sync64.txt" 2>&1
+
+say "Peer: Go's golang.org/x/mod/sumdb/tlog over the same tree"
+env GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$work/gocache" GOFLAGS= \
+  GOTOOLCHAIN=local go build -o "$bin/tlogbench" tests/go/tlogbench/main.go
+"$bin/tlogbench" >"$raw/go-tlog.json"
+
+# ---------------------------------------------------------------- Merkle, HAR, evaluation
+say "Merkle core (Google Benchmark)"
+"$bin/merkle_benchmark" --benchmark_format=json --benchmark_min_time=1 \
+  >"$raw/merkle.json" 2>/dev/null
+say "HAR detection"
+"$bin/detect_benchmark" --benchmark_format=json >"$raw/detect.json" 2>/dev/null
+say "Evaluation"
+(cd "$bin/evaluate_benchmark.runfiles/candor" &&
+  "$bin/evaluate_benchmark" --benchmark_format=json --benchmark_min_time=1) \
+  >"$raw/evaluate.json" 2>/dev/null
+
+# ---------------------------------------------------------------- the log
+keys=$work/keys
+"$bin/candor" keygen --name bench.candor.example/log --out "$keys" >/dev/null
+"$bin/candor" keygen --name admin --out "$keys" >/dev/null
+logkey=$keys/bench.candor.example/log.key
+logpub=$keys/bench.candor.example/log.pub
+
+# start_log DIR [FLAGS...]: starts candor-log, sets log_pid and log_addr and
+# the milliseconds from exec to serving in log_start_ms.
+start_log() {
+  local dir=$1
+  shift
+  local t0
+  t0=$(date +%s%N)
+  "$bin/candor-log" --data_dir="$dir" --listen=127.0.0.1:0 --log_key="$logkey" \
+    --admin_pub="$keys/admin.pub" "$@" >"$dir.out" 2>"$dir.err" &
+  log_pid=$!
+  pids+=("$log_pid")
+  for _ in $(seq 6000); do
+    [[ -s $dir.out ]] && break
+    kill -0 "$log_pid" || { cat "$dir.err" >&2; exit 1; }
+    sleep 0.01
+  done
+  log_start_ms=$((($(date +%s%N) - t0) / 1000000))
+  log_addr=$(head -n 1 "$dir.out")
+}
+stop_log() {
+  kill "$log_pid"
+  wait "$log_pid" 2>/dev/null || true
+}
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+say "Admission throughput: loadgen, 8 streams + 8 unary callers, durable"
+start_log "$work/admission"
+"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=100000 \
+  --streams=8 --unary=8 >"$raw/loadgen-max.json"
+max_rate=$(python3 -c "import json;print(json.load(open('$raw/loadgen-max.json'))['entries_per_second'])")
+half_rate=$(python3 -c "print(round($max_rate / 2))")
+say "Integration latency at half the maximum rate ($half_rate entries/s)"
+"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=$((half_rate * 20)) \
+  --streams=8 --unary=8 --rate="$half_rate" >"$raw/loadgen-half.json"
+echo "$(rss_kib "$log_pid")" >"$raw/admission-rss-kib"
+stop_log
+
+# proofs DIR N: populate N entries, then start-up time, proofs cold and warm,
+# RSS, bytes on disk.
+proofs() {
+  local dir=$1 n=$2
+  say "Populating $n entries of $entry_bytes bytes"
+  "$bin/populate" --data_dir="$dir" --log_key="$logkey" --entries="$n" \
+    --entry_bytes=$entry_bytes >"$raw/populate-$n.json"
+  du -sb "$dir" | cut -f1 >"$raw/disk-bytes-$n"
+  sync
+  echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+  start_log "$dir"
+  echo "$log_start_ms" >"$raw/startup-ms-$n"
+  say "Proof serving at $n entries: cold cache, then warm"
+  "$bin/proofbench" --log="$log_addr" --log_pub="$logpub" --threads=16 --seconds=10 \
+    >"$raw/proofs-cold-$n.json"
+  "$bin/proofbench" --log="$log_addr" --log_pub="$logpub" --threads=16 --seconds=10 \
+    >"$raw/proofs-warm-$n.json"
+  echo "$(hwm_kib "$log_pid")" >"$raw/rss-hwm-kib-$n"
+}
+
+proofs "$work/log-small" "$small_n"
+say "Follower catch-up over $small_n entries"
+"$bin/followbench" --log="$log_addr" --log_pub="$logpub" >"$raw/follow-$small_n.json"
+stop_log
+say "Exporting $small_n entries as tlog-tiles"
+start_log "$work/log-small" --tiles_dir="$work/tiles-small"
+echo "$log_start_ms" >"$raw/export-ms-$small_n"
+stop_log
+rm -rf "$work/tiles-small"
+
+proofs "$work/log-large" "$large_n"
+stop_log
+rm -rf "$work/log-large"
+
+# ---------------------------------------------------------------- verify finding
+say "candor verify finding: the demo's inconsistency proof"
+tests/demo/run_demo.sh "$bin" "$work/demo" >"$raw/demo.out"
+for name in verifier log; do kill "$(cat "$work/demo/$name.pid")" 2>/dev/null || true; done
+python3 - "$bin/candor" "$work/demo" >"$raw/verify-finding.json" <<'PY'
+import json, subprocess, sys, time
+candor, demo = sys.argv[1], sys.argv[2]
+times = []
+for _ in range(10):
+    t = time.monotonic()
+    subprocess.run([candor, "verify", "finding", demo + "/work/finding.json", "--log_pub",
+                    demo + "/keys/demo.candor.example/log.pub"], check=True,
+                   stdout=subprocess.DEVNULL)
+    times.append(time.monotonic() - t)
+times.sort()
+print(json.dumps({"runs": len(times), "median_ms": times[len(times) // 2] * 1000,
+                  "max_ms": times[-1] * 1000}))
+PY
+
+say "Writing results/bench.md and results/bench.json"
+python3 tests/bench/report.py "$raw" "$small_n" "$large_n" "$entry_bytes" \
+  "$results/bench.json" "$results/bench.md"
+cat "$results/bench.md"
