@@ -154,6 +154,45 @@ TEST_F(CliTest, RegisterSubmitProveVerifyAndWatch) {
   EXPECT_TRUE(absl::EndsWith(watch.out, "verified the log up to size 2\n"));
 }
 
+TEST_F(CliTest, WatchRemembersTheCheckpointAndCatchesAForkedLog) {
+  ASSERT_THAT(log_.RegisterVendor("vendor"), IsOk());
+  ASSERT_THAT(log_.WaitForSize(1), IsOk());
+  const std::string remembered = dir_ + "/watch.checkpoint";
+  Result first = Candor({"watch", "--log", log_.address(), "--log_pub", dir_ + "/log.pub",
+                         "--name", "vendor", "--once", "--checkpoint_file", remembered});
+  ASSERT_EQ(first.code, 0) << first.err;
+  absl::StatusOr<std::string> seen = ReadFileToString(remembered);
+  ASSERT_THAT(seen, IsOk());
+  EXPECT_TRUE(absl::StartsWith(*seen, "example.com/candor-test\n1\n")) << *seen;
+
+  // The same log again: it extends what was seen.
+  Result again = Candor({"watch", "--log", log_.address(), "--log_pub", dir_ + "/log.pub",
+                         "--name", "vendor", "--once", "--checkpoint_file", remembered});
+  EXPECT_EQ(again.code, 0) << again.err;
+
+  // A log under the same key with another history, larger than what was
+  // seen: the watcher would accept it on its own, but not after that.
+  LogFixture fork({.name = "cli-fork", .keys_from = &log_});
+  ASSERT_THAT(fork.Start(), IsOk());
+  absl::StatusOr<PrivateKey> other = fork.RegisterVendor("other");
+  ASSERT_THAT(other, IsOk());
+  for (int n = 0; n < 4; ++n) {
+    ASSERT_THAT(fork.client().AddEntry(LogFixture::TestEntry(*other, n), false), IsOk());
+  }
+  ASSERT_THAT(fork.WaitForSize(5), IsOk());
+  Result forked = Candor({"watch", "--log", fork.address(), "--log_pub", dir_ + "/log.pub",
+                          "--name", "vendor", "--once", "--checkpoint_file", remembered});
+  EXPECT_EQ(forked.code, 1);
+  EXPECT_TRUE(absl::StartsWith(forked.err,
+                               "candor watch: the log equivocates: no valid consistency proof "
+                               "from size 1 to 5"))
+      << forked.err;
+  EXPECT_TRUE(absl::StrContains(forked.err, "--- earlier\n" + *seen + "--- later\n"))
+      << forked.err;
+  // The evidence is kept: the file still holds what was seen first.
+  EXPECT_EQ(*ReadFileToString(remembered), *seen);
+}
+
 TEST_F(CliTest, UsageAndConnectionErrorsExitTwo) {
   Result none = Candor({});
   EXPECT_EQ(none.code, 2);

@@ -37,6 +37,10 @@ class LogScanner {
 
   const registry::RegistryState& registry() const { return registry_; }
   const follower::Follower& follower() const { return *follower_; }
+  // See follower::Follower::CheckExtends.
+  absl::Status CheckExtends(const std::string& earlier) {
+    return follower_->CheckExtends(earlier);
+  }
 
  private:
   explicit LogScanner(LogClient* log) : source_(log) {}

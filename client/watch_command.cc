@@ -1,5 +1,7 @@
 // candor watch: a principal's alarm for statements made in its name.
 
+#include <filesystem>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -32,6 +34,15 @@ int Watch(const Args& args, Io& io) {
   absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
       client::LogScanner::Start(log->get(), *key);
   if (!scanner.ok()) return Fail(io, "watch", scanner.status());
+  // The checkpoint an earlier run verified: what the log shows now must
+  // extend it, or the log is showing this watcher two histories.
+  const std::string checkpoint_file = args.Get("checkpoint_file");
+  std::string earlier;
+  if (!checkpoint_file.empty() && std::filesystem::exists(checkpoint_file)) {
+    absl::StatusOr<std::string> text = ReadInput(checkpoint_file);
+    if (!text.ok()) return Fail(io, "watch", text.status());
+    earlier = *std::move(text);
+  }
   auto print = [&](uint64_t index, absl::string_view, const SignedStatement& st,
                    const std::string& signer) {
     if (signer.empty()) {
@@ -58,6 +69,20 @@ int Watch(const Args& args, Io& io) {
       if (args.Has("once")) return Fail(io, "watch", polled.status());
       io.err << "candor watch: " << polled.status().message() << "; retrying\n";
     }
+    if (polled.ok() && !checkpoint_file.empty()) {
+      const std::string& now = (*scanner)->follower().state().checkpoint;
+      if (!earlier.empty()) {
+        absl::Status s = (*scanner)->CheckExtends(earlier);
+        if (absl::IsFailedPrecondition(s)) return Fail(io, "watch", s, kExitVerificationFailed);
+        if (!s.ok()) return Fail(io, "watch", s);
+      }
+      if (now != earlier) {
+        if (absl::Status s = WriteOutput(io, checkpoint_file, now); !s.ok()) {
+          return Fail(io, "watch", s);
+        }
+        earlier = now;
+      }
+    }
     if (args.Has("once")) {
       io.out << "verified the log up to size " << (*scanner)->follower().state().size
              << "\n";
@@ -74,8 +99,12 @@ std::vector<Command> WatchCommands() {
       {"watch",
        "follow the log, verifying every checkpoint, and print each statement "
        "made under a principal's keys; exits 1 if the log equivocates",
-       "--log ADDR --log_pub FILE --name PRINCIPAL [--interval 5s] [--once]",
+       "--log ADDR --log_pub FILE --name PRINCIPAL [--interval 5s] [--once] "
+       "[--checkpoint_file FILE]",
        LogOptions({{"log_pub", "FILE", "the log's public key"},
+                   {"checkpoint_file", "FILE",
+                    "remember the last checkpoint verified here, and check that the "
+                    "log extends it next time"},
                    {"name", "PRINCIPAL", "the principal to watch"},
                    {"interval", "DURATION", "how often to poll (default 5s)"},
                    {"once", "", "catch up once and exit"}}),

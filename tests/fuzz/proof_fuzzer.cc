@@ -10,12 +10,15 @@
 
 namespace {
 
-// Serves the input as every tile.
+// Serves the input as every tile, and its first half as every middle row.
 class InputTiles : public candor::tiles::TileSource {
  public:
   explicit InputTiles(const std::string& data) : data_(data) {}
   absl::StatusOr<std::string> ReadTile(const candor::tiles::TileId&) override {
     return data_;
+  }
+  absl::StatusOr<std::string> ReadMidRow(const candor::tiles::TileId&) override {
+    return data_.substr(0, data_.size() / 2);
   }
 
  private:

@@ -33,6 +33,48 @@ absl::Status Follower::Equivocated(const std::string& older,
       "--- later\n", newer));
 }
 
+absl::Status Follower::Extends(const std::string& older, const std::string& newer) {
+  absl::StatusOr<note::SignedCheckpoint> old = note::OpenCheckpoint(older, log_key_);
+  absl::StatusOr<note::SignedCheckpoint> now = note::OpenCheckpoint(newer, log_key_);
+  if (!old.ok()) return old.status();
+  if (!now.ok()) return now.status();
+  const uint64_t old_size = old->checkpoint.size;
+  const uint64_t size = now->checkpoint.size;
+  const merkle::Hash& root = now->checkpoint.root;
+  if (size < old_size) {
+    return Equivocated(older, newer,
+                       absl::StrCat("its tree shrank from ", old_size, " to ", size, " entries"));
+  }
+  if (size == old_size && root != old->checkpoint.root) {
+    return Equivocated(older, newer, absl::StrCat("two different roots for size ", size));
+  }
+  if (size > old_size && old_size > 0) {
+    absl::StatusOr<std::vector<merkle::Hash>> proof = source_->ConsistencyProof(old_size, size);
+    if (!proof.ok()) return proof.status();
+    if (absl::Status s =
+            merkle::VerifyConsistency(old_size, size, *proof, merkle::AsBytes(old->checkpoint.root),
+                                      merkle::AsBytes(root));
+        !s.ok()) {
+      return Equivocated(older, newer,
+                         absl::StrCat("no valid consistency proof from size ", old_size, " to ",
+                                      size, ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Follower::CheckExtends(const std::string& earlier) {
+  if (absl::StatusOr<note::SignedCheckpoint> cp = note::OpenCheckpoint(earlier, log_key_);
+      !cp.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a checkpoint of this log: ", cp.status().message()));
+  }
+  if (state_.checkpoint.empty()) {
+    return absl::FailedPreconditionError("no checkpoint verified yet: poll first");
+  }
+  return Extends(earlier, state_.checkpoint);
+}
+
 absl::StatusOr<uint64_t> Follower::Poll(Consumer consumer, uint64_t chunk) {
   if (equivocation_) {
     return absl::FailedPreconditionError("the log equivocated; stopped");
@@ -51,28 +93,7 @@ absl::StatusOr<uint64_t> Follower::Poll(Consumer consumer, uint64_t chunk) {
 
   // The new checkpoint must extend the last one seen.
   if (!state_.checkpoint.empty()) {
-    note::SignedCheckpoint old = *note::OpenCheckpoint(state_.checkpoint, log_key_);
-    const uint64_t old_size = old.checkpoint.size;
-    if (size < old_size) {
-      return Equivocated(state_.checkpoint, *text, absl::StrCat("its tree shrank from ", old_size,
-                                             " to ", size, " entries"));
-    }
-    if (size == old_size && root != old.checkpoint.root) {
-      return Equivocated(state_.checkpoint, *text, absl::StrCat("two different roots for size ", size));
-    }
-    if (size > old_size && old_size > 0) {
-      absl::StatusOr<std::vector<merkle::Hash>> proof =
-          source_->ConsistencyProof(old_size, size);
-      if (!proof.ok()) return proof.status();
-      if (absl::Status s = merkle::VerifyConsistency(
-              old_size, size, *proof, merkle::AsBytes(old.checkpoint.root),
-              merkle::AsBytes(root));
-          !s.ok()) {
-        return Equivocated(state_.checkpoint, *text, absl::StrCat("no valid consistency proof from size ",
-                                               old_size, " to ", size, ": ",
-                                               s.message()));
-      }
-    }
+    if (absl::Status s = Extends(state_.checkpoint, *text); !s.ok()) return s;
   }
   state_.checkpoint = *text;
 

@@ -76,6 +76,12 @@ class Follower {
   // equivocation() set) if the log equivocates.
   absl::StatusOr<uint64_t> Poll(Consumer consumer, uint64_t chunk = 1000);
 
+  // Checks that the last checkpoint verified extends `earlier`, a checkpoint
+  // of this log seen before (by an earlier run, or by someone else):
+  // FAILED_PRECONDITION with equivocation() set if it does not,
+  // INVALID_ARGUMENT if `earlier` is not a checkpoint signed by the log.
+  absl::Status CheckExtends(const std::string& earlier);
+
   const FollowerState& state() const { return state_; }
   const std::optional<Equivocation>& equivocation() const { return equivocation_; }
 
@@ -86,6 +92,8 @@ class Follower {
         log_key_(std::move(log_key)),
         state_(std::move(state)),
         range_(std::move(range)) {}
+  // Whether signed checkpoint `newer` extends `older`.
+  absl::Status Extends(const std::string& older, const std::string& newer);
   absl::Status Equivocated(const std::string& older, const std::string& newer,
                            std::string reason);
 
