@@ -4,7 +4,7 @@
 
 BAZEL ?= bazel
 
-.PHONY: setup build run test bench clean
+.PHONY: setup build run test bench fuzz asan clean
 
 setup:
 	@./third_party/setup.sh
@@ -18,12 +18,31 @@ run: setup
 	$(BAZEL) build $(DEMO_TARGETS)
 	./tests/demo/run_demo.sh
 
+# Every test; then every fuzz target for 5 s as a real libFuzzer with ASan
+# and UBSan; then the whole suite again under ASan + UBSan.
 test: setup
 	$(BAZEL) test //...
+	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer //tests/fuzz/...
+	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan //...
 
 # Optimised binaries, ceilings and figures side by side: results/bench.md.
 bench: setup
 	./tests/bench/run_bench.sh
+
+# libFuzzer (clang, ASan + UBSan) on every parser of outside input, each
+# target for FUZZ_SECONDS; its own output base keeps the GCC build cached.
+FUZZ_SECONDS ?= 600
+FUZZ_BASE = $(HOME)/.cache/candor/bazel-fuzz
+fuzz: setup
+	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer \
+	  --test_env=FUZZ_SECONDS=$(FUZZ_SECONDS) --test_timeout=$$(($(FUZZ_SECONDS) + 300)) \
+	  --test_output=summary //tests/fuzz/...
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its
+# own output base so the plain build stays cached.
+ASAN_BASE = $(HOME)/.cache/candor/bazel-asan
+asan: setup
+	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan //...
 
 clean:
 	$(BAZEL) clean

@@ -1,6 +1,6 @@
 // candor-log: the Candor transparency log server.
 //
-//   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME \
+//   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME
 //       --log_key=NAME.key --admin_pub=admin.pub [--tiles_dir=DIR]
 //
 // Prints the bound address alone on the first line of stdout; logs go to

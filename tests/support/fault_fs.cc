@@ -90,7 +90,10 @@ FaultFileSystem::FaultFileSystem()
 
 std::shared_ptr<FaultFileSystem> FaultFileSystem::Create() {
   auto fs = std::shared_ptr<FaultFileSystem>(new FaultFileSystem());
-  fs->env_ = rocksdb::NewCompositeEnv(fs);
+  // The Env must not own the file system that owns it (a leak by cycle):
+  // give it a non-owning pointer; the file system outlives its Env.
+  fs->env_ = rocksdb::NewCompositeEnv(
+      std::shared_ptr<rocksdb::FileSystem>(std::shared_ptr<void>(), fs.get()));
   return fs;
 }
 

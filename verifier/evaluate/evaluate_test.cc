@@ -180,6 +180,68 @@ TEST(Evaluate, ExemptionsMakeItExemptionDependent) {
   EXPECT_EQ((*Evaluate(countries, cn, resolver, 2))[0].verdict, fpb::CONTRADICTED);
 }
 
+TEST(Evaluate, EveryExemptionAgainstEveryPractice) {
+  // Which declared exemption can explain a contradicting flow, per practice:
+  // a flow of contacts to Tracker Ltd (a third party, in CN).
+  struct Case {
+    cpb::Practice practice;
+    cpb::Exemption exemption;
+    fpb::Verdict verdict;
+  };
+  const std::vector<Case> cases = {
+      {cpb::NOT_COLLECTED, cpb::EPHEMERAL_PROCESSING, fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_COLLECTED, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_COLLECTED, cpb::SERVICE_PROVIDER, fpb::CONTRADICTED},
+      {cpb::NOT_SHARED_WITH_THIRD_PARTIES, cpb::SERVICE_PROVIDER, fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_SHARED_WITH_THIRD_PARTIES, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_SHARED_WITH_THIRD_PARTIES, cpb::EPHEMERAL_PROCESSING, fpb::CONTRADICTED},
+      {cpb::SHARED_ONLY_WITH, cpb::SERVICE_PROVIDER, fpb::EXEMPTION_DEPENDENT},
+      {cpb::SHARED_ONLY_WITH, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
+      {cpb::SHARED_ONLY_WITH, cpb::EPHEMERAL_PROCESSING, fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_COUNTRIES, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_SENT_TO_COUNTRIES, cpb::SERVICE_PROVIDER, fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_COUNTRIES, cpb::EPHEMERAL_PROCESSING, fpb::CONTRADICTED},
+      {cpb::ONLY_SENT_TO_COUNTRIES, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
+      {cpb::ONLY_SENT_TO_COUNTRIES, cpb::SERVICE_PROVIDER, fpb::CONTRADICTED},
+      {cpb::ONLY_SENT_TO_COUNTRIES, cpb::EPHEMERAL_PROCESSING, fpb::CONTRADICTED},
+  };
+  TableResolver resolver;
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(cpb::Practice_Name(c.practice) + " with " + cpb::Exemption_Name(c.exemption));
+    ClaimInput claim = MakeClaim(c.practice);
+    cpb::Assertion* a = claim.claim.mutable_assertions(0);
+    if (c.practice == cpb::SHARED_ONLY_WITH) a->add_organisations("Partner Inc");
+    if (c.practice == cpb::NOT_SENT_TO_COUNTRIES) a->add_countries("CN");
+    if (c.practice == cpb::ONLY_SENT_TO_COUNTRIES) a->add_countries("US");
+    EXPECT_EQ((*Evaluate(claim, ms, resolver, 2))[0].verdict, fpb::CONTRADICTED);
+    a->add_exemptions(c.exemption);
+    EXPECT_EQ((*Evaluate(claim, ms, resolver, 2))[0].verdict, c.verdict);
+  }
+}
+
+TEST(Evaluate, EveryConsentAgainstEveryConsentState) {
+  TableResolver resolver;
+  for (cpb::Consent consent : {cpb::ALWAYS, cpb::WHEN_TRACKING_DECLINED,
+                               cpb::WHEN_TRACKING_ACCEPTED}) {
+    for (mpb::ConsentState state : {mpb::NO_INTERACTION, mpb::TRACKING_DECLINED,
+                                    mpb::TRACKING_ACCEPTED}) {
+      SCOPED_TRACE(cpb::Consent_Name(consent) + " / " + mpb::ConsentState_Name(state));
+      ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES, consent);
+      std::vector<MeasurementInput> ms = {
+          MakeMeasurement("lab-one", 20, "collect.tracker.cn", "contacts.contacts", state)};
+      const bool applies = consent == cpb::ALWAYS ||
+                           (consent == cpb::WHEN_TRACKING_DECLINED &&
+                            state == mpb::TRACKING_DECLINED) ||
+                           (consent == cpb::WHEN_TRACKING_ACCEPTED &&
+                            state == mpb::TRACKING_ACCEPTED);
+      auto r = *Evaluate(claim, ms, resolver, 1);
+      EXPECT_EQ(r[0].verdict, applies ? fpb::CONTRADICTED : fpb::CONSISTENT);
+      EXPECT_EQ(r[0].confirmed, applies);  // quorum 1: one auditor confirms
+    }
+  }
+}
+
 TEST(Evaluate, ConsentStatesAndVersions) {
   TableResolver resolver;
   ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES,

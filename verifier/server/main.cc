@@ -2,7 +2,7 @@
 // claims in force, and publishes signed findings and the reference data
 // they rest on.
 //
-//   candor-verifier --data_dir=DIR --log=HOST:PORT --log_pub=FILE \
+//   candor-verifier --data_dir=DIR --log=HOST:PORT --log_pub=FILE
 //       --admin_pub=FILE --name=NAME --key=FILE [--listen=127.0.0.1:0]
 //
 // Prints the bound address alone on the first line of stdout once the
