@@ -4,6 +4,12 @@
 
 BAZEL ?= bazel
 
+# Every package. The sanitizer and fuzzing runs use their own output bases;
+# `//...` there would descend into the main build's bazel-<dir> symlink, and
+# they leave the bazel-* symlinks pointing at the main build.
+ALL_PACKAGES = //client/... //log/... //proto/... //tests/... //third_party/... //verifier/...
+SIDE_BUILD = --experimental_convenience_symlinks=ignore
+
 .PHONY: setup build run test bench fuzz asan clean
 
 setup:
@@ -22,8 +28,8 @@ run: setup
 # and UBSan; then the whole suite again under ASan + UBSan.
 test: setup
 	$(BAZEL) test //...
-	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer //tests/fuzz/...
-	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan //...
+	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer $(SIDE_BUILD) //tests/fuzz/...
+	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan $(SIDE_BUILD) $(ALL_PACKAGES)
 
 # Optimised binaries, ceilings and figures side by side: results/bench.md.
 bench: setup
@@ -34,7 +40,7 @@ bench: setup
 FUZZ_SECONDS ?= 600
 FUZZ_BASE = $(HOME)/.cache/candor/bazel-fuzz
 fuzz: setup
-	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer \
+	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer $(SIDE_BUILD) \
 	  --test_env=FUZZ_SECONDS=$(FUZZ_SECONDS) --test_timeout=$$(($(FUZZ_SECONDS) + 300)) \
 	  --test_output=summary //tests/fuzz/...
 
@@ -42,7 +48,7 @@ fuzz: setup
 # own output base so the plain build stays cached.
 ASAN_BASE = $(HOME)/.cache/candor/bazel-asan
 asan: setup
-	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan //...
+	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan $(SIDE_BUILD) $(ALL_PACKAGES)
 
 clean:
 	$(BAZEL) clean
