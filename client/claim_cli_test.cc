@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "client/cli.h"
+#include "client/cli_testing.h"
 #include "gtest/gtest.h"
 #include "log/keyfile/keyfile.h"
 #include "tests/support/log_fixture.h"
@@ -23,19 +24,6 @@ namespace {
 using ::candor::testing::IsOk;
 using ::candor::testing::LogFixture;
 using ::candor::testing::ReadFileToString;
-
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result Candor(std::vector<std::string> argv) {
-  std::ostringstream out, err;
-  Io io{out, err};
-  int code = Run(argv, io);
-  return {code, out.str(), err.str()};
-}
 
 class ClaimCliTest : public ::testing::Test {
  protected:

@@ -2,6 +2,7 @@
 // exit code.
 
 #include "client/cli.h"
+#include "client/cli_testing.h"
 
 #include <sys/stat.h>
 
@@ -22,19 +23,6 @@ namespace {
 using ::candor::testing::IsOk;
 using ::candor::testing::LogFixture;
 using ::candor::testing::ReadFileToString;
-
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result Candor(std::vector<std::string> argv) {
-  std::ostringstream out, err;
-  Io io{out, err};
-  int code = Run(argv, io);
-  return {code, out.str(), err.str()};
-}
 
 class CliTest : public ::testing::Test {
  protected:

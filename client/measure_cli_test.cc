@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli.h"
+#include "client/cli_testing.h"
 #include "gtest/gtest.h"
 #include "log/keyfile/keyfile.h"
 #include "tests/support/log_fixture.h"
@@ -17,19 +18,6 @@ namespace {
 
 using ::candor::testing::IsOk;
 using ::candor::testing::LogFixture;
-
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result Candor(std::vector<std::string> argv) {
-  std::ostringstream out, err;
-  Io io{out, err};
-  int code = Run(argv, io);
-  return {code, out.str(), err.str()};
-}
 
 constexpr char kTestdata[] = "verifier/detect/testdata/";
 

@@ -6,11 +6,9 @@
 // Prints the bound address alone on the first line of stdout; logs go to
 // stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
 
-#include <signal.h>
 
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -21,6 +19,7 @@
 #include "log/admission/admission.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
+#include "log/server/shutdown.h"
 #include "log/server/log_server.h"
 #include "log/server/validators.h"
 #include "log/tls/tls.h"
@@ -67,13 +66,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Signals are taken by one thread with sigwait, so block them everywhere
-  // before any other thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  candor::logserver::BlockShutdownSignals();
 
   candor::logserver::LogServerConfig config;
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -115,14 +108,8 @@ int main(int argc, char** argv) {
                          {"origin", absl::GetFlag(FLAGS_origin)},
                          {"data_dir", absl::GetFlag(FLAGS_data_dir)}});
 
-  std::thread waiter([&server, &signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    candor::logging::Info("shutting down", {{"signal", absl::StrCat(sig)}});
-    (*server)->Shutdown();
-  });
-  (*server)->Wait();
-  waiter.join();
+  candor::logserver::ServeUntilSignalled([&server] { (*server)->Wait(); },
+                                      [&server] { (*server)->Shutdown(); });
   server->reset();
   candor::logging::Info("stopped");
   return 0;

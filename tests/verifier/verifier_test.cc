@@ -12,7 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "client/cli.h"
+#include "client/cli_testing.h"
 #include "client/verifier_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -37,22 +37,11 @@ using ::candor::testing::IsOk;
 using ::candor::testing::LogFixture;
 using ::candor::testing::StatusIs;
 using ::testing::HasSubstr;
+using cli::Candor;
+using cli::Result;
 
 constexpr char kApp[] = "android:com.example.app";
 constexpr char kAssertion[] = "no-sensitive-data-to-third-parties";
-
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result Candor(std::vector<std::string> argv) {
-  std::ostringstream out, err;
-  cli::Io io{out, err};
-  int code = cli::Run(argv, io);
-  return {code, out.str(), err.str()};
-}
 
 // The shipped organisations and a small IP-to-country table (the demo's
 // addresses), as the parts a verifier publishes.

@@ -9,11 +9,9 @@
 // reference data is published; logs go to stderr as JSON lines. SIGTERM or
 // SIGINT shuts it down cleanly.
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -23,6 +21,7 @@
 #include "absl/time/time.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
+#include "log/server/shutdown.h"
 #include "log/tls/tls.h"
 #include "verifier/reference/ip_country.h"
 #include "verifier/reference/organisations.h"
@@ -101,11 +100,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  candor::logserver::BlockShutdownSignals();
 
   candor::verifier::VerifierServerConfig config;
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -169,14 +164,8 @@ int main(int argc, char** argv) {
                          {"log", absl::GetFlag(FLAGS_log)},
                          {"name", absl::GetFlag(FLAGS_name)}});
 
-  std::thread waiter([&server, &signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    candor::logging::Info("shutting down", {{"signal", absl::StrCat(sig)}});
-    (*server)->Shutdown();
-  });
-  (*server)->Wait();
-  waiter.join();
+  candor::logserver::ServeUntilSignalled([&server] { (*server)->Wait(); },
+                                      [&server] { (*server)->Shutdown(); });
   server->reset();
   candor::logging::Info("stopped");
   return 0;
