@@ -90,13 +90,14 @@ register --role verifier --name watchdog --display_name "Watchdog Verifier" \
 tell "vendor example-app speaks for $app; its first party is Example App Ltd, example-app.com" \
   "auditors lab-one and lab-two; verifier watchdog"
 
-say "Starting candor-verifier (it first publishes its reference tables to the log)"
+say "Starting candor-verifier"
 verifier=$(start verifier "$candor_verifier" --data_dir="$state/verifier-db" \
   --listen=127.0.0.1:0 --log="$log" --log_pub="$vkey" --admin_pub="$keys/admin.pub" \
   --name=watchdog --key="$keys/watchdog.key" --quorum=2)
 echo "$verifier" >"$state/verifier.addr"
 tell "candor-verifier is listening on $verifier"
-tell "it signed its organisations and IP-to-country tables into the log as reference-data parts"
+tell "once it has checked the log's checkpoint, it signs its organisations and" \
+  "IP-to-country tables into the log as reference-data parts"
 
 say "The vendor publishes a signed claim about its app"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)

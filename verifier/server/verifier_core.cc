@@ -123,7 +123,6 @@ absl::Status VerifierCore::PublishReferenceData() {
 }
 
 absl::StatusOr<uint64_t> VerifierCore::Poll() {
-  std::set<std::string> apps;
   auto consume = [&](uint64_t start, const std::vector<std::string>& entries,
                      const follower::FollowerState& state) -> absl::Status {
     absl::StatusOr<IndexedChunk> chunk = indexer_->IndexChunk(start, entries, state);
@@ -131,13 +130,26 @@ absl::StatusOr<uint64_t> VerifierCore::Poll() {
     for (const std::string& r : chunk->rejected) {
       logging::Warning("the log holds an entry the verifier rejects", {{"entry", r}});
     }
-    apps.insert(chunk->apps.begin(), chunk->apps.end());
+    pending_apps_.insert(chunk->apps.begin(), chunk->apps.end());
     return absl::OkStatus();
   };
   absl::StatusOr<uint64_t> read = follower_->Poll(consume);
   if (!read.ok()) return read.status();
-  for (const std::string& app : apps) {
+  // Only now that the log's checkpoint is known to extend what this verifier
+  // saw: never write to a log that has shown another history.
+  if (!reference_published_) {
+    if (absl::Status s = PublishReferenceData(); !s.ok()) return s;
+    reference_published_ = true;
+    // What a previous run indexed but may not have evaluated.
+    absl::StatusOr<std::vector<v1::AppRecord>> known = store_->ReadApps();
+    if (!known.ok()) return known.status();
+    for (const v1::AppRecord& app : *known) pending_apps_.insert(app.app());
+  }
+  // An app stays pending until its findings are published.
+  while (!pending_apps_.empty()) {
+    const std::string app = *pending_apps_.begin();
     if (absl::Status s = PublishFindings(app); !s.ok()) return s;
+    pending_apps_.erase(app);
   }
   return read;
 }

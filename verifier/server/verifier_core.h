@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,10 +50,9 @@ class VerifierCore {
       CoreConfig config, VerifierStore* store, client::LogClient* log,
       const reference::PartsResolver* tables);
 
-  // Submits every reference part the log does not hold yet.
-  absl::Status PublishReferenceData();
-
-  // One round: follow the log, index, evaluate the apps that changed and
+  // One round: follow the log (checking its checkpoint extends the last one
+  // verified, before writing anything to it), publish the reference parts
+  // once per run, index what is new, evaluate the apps that changed and
   // publish findings that changed. Returns the entries read.
   absl::StatusOr<uint64_t> Poll();
 
@@ -75,6 +75,8 @@ class VerifierCore {
  private:
   VerifierCore(CoreConfig config, VerifierStore* store, client::LogClient* log,
                const reference::PartsResolver* tables);
+  // Submits every reference part (the log answers for those it holds).
+  absl::Status PublishReferenceData();
   absl::Status PublishFindings(const std::string& app);
   // The index of the registration of `principal` in force just before
   // `index`, and the registration.
@@ -88,8 +90,12 @@ class VerifierCore {
   client::GrpcLogSource source_;
   std::optional<Indexer> indexer_;
   std::optional<follower::Follower> follower_;
-  // Log refs of the reference parts, in tables_->parts() order.
+  // Log refs of the reference parts, in tables_->parts() order, once
+  // published.
   std::vector<finding::v1::EntryRef> reference_refs_;
+  bool reference_published_ = false;
+  // Apps with entries indexed whose findings are not yet published.
+  std::set<std::string> pending_apps_;
   uint32_t findings_published_ = 0;
 };
 

@@ -186,7 +186,6 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
       server->config_.core, server->store_.get(), server->log_.get(),
       server->config_.tables.get());
   if (!core.ok()) return core.status();
-  if (absl::Status s = (*core)->PublishReferenceData(); !s.ok()) return s;
   {
     absl::MutexLock lock(&server->mu_);
     server->core_ = *std::move(core);
