@@ -517,6 +517,8 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
 
   LogFixture fork({.name = "forked-log", .keys_from = log_});
   ASSERT_THAT(fork.Start(), IsOk());
+  // The watchdog is registered there too, so that the fork would admit its
+  // writes.
   registry::Registration watchdog;
   watchdog.set_name("watchdog");
   watchdog.set_role(registry::v1::VERIFIER);
@@ -527,7 +529,8 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
   for (uint64_t n = 0; n < followed->followed_size() + 10; ++n) {
     ASSERT_THAT(fork.client().AddEntry(LogFixture::TestEntry(*vendor, n), false), IsOk());
   }
-  ASSERT_THAT(fork.WaitForSize(followed->followed_size() + 12), IsOk());
+  const uint64_t fork_size = followed->followed_size() + 12;
+  ASSERT_THAT(fork.WaitForSize(fork_size), IsOk());
 
   StartVerifier(fork, "forked-db");
   ASSERT_NE(verifier_, nullptr);
@@ -535,6 +538,9 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
   ASSERT_THAT(status, IsOk());
   EXPECT_THAT(status->equivocation(), HasSubstr("--- earlier\n"));
   EXPECT_EQ(status->followed_size(), followed->followed_size());
+  // It wrote nothing to the forked log: no reference parts, no findings.
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(fork.server().integrator()->latest()->size, fork_size);
   Result r = Candor({"verifier", "status", "--verifier", verifier_->address()});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("THE LOG EQUIVOCATED"));
