@@ -22,6 +22,7 @@ expect() {
 }
 expect 'no-sensitive-data-to-third-parties   contradicted (not yet confirmed), 1 auditor(s)'
 expect 'no-sensitive-data-to-third-parties   contradicted (confirmed), 2 auditor(s)'
+expect 'no-user-data-to-cn: never sends any user data to endpoints located in China (CN)'
 expect 'checks out'
 expect 'and every registration by the admin key'
 expect 'Verdict: assertion "no-sensitive-data-to-third-parties" is contradicted (confirmed)'

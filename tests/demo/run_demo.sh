@@ -125,7 +125,10 @@ CLAIM
 "$candor" claim lint "$work/claim.json" | sed 's/^/   /'
 "$candor" claim sign --key "$keys/example-app.key" "$work/claim.json" --out "$work/claim.dsse"
 "$candor" claim submit --log "$log" "$work/claim.dsse" --wait >"$work/claim.receipt.json"
-tell "claim logged: $(grep -o '"index": *"*[0-9]*' "$work/claim.receipt.json" | head -n 1)"
+claim_index=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["index"])' \
+  "$work/claim.receipt.json")
+tell "logged at index $claim_index; anyone can read it back from the log:"
+"$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" | sed 's/^/     /'
 
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
 for lab in lab-one lab-two; do
