@@ -112,6 +112,13 @@ for n in (small_n, large_n):
         row("proofs", "consistency proofs over gRPC, %s entries, %s" % (fmt(n), cache),
             p["consistency_per_second"], "/s", "p50 %d us, p99 %d us" % (
                 p["consistency_us_p50"], p["consistency_us_p99"]))
+for n in (small_n, large_n):
+    ticks, hz = read("proofs-warm-server-cpu-%d" % n).split()
+    p = proofs[(n, "warm")]
+    served = (p["inclusion_per_second"] + p["consistency_per_second"]) * 10  # 10 s each
+    us = int(ticks) / int(hz) / served * 1e6
+    row("proofs", "server CPU per proof, %s entries (warm; client on the same cores)" % fmt(n),
+        us, "us", "2 cores alone would serve ~%s/s" % fmt(2e6 / us))
 ratio = proofs[(large_n, "warm")]["inclusion_per_second"] / proofs[(small_n, "warm")][
     "inclusion_per_second"]
 row("proofs", "inclusion rate %s / %s entries (warm)" % (fmt(large_n), fmt(small_n)),

@@ -101,6 +101,7 @@ stop_log() {
   kill "$log_pid"
   wait "$log_pid" 2>/dev/null || true
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
@@ -131,8 +132,13 @@ proofs() {
   say "Proof serving at $n entries: cold cache, then warm"
   "$bin/proofbench" --log="$log_addr" --log_pub="$logpub" --threads=16 --seconds=10 \
     >"$raw/proofs-cold-$n.json"
+  local cpu0 cpu1
+  cpu0=$(cpu_ticks "$log_pid")
   "$bin/proofbench" --log="$log_addr" --log_pub="$logpub" --threads=16 --seconds=10 \
     >"$raw/proofs-warm-$n.json"
+  cpu1=$(cpu_ticks "$log_pid")
+  # The server's own CPU time per warm run (user + system, clock ticks).
+  echo "$((cpu1 - cpu0)) $(getconf CLK_TCK)" >"$raw/proofs-warm-server-cpu-$n"
   echo "$(hwm_kib "$log_pid")" >"$raw/rss-hwm-kib-$n"
 }
 
