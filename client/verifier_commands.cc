@@ -2,8 +2,6 @@
 // and checking a proof offline (verify finding), which needs nothing but the
 // log's key.
 
-#include <iomanip>
-
 #include "absl/strings/str_cat.h"
 #include "client/common.h"
 #include "client/log_commands.h"

@@ -90,21 +90,27 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
 
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
-  auto table_options = [&](bool bloom) {
+  enum class Filter { kNone, kPrefix, kWholeKey };
+  auto table_options = [&](Filter filter) {
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache;
-    if (bloom) {
+    if (filter != Filter::kNone) {
       t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-      t.whole_key_filtering = false;
+      t.whole_key_filtering = filter == Filter::kWholeKey;
     }
     return rocksdb::NewBlockBasedTableFactory(t);
   };
   rocksdb::ColumnFamilyOptions plain;
-  plain.table_factory.reset(table_options(false));
+  plain.table_factory.reset(table_options(Filter::kNone));
   rocksdb::ColumnFamilyOptions leaf_index = plain;
   leaf_index.prefix_extractor.reset(
       rocksdb::NewFixedPrefixTransform(kLeafPrefixSize));
-  leaf_index.table_factory.reset(table_options(true));
+  leaf_index.table_factory.reset(table_options(Filter::kPrefix));
+  // Every proof reads a few tiles by key; a tile rewritten as it grows has
+  // versions in several levels, and the filter spares the probes of levels
+  // that do not hold it.
+  rocksdb::ColumnFamilyOptions tiles = plain;
+  tiles.table_factory.reset(table_options(Filter::kWholeKey));
 
   auto store = std::unique_ptr<LogStore>(new LogStore());
   store->dir_ = dir;
@@ -113,7 +119,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
       {rocksdb::kDefaultColumnFamilyName, plain},
       {"entries", plain},
       {"leaf_index", leaf_index},
-      {"tiles", plain},
+      {"tiles", tiles},
       {"checkpoints", plain},
       {"registry", plain},
   };

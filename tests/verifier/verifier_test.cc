@@ -430,7 +430,12 @@ TEST_F(VerifierTest, EveryTamperedPartOfTheProofIsCaughtAndNamed) {
 
   // The wrong keys: another log's, another operator's.
   note::Signer other_log = *note::Signer::Generate("example.com/candor-test");
-  EXPECT_FALSE(Check(*bundle_, other_log.verifier(), std::nullopt).ok());
+  absl::StatusOr<bundle::CheckedFinding> wrong_log =
+      Check(*bundle_, other_log.verifier(), std::nullopt);
+  EXPECT_EQ(wrong_log.status().code(), absl::StatusCode::kInvalidArgument)
+      << wrong_log.status();
+  EXPECT_THAT(std::string(wrong_log.status().message()),
+              HasSubstr("the bundle's checkpoint: "));
   PrivateKey other_admin = *PrivateKey::Generate(KeyType::kEd25519);
   absl::StatusOr<bundle::CheckedFinding> wrong_admin =
       Check(*bundle_, log_->log_signer().verifier(), other_admin.public_key());
