@@ -80,5 +80,39 @@ TEST(KeyFile, ClearErrors) {
                        "cannot read /nonexistent/key.pub: No such file or directory"));
 }
 
+// Whether `message` repeats any 12 consecutive characters of `secret`.
+bool Leaks(absl::string_view message, absl::string_view secret) {
+  for (size_t i = 0; i + 12 <= secret.size(); ++i) {
+    if (message.find(secret.substr(i, 12)) != absl::string_view::npos) return true;
+  }
+  return false;
+}
+
+TEST(KeyFile, ErrorsNeverRepeatSecretKeyMaterial) {
+  const std::string note_key = note::Signer::Generate("bob")->EncodedKey();
+  const std::string note_secret = note_key.substr(note_key.rfind('+') + 1);
+  const std::string pem = PrivateKey::Generate(KeyType::kEcdsaP256)->Pkcs8Pem();
+  const std::string pem_body = pem.substr(pem.find('\n') + 1, 48);
+  std::string flipped = note_key;
+  flipped[flipped.size() - 6] = '!';
+  const std::vector<std::string> broken = {
+      note_key.substr(0, note_key.size() - 3), note_key + "x", flipped,
+      note_key + "\n" + note_key, pem.substr(0, pem.size() / 2),
+      pem.substr(0, pem.size() / 2) + "garbage\n-----END PRIVATE KEY-----\n"};
+  for (const std::string& text : broken) {
+    absl::StatusOr<PrivateKey> parsed = ParsePrivateKey(text);
+    if (parsed.ok()) continue;  // a longer or repeated key may still parse
+    EXPECT_FALSE(Leaks(parsed.status().message(), note_secret)) << parsed.status();
+    EXPECT_FALSE(Leaks(parsed.status().message(), pem_body)) << parsed.status();
+  }
+  // A secret key where a public one belongs.
+  for (const std::string& text : {note_key, pem}) {
+    absl::StatusOr<PublicKey> parsed = ParsePublicKey(text);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_FALSE(Leaks(parsed.status().message(), note_secret)) << parsed.status();
+    EXPECT_FALSE(Leaks(parsed.status().message(), pem_body)) << parsed.status();
+  }
+}
+
 }  // namespace
 }  // namespace candor::keyfile
