@@ -77,8 +77,13 @@ class LogService::StreamAdder
     }
   }
   // Starts reading (or finishes a refused stream). Not in the constructor:
-  // gRPC may run a reaction as soon as an operation starts.
-  void Begin() { Pump(); }
+  // gRPC may run a reaction as soon as an operation starts. An accepted
+  // stream sends its headers at once, so a client can tell it was accepted
+  // before it writes.
+  void Begin() {
+    if (counted_) StartSendInitialMetadata();
+    Pump();
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
