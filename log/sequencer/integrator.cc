@@ -253,7 +253,7 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
       if (!tile.ok()) return tile.status();
       changed[first] = *std::move(tile);
     }
-    if (width >= tiles::kTileWidth / tiles::kMidRowWidth) {
+    if ((width >> tiles::kMidRowLevel) > 0) {  // the row holds a node already
       absl::StatusOr<std::string> mid = store_->ReadMidRow(first);
       if (mid.ok() && mid->size() == (width >> tiles::kMidRowLevel) * merkle::kHashSize) {
         changed_mid[first] = *std::move(mid);
