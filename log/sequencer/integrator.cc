@@ -396,10 +396,31 @@ absl::Status Integrator::PublishFiles(uint64_t old_size,
     return s;
   }
   published_size_ = cp.size;
+  {
+    absl::MutexLock lock(&mu_);
+    files_published_ = cp.size;
+  }
   storage::LogStore::Batch batch = store_->NewBatch();
   batch.PutPublishedSize(cp.size);
   // Not synced: after a crash, files are simply published again.
   return store_->Commit(batch, /*sync=*/false);
+}
+
+absl::Status Integrator::WaitForPublishedFiles(uint64_t size,
+                                               absl::Time deadline) const {
+  if (files_ == nullptr) {
+    return absl::FailedPreconditionError("this log publishes no tlog-tiles files");
+  }
+  absl::MutexLock lock(&mu_);
+  auto published = [this, size]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return files_published_ >= size;
+  };
+  if (!mu_.AwaitWithDeadline(absl::Condition(&published), deadline)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the files of tree size ", size, " were not published before the deadline; ",
+        "files are published up to tree size ", files_published_));
+  }
+  return absl::OkStatus();
 }
 
 void Integrator::FireWaiters() {

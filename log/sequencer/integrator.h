@@ -79,6 +79,11 @@ class Integrator {
   // The last integration error, OK if the last batch succeeded.
   absl::Status health() const;
 
+  // Blocks until the tlog-tiles files of a tree of at least `size` entries
+  // are published: DEADLINE_EXCEEDED at `deadline`, FAILED_PRECONDITION if
+  // the integrator publishes no files.
+  absl::Status WaitForPublishedFiles(uint64_t size, absl::Time deadline) const;
+
  private:
   struct Waiter {
     absl::Time deadline;
@@ -117,6 +122,8 @@ class Integrator {
   uint64_t sequenced_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status health_ ABSL_GUARDED_BY(mu_);
+  // published_size_, for other threads.
+  uint64_t files_published_ ABSL_GUARDED_BY(mu_) = 0;
   std::multimap<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
 
   std::thread thread_;

@@ -217,8 +217,9 @@ LogService::LogService(storage::LogStore* store,
       integrator_(integrator),
       limits_(limits),
       log_view_(std::make_unique<StoreLogView>(store)),
-      client_limiter_("client", limits.per_client),
-      principal_limiter_("principal", limits.per_principal) {}
+      client_limiter_("client", limits.per_client, limits.rate_limit_clock),
+      principal_limiter_("principal", limits.per_principal,
+                         limits.rate_limit_clock) {}
 
 absl::Time LogService::WaitDeadline(
     const grpc::CallbackServerContext* context) const {

@@ -12,10 +12,12 @@
 #define CANDOR_LOG_SERVER_LOG_SERVICE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "log/admission/admission.h"
 #include "log/sequencer/integrator.h"
@@ -40,6 +42,9 @@ struct ServiceLimits {
   RateLimiter::Limits per_principal{.per_second = 20000, .burst = 40000};
   // Open AddEntries streams per client connection.
   int max_streams_per_client = 64;
+  // The clock the rate limits refill by. Tests stop it, so that a limit is
+  // reached by the number of adds and never by how fast the machine is.
+  std::function<absl::Time()> rate_limit_clock = [] { return absl::Now(); };
 };
 
 class LogService final : public candor::log::v1::Log::CallbackService {

@@ -19,29 +19,45 @@ namespace {
 
 TEST(Flood, ValidWritersKeepSucceeding) {
   LogFixtureOptions options{.name = "flood"};
+  // The rate limits' clock stands still: every connection may add exactly its
+  // burst, however fast or slow this machine is, and then is throttled.
   options.limits.per_client = {.per_second = 300, .burst = 300};
+  options.limits.rate_limit_clock = [] { return absl::FromUnixSeconds(1'800'000'000); };
   LogFixture log(options);
   ASSERT_THAT(log.Start(), IsOk());
   auto key = log.RegisterVendor("example");
   ASSERT_THAT(key, IsOk());
   PrivateKey stranger = *PrivateKey::Generate(KeyType::kEd25519);
 
-  std::atomic<bool> stop{false};
+  // Each flooder sends until it has been throttled kThrottledEach times (at
+  // most kMaxAddsEach adds), then keeps flooding until the valid writer is
+  // done.
+  constexpr int kFlooders = 4;
+  constexpr long kThrottledEach = 20;
+  constexpr int kMaxAddsEach = 5000;
+  absl::Mutex mu;
+  bool stop = false;
+  int flooders_throttled = 0;  // flooders that reached kThrottledEach
   std::atomic<long> refused_rate{0}, refused_other{0}, flood_sent{0};
   std::string hint;
-  absl::Mutex mu;
   std::vector<std::thread> flooders;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < kFlooders; ++t) {
     flooders.emplace_back([&, t] {
       client::LogClient flooder(log.address(), client::ClientOptions());
       std::string junk = LogFixture::TestEntry(stranger, t);  // unknown key
-      for (int i = 0; !stop; ++i) {
+      long throttled = 0;
+      for (int i = 0; i < kMaxAddsEach; ++i) {
+        {
+          absl::MutexLock lock(&mu);
+          if (stop) break;
+        }
         auto r = flooder.AddEntry(i % 2 ? junk : "{\"garbage\": true}", false);
         ++flood_sent;
         if (absl::IsResourceExhausted(r.status())) {
           ++refused_rate;
           absl::MutexLock lock(&mu);
           hint = std::string(r.status().message());
+          if (++throttled == kThrottledEach) ++flooders_throttled;
         } else {
           ++refused_other;
         }
@@ -52,35 +68,48 @@ TEST(Flood, ValidWritersKeepSucceeding) {
   std::thread slow([&] {
     client::LogClient client(log.address(), client::ClientOptions());
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     auto stream = client.stub().AddEntries(&context);
-    for (int i = 0; i < 2000 && !stop; ++i) {
+    for (int i = 0; i < 2000; ++i) {
       log::v1::AddEntryRequest request;
       request.set_entry(LogFixture::TestEntry(stranger, 100000 + i));
       if (!stream->Write(request)) break;
+      absl::MutexLock lock(&mu);
+      if (stop) break;
     }
-    while (!stop) absl::SleepFor(absl::Milliseconds(10));
+    mu.LockWhen(absl::Condition(&stop));
+    mu.Unlock();
     context.TryCancel();
   });
 
-  absl::SleepFor(absl::Milliseconds(300));  // let the flood build up
+  // The valid writer starts once every flooder is being throttled.
+  bool flood_throttled = false;
+  {
+    absl::MutexLock lock(&mu);
+    auto all_throttled = [&] { return flooders_throttled == kFlooders; };
+    flood_throttled =
+        mu.AwaitWithTimeout(absl::Condition(&all_throttled), absl::Minutes(5));
+  }
+  EXPECT_TRUE(flood_throttled) << "the flooders were never throttled";
   client::LogClient writer(log.address(), client::ClientOptions());
   absl::Duration worst;
   int succeeded = 0;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; flood_throttled && i < 100; ++i) {
     absl::Time start = absl::Now();
     auto added = writer.AddEntry(LogFixture::TestEntry(*key, i), false);
     EXPECT_THAT(added, IsOk()) << "valid add " << i << " failed during the flood";
     if (added.ok()) ++succeeded;
     worst = std::max(worst, absl::Now() - start);
-    absl::SleepFor(absl::Milliseconds(10));
   }
-  stop = true;
+  {
+    absl::MutexLock lock(&mu);
+    stop = true;
+  }
   for (auto& t : flooders) t.join();
   slow.join();
   EXPECT_EQ(succeeded, 100);
 
-  EXPECT_GT(refused_rate.load(), 0);
+  EXPECT_GE(refused_rate.load(), kFlooders * kThrottledEach);
   EXPECT_TRUE(absl::StartsWith(hint,
                                "rate limit: this client may add 300 entries per "
                                "second; retry in "))

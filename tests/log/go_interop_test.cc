@@ -95,12 +95,13 @@ TEST(GoInterop, GoVerifiesPublishedTilesAndTheLogsProofsMatchGos) {
   auto head = log.client().GetCheckpoint();
   ASSERT_THAT(head, IsOk());
   ASSERT_EQ(head->tree_size(), 1000u);
-  // Files are written right after the commit; wait for the checkpoint file.
-  for (int i = 0; i < 100; ++i) {
-    auto file = ReadFileToString(log.tiles_dir() + "/checkpoint");
-    if (file.ok() && *file == head->checkpoint()) break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+  // Files are written right after the commit.
+  ASSERT_THAT(log.server().integrator()->WaitForPublishedFiles(
+                  1000, absl::Now() + absl::Minutes(3)),
+              IsOk());
+  auto published = ReadFileToString(log.tiles_dir() + "/checkpoint");
+  ASSERT_THAT(published, IsOk());
+  ASSERT_EQ(*published, head->checkpoint());
   ASSERT_THAT(keyfile::WritePublicFile(dir + "/log.vkey",
                                        log.log_signer().verifier().EncodedKey()),
               IsOk());

@@ -258,12 +258,13 @@ TEST(LogService, RefusalsArePreciseAndChangeNothing) {
     auto added = log.client().AddEntry(c.entry, false);
     EXPECT_THAT(added, StatusIs(c.code, c.message));
   }
-  // Nothing was sequenced or integrated, and the server still serves.
-  absl::SleepFor(absl::Milliseconds(100));
-  EXPECT_EQ(TreeSize(log), sequenced);
+  // Nothing was sequenced or integrated, and the server still serves: the
+  // next good entry takes the next index, and the tree holds it and nothing
+  // more.
   auto ok = log.client().AddEntry(good, true);
   ASSERT_THAT(ok, IsOk());
   EXPECT_EQ(ok->index(), sequenced);
+  EXPECT_EQ(TreeSize(log), sequenced + 1);
 
   // Read-side refusals.
   pb::GetInclusionProofRequest beyond;
@@ -383,7 +384,10 @@ TEST(LogService, PublishedTilesVerifyAgainstCheckpoint) {
     ASSERT_THAT(log.client().AddEntry(entries.back(), false), IsOk());
   }
   ASSERT_THAT(log.WaitForSize(700), IsOk());
-  absl::SleepFor(absl::Milliseconds(200));  // files follow the commit
+  // Files follow the commit.
+  ASSERT_THAT(log.server().integrator()->WaitForPublishedFiles(
+                  700, absl::Now() + absl::Minutes(3)),
+              IsOk());
 
   auto text = ReadFileToString(log.tiles_dir() + "/checkpoint");
   ASSERT_THAT(text, IsOk());

@@ -188,18 +188,29 @@ class VerifierTest : public ::testing::Test {
     return nullptr;
   }
 
-  // Waits until the verifier has followed the log to `size`.
+  // Waits until the verifier has followed the log to `size` (or found that
+  // the log equivocated), one round of following at a time.
   static absl::StatusOr<vpb::GetStatusResponse> WaitFollowed(uint64_t size) {
-    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    const absl::Time deadline = absl::Now() + kPatience;
     while (true) {
+      const uint64_t round = verifier_->rounds();
       absl::StatusOr<vpb::GetStatusResponse> s = client_->GetStatus();
-      if (!s.ok() || s->followed_size() >= size || !s->equivocation().empty() ||
-          absl::Now() > deadline) {
-        return s;
+      if (!s.ok() || s->followed_size() >= size || !s->equivocation().empty()) return s;
+      if (absl::Status waited = verifier_->WaitForRounds(round + 1, deadline);
+          !waited.ok()) {
+        return waited;
       }
-      absl::SleepFor(absl::Milliseconds(20));
     }
   }
+
+  // Waits until the verifier has completed `n` more rounds of following.
+  static absl::Status WaitRounds(uint64_t n) {
+    return verifier_->WaitForRounds(verifier_->rounds() + n, absl::Now() + kPatience);
+  }
+
+  // How long a test waits for a server before failing: long, since waits end
+  // on a signal and only a broken server reaches this.
+  static constexpr absl::Duration kPatience = absl::Minutes(3);
 
   static std::string* dir_;
   static LogFixture* log_;
@@ -257,15 +268,17 @@ TEST_F(VerifierTest, TwoAuditorsConfirmAContradictionAndTheProofChecksOffline) {
 
   // The verifier publishes findings; the confirmed one has a proof.
   uint64_t confirmed_index = 0;
-  absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (confirmed_index == 0 && absl::Now() < deadline) {
+  const absl::Time deadline = absl::Now() + kPatience;
+  while (confirmed_index == 0) {
+    ASSERT_LT(absl::Now(), deadline) << "no confirmed finding was published";
     absl::StatusOr<vpb::ListFindingsResponse> findings = client_->ListFindings(kApp);
-    if (findings.ok()) {
-      for (const auto& f : findings->findings()) {
-        if (f.assertion_id() == kAssertion && f.confirmed()) confirmed_index = f.index();
-      }
+    ASSERT_THAT(findings, IsOk());
+    for (const auto& f : findings->findings()) {
+      if (f.assertion_id() == kAssertion && f.confirmed()) confirmed_index = f.index();
     }
-    absl::SleepFor(absl::Milliseconds(20));
+    if (confirmed_index == 0) {
+      ASSERT_THAT(WaitRounds(1), IsOk());
+    }
   }
   ASSERT_NE(confirmed_index, 0u);
   absl::StatusOr<vpb::ListAppsResponse> apps = client_->ListApps();
@@ -502,7 +515,7 @@ TEST_F(VerifierTest, ResumesAfterRestartWithoutRepublishing) {
   // The index survived; the reference parts were already in the log.
   EXPECT_GE(after->followed_size(), before->followed_size());
   EXPECT_TRUE(after->equivocation().empty());
-  absl::SleepFor(absl::Milliseconds(300));  // a few polls
+  ASSERT_THAT(WaitRounds(3), IsOk());
   after = client_->GetStatus();
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->findings_published(), 0u);
@@ -548,7 +561,7 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
   EXPECT_THAT(status->equivocation(), HasSubstr("--- earlier\n"));
   EXPECT_EQ(status->followed_size(), followed->followed_size());
   // It wrote nothing to the forked log: no reference parts, no findings.
-  absl::SleepFor(absl::Milliseconds(200));
+  ASSERT_THAT(WaitRounds(3), IsOk());
   EXPECT_EQ(fork.server().integrator()->latest()->size, fork_size);
   Result r = Candor({"verifier", "status", "--verifier", verifier_->address()});
   EXPECT_EQ(r.code, 1);

@@ -228,6 +228,7 @@ void VerifierServer::Follow() {
       } else {
         last_error_.clear();
       }
+      ++rounds_;
       if (read.ok() && *read > 0) continue;  // more may be waiting
       // Sleep, but wake for shutdown.
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), config_.poll_interval);
@@ -244,6 +245,25 @@ absl::Status VerifierServer::WaitFollowed(uint64_t index, absl::Time deadline) {
     return absl::DeadlineExceededError(absl::StrCat(
         "entry ", index, " is in the log, but the verifier has not read it yet; ",
         "ask for its findings later"));
+  }
+  if (stopping_) return absl::UnavailableError("the verifier is shutting down");
+  return absl::OkStatus();
+}
+
+uint64_t VerifierServer::rounds() {
+  absl::MutexLock lock(&mu_);
+  return rounds_;
+}
+
+absl::Status VerifierServer::WaitForRounds(uint64_t rounds, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto done = [this, rounds]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || rounds_ >= rounds;
+  };
+  if (!mu_.AwaitWithDeadline(absl::Condition(&done), deadline)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the verifier completed ", rounds_, " of ", rounds,
+                     " rounds of following the log before the deadline"));
   }
   if (stopping_) return absl::UnavailableError("the verifier is shutting down");
   return absl::OkStatus();

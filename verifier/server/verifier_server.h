@@ -48,6 +48,14 @@ class VerifierServer {
   void Shutdown();
   void Wait();
 
+  // Rounds of following the log completed since start (each asks the log for
+  // a new checkpoint and reads what it has), and a wait for the count to
+  // reach `rounds`: lets a caller in the same process see that the verifier
+  // looked again, without guessing how long that takes. DEADLINE_EXCEEDED at
+  // `deadline`; UNAVAILABLE once the server is shutting down.
+  uint64_t rounds();
+  absl::Status WaitForRounds(uint64_t rounds, absl::Time deadline);
+
  private:
   class Service;
   VerifierServer() = default;
@@ -66,6 +74,7 @@ class VerifierServer {
   std::unique_ptr<VerifierCore> core_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::string last_error_ ABSL_GUARDED_BY(mu_);
+  uint64_t rounds_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread follower_;
 };
 
