@@ -150,11 +150,8 @@ int Register(const Args& args, Io& io) {
   // statement travels.
   absl::StatusOr<PrivateKey> admin = keyfile::ReadPrivateKey(*admin_path);
   if (!admin.ok()) return Fail(io, "register", admin.status());
-  Statement st;
-  st.subjects.push_back(NamedSubject(registry::PrincipalSubject(r.name())));
-  st.predicate_type = std::string(registry::kRegistrationPredicateType);
-  st.predicate_json = PredicateToJson(r);
-  absl::StatusOr<std::string> entry = SignStatement(st, *admin);
+  // Issued now: the log admits it only within its time window.
+  absl::StatusOr<std::string> entry = registry::SignRegistration(r, absl::Now(), *admin);
   if (!entry.ok()) return Fail(io, "register", entry.status());
 
   bool wait = args.Has("wait");

@@ -2,12 +2,23 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "log/statement/dsse.h"
 
 namespace candor::admission {
 namespace {
 
-// Registrations: signed by the admin key, about the principal they name.
+absl::Time ToTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+// Registrations: signed by the admin key, about the principal they name,
+// issued within the time window.
 class RegistrationValidator : public PredicateValidator {
  public:
   registry::Role signer_role() const override {
@@ -22,6 +33,16 @@ class RegistrationValidator : public PredicateValidator {
       return s;
     }
     if (absl::Status s = registry::ValidateRegistration(r); !s.ok()) return s;
+    if (!r.has_issued_at()) {
+      return absl::InvalidArgumentError(
+          "registration issuedAt is missing; sign registrations with `candor "
+          "register`, which sets it to the time of signing");
+    }
+    if (absl::Status s = CheckSignedTime("registration issuedAt",
+                                         ToTime(r.issued_at()), context);
+        !s.ok()) {
+      return s;
+    }
     const std::vector<Subject>& subjects = statement.statement.subjects;
     if (subjects.size() != 1 ||
         subjects[0].name != registry::PrincipalSubject(r.name())) {
@@ -36,6 +57,26 @@ class RegistrationValidator : public PredicateValidator {
 };
 
 }  // namespace
+
+absl::Status CheckSignedTime(absl::string_view field, absl::Time t, absl::Time now,
+                             absl::Duration max_time_skew) {
+  if (t >= now - max_time_skew && t <= now + max_time_skew) {
+    return absl::OkStatus();
+  }
+  const bool before = t < now;
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " ", Rfc3339(t), " is ", absl::FormatDuration(before ? now - t : t - now),
+      before ? " before" : " after", " now (", Rfc3339(now),
+      "); the log admits only signed times within ",
+      absl::FormatDuration(max_time_skew), " of its clock: ",
+      before ? "sign it again with the current time"
+             : "check the signing machine's clock and sign again"));
+}
+
+absl::Status CheckSignedTime(absl::string_view field, absl::Time t,
+                             const ValidationContext& context) {
+  return CheckSignedTime(field, t, context.log.Now(), context.max_time_skew);
+}
 
 ValidatorRegistry::ValidatorRegistry() {
   Register(std::string(registry::kRegistrationPredicateType),
@@ -93,10 +134,12 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
   return out;
 }
 
-Admission::Admission(PublicKey admin_key, const ValidatorRegistry* validators)
+Admission::Admission(PublicKey admin_key, const ValidatorRegistry* validators,
+                     AdmissionOptions options)
     : admin_key_(std::move(admin_key)),
       admin_keyid_(dsse::KeyId(admin_key_)),
-      validators_(validators) {}
+      validators_(validators),
+      options_(options) {}
 
 absl::StatusOr<AdmittedEntry> Admission::Admit(
     absl::string_view entry, const registry::RegistryState& registry,
@@ -120,7 +163,7 @@ absl::StatusOr<AdmittedEntry> Admission::Admit(
 
   admitted.principal =
       signer != nullptr ? signer->registration().name() : std::string("admin");
-  ValidationContext context{registry, log, signer};
+  ValidationContext context{registry, log, signer, options_.max_time_skew};
   if (absl::Status s = validator->Validate(*parsed, context); !s.ok()) return s;
 
   if (type == registry::kRegistrationPredicateType) {
@@ -133,6 +176,7 @@ absl::StatusOr<AdmittedEntry> Admission::Admit(
   }
   admitted.entry = std::string(entry);
   admitted.leaf_hash = merkle::HashLeaf(entry);
+  admitted.identity = dsse::StatementIdentity(parsed->envelope);
   return admitted;
 }
 

@@ -8,10 +8,19 @@
 //   3. every signature is by a key in force for the role that predicate type
 //      requires (the operator's admin key for registrations), all of one
 //      principal, and verifies;
-//   4. the validator accepts the predicate.
-// Failures are INVALID_ARGUMENT (malformed), PERMISSION_DENIED (unknown,
-// rotated-out or revoked key, wrong role, bad signature, out of scope) or
-// RESOURCE_EXHAUSTED (too large), with a message naming the problem.
+//   4. the validator accepts the predicate, including that every signed time
+//      it carries is fresh (CheckSignedTime).
+// Failures are INVALID_ARGUMENT (malformed, or a signed time outside the
+// window), PERMISSION_DENIED (unknown, rotated-out or revoked key, wrong
+// role, bad signature, out of scope) or RESOURCE_EXHAUSTED (too large), with
+// a message naming the problem.
+//
+// Fresh or refused: a statement's signed times (a registration's and a
+// claim's issuedAt, the end of a measurement's run, a finding's issued_at)
+// must lie within AdmissionOptions::max_time_skew of the log's clock
+// (LogView::Now), before or after. The log thereby vouches, to within that
+// window, for when each statement was made: nobody can backdate a statement,
+// or hold a signed one back and log it later.
 //
 // Admit() does the expensive, state-independent work (parsing, signature
 // verification) and may run on many threads at once; the sequencer calls
@@ -48,18 +57,36 @@ struct IndexedEntry {
 class LogView {
  public:
   virtual ~LogView() = default;
+  // The log's clock, which signed times are checked against.
   virtual absl::Time Now() const = 0;
   // The sequenced entry whose leaf hash is `leaf_hash`, if any.
   virtual absl::StatusOr<std::optional<IndexedEntry>> FindEntry(
       const merkle::Hash& leaf_hash) const = 0;
 };
 
+// How far a signed time may be from the log's clock, unless configured.
+inline constexpr absl::Duration kDefaultMaxTimeSkew = absl::Minutes(5);
+
 struct ValidationContext {
   const registry::RegistryState& registry;
   const LogView& log;
   // The principal that signed; nullptr for statements signed by the admin key.
   const registry::PrincipalRecord* signer;
+  // See CheckSignedTime.
+  absl::Duration max_time_skew = kDefaultMaxTimeSkew;
 };
+
+// Fresh or refused: OK if `t` is within `max_time_skew` of `now`, before or
+// after; otherwise INVALID_ARGUMENT giving both times, e.g.
+//   claim issuedAt: 2026-12-06T06:00:00Z is 1h0m0s before now
+//   (2026-12-06T07:00:00Z); the log admits only signed times within 5m of
+//   its clock: sign it again with the current time
+// `field` names the time as the statement spells it ("claim issuedAt").
+absl::Status CheckSignedTime(absl::string_view field, absl::Time t, absl::Time now,
+                             absl::Duration max_time_skew);
+// The same against context.log.Now() and context.max_time_skew.
+absl::Status CheckSignedTime(absl::string_view field, absl::Time t,
+                             const ValidationContext& context);
 
 // Checks the predicate of one predicate type. Implementations are stateless
 // and thread-safe.
@@ -92,6 +119,9 @@ class ValidatorRegistry {
 struct AdmittedEntry {
   std::string entry;
   merkle::Hash leaf_hash{};
+  // What was signed (dsse::StatementIdentity): the log holds one entry per
+  // identity.
+  Sha256Digest identity{};
   registry::Role signer_role = registry::v1::ROLE_UNSPECIFIED;
   std::vector<std::string> keyids;  // empty for admin-signed entries
   // The signing principal's name; "admin" for the operator's admin key.
@@ -114,10 +144,17 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     const registry::RegistryState& registry, uint64_t index,
     const PublicKey* admin_key);
 
+struct AdmissionOptions {
+  // Every signed time a statement carries must be this close to the log's
+  // clock (candor-log --max_time_skew).
+  absl::Duration max_time_skew = kDefaultMaxTimeSkew;
+};
+
 class Admission {
  public:
   // `validators` must outlive this object.
-  Admission(PublicKey admin_key, const ValidatorRegistry* validators);
+  Admission(PublicKey admin_key, const ValidatorRegistry* validators,
+            AdmissionOptions options = AdmissionOptions());
 
   // Checks `entry` against `registry` as it would be at log index
   // `next_index`.
@@ -138,6 +175,7 @@ class Admission {
   PublicKey admin_key_;
   std::string admin_keyid_;
   const ValidatorRegistry* validators_;
+  AdmissionOptions options_;
 };
 
 }  // namespace candor::admission

@@ -13,10 +13,12 @@ using ::candor::testing::IsOk;
 using ::candor::testing::StatusIs;
 
 constexpr char kTestType[] = "https://candor.dev/test/v1";
+// 2027-01-15T08:00:00Z, the log's clock in these tests.
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
 
 class NoLog : public LogView {
  public:
-  absl::Time Now() const override { return absl::FromUnixSeconds(1800000000); }
+  absl::Time Now() const override { return kNow; }
   absl::StatusOr<std::optional<IndexedEntry>> FindEntry(
       const merkle::Hash&) const override {
     return std::nullopt;
@@ -56,12 +58,17 @@ class AdmissionTest : public ::testing::Test {
   }
 
   std::string RegistrationEntry(const registry::Registration& r,
-                                const PrivateKey& signer) {
-    Statement st;
-    st.subjects.push_back(NamedSubject(registry::PrincipalSubject(r.name())));
-    st.predicate_type = std::string(registry::kRegistrationPredicateType);
-    st.predicate_json = PredicateToJson(r);
-    return *SignStatement(st, signer);
+                                const PrivateKey& signer,
+                                absl::Time issued_at = kNow) {
+    return *registry::SignRegistration(r, issued_at, signer);
+  }
+
+  registry::Registration Auditor() {
+    registry::Registration r;
+    r.set_name("lab");
+    r.set_role(registry::v1::AUDITOR);
+    r.add_public_keys(PrivateKey::Generate(KeyType::kEd25519)->public_key().Pem());
+    return r;
   }
 
   std::string TestEntry(const PrivateKey& signer,
@@ -88,6 +95,8 @@ TEST_F(AdmissionTest, AdmitsSignedStatementOfRegisteredKey) {
   ASSERT_THAT(admitted, IsOk());
   EXPECT_EQ(admitted->entry, entry);
   EXPECT_EQ(admitted->leaf_hash, merkle::HashLeaf(entry));
+  EXPECT_EQ(admitted->identity,
+            dsse::StatementIdentity(*dsse::ParseEnvelope(entry)));
   EXPECT_EQ(admitted->keyids,
             std::vector<std::string>{dsse::KeyId(vendor_key_.public_key())});
   EXPECT_FALSE(admitted->registration.has_value());
@@ -168,6 +177,106 @@ TEST_F(AdmissionTest, RecheckSeesRotation) {
                        "key " + dsse::KeyId(vendor_key_.public_key()) +
                            " of \"example\" was rotated out or revoked at "
                            "index 1"));
+}
+
+// Another JSON form of the envelope carries the same statement: the same
+// identity, another leaf hash.
+TEST_F(AdmissionTest, IdentityIsWhatWasSignedNotTheEnvelopesForm) {
+  const std::string entry = TestEntry(vendor_key_);
+  const std::string spaced = " " + entry + "\n";
+  auto a = admission_.Admit(entry, registry_, 1, log_);
+  auto b = admission_.Admit(spaced, registry_, 1, log_);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ(a->identity, b->identity);
+  EXPECT_NE(a->leaf_hash, b->leaf_hash);
+}
+
+TEST(CheckSignedTime, AdmitsTheWindowOnBothSidesAndNothingBeyond) {
+  const absl::Duration w = absl::Minutes(5);
+  EXPECT_THAT(CheckSignedTime("t", kNow, kNow, w), IsOk());
+  EXPECT_THAT(CheckSignedTime("t", kNow - w, kNow, w), IsOk());
+  EXPECT_THAT(CheckSignedTime("t", kNow + w, kNow, w), IsOk());
+  EXPECT_THAT(
+      CheckSignedTime("claim issuedAt:", kNow - w - absl::Seconds(1), kNow, w),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "claim issuedAt: 2027-01-15T07:54:59Z is 5m1s before now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "5m of its clock: sign it again with the current time"));
+  EXPECT_THAT(
+      CheckSignedTime("finding issued_at", kNow + absl::Hours(1), kNow, w),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "finding issued_at 2027-01-15T09:00:00Z is 1h after now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "5m of its clock: check the signing machine's clock and sign "
+               "again"));
+  EXPECT_THAT(CheckSignedTime("t", kNow - absl::Milliseconds(1500), kNow,
+                              absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "t 2027-01-15T07:59:58.5Z is 1.5s before now "
+                       "(2027-01-15T08:00:00Z); the log admits only signed "
+                       "times within 1s of its clock: sign it again with the "
+                       "current time"));
+}
+
+TEST_F(AdmissionTest, RegistrationsAreFreshOrRefused) {
+  EXPECT_THAT(admission_.Admit(
+                  RegistrationEntry(Auditor(), admin_, kNow - absl::Minutes(4)),
+                  registry_, 1, log_),
+              IsOk());
+  EXPECT_THAT(admission_.Admit(
+                  RegistrationEntry(Auditor(), admin_, kNow + absl::Minutes(4)),
+                  registry_, 1, log_),
+              IsOk());
+  EXPECT_THAT(
+      admission_.Admit(RegistrationEntry(Auditor(), admin_, kNow - absl::Minutes(6)),
+                       registry_, 1, log_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "registration issuedAt 2027-01-15T07:54:00Z is 6m before now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "5m of its clock: sign it again with the current time"));
+  EXPECT_THAT(
+      admission_.Admit(RegistrationEntry(Auditor(), admin_, kNow - absl::Hours(1)),
+                       registry_, 1, log_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "registration issuedAt 2027-01-15T07:00:00Z is 1h before now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "5m of its clock: sign it again with the current time"));
+  EXPECT_THAT(
+      admission_.Admit(RegistrationEntry(Auditor(), admin_, kNow + absl::Minutes(6)),
+                       registry_, 1, log_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "registration issuedAt 2027-01-15T08:06:00Z is 6m after now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "5m of its clock: check the signing machine's clock and sign "
+               "again"));
+
+  // Signed as registrations were before they carried a time.
+  registry::Registration r = Auditor();
+  Statement st;
+  st.subjects.push_back(NamedSubject(registry::PrincipalSubject(r.name())));
+  st.predicate_type = std::string(registry::kRegistrationPredicateType);
+  st.predicate_json = PredicateToJson(r);
+  EXPECT_THAT(admission_.Admit(*SignStatement(st, admin_), registry_, 1, log_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "registration issuedAt is missing; sign registrations "
+                       "with `candor register`, which sets it to the time of "
+                       "signing"));
+}
+
+TEST_F(AdmissionTest, TheWindowIsConfigured) {
+  Admission wide(admin_.public_key(), &validators_,
+                 AdmissionOptions{.max_time_skew = absl::Hours(2)});
+  EXPECT_THAT(wide.Admit(RegistrationEntry(Auditor(), admin_, kNow - absl::Hours(1)),
+                         registry_, 1, log_),
+              IsOk());
+  EXPECT_THAT(
+      wide.Admit(RegistrationEntry(Auditor(), admin_, kNow - absl::Hours(3)),
+                 registry_, 1, log_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "registration issuedAt 2027-01-15T05:00:00Z is 3h before now "
+               "(2027-01-15T08:00:00Z); the log admits only signed times within "
+               "2h of its clock: sign it again with the current time"));
 }
 
 }  // namespace

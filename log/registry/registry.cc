@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "log/statement/dsse.h"
+#include "log/statement/statement.h"
 
 namespace candor::registry {
 namespace {
@@ -67,6 +68,21 @@ absl::StatusOr<Role> SignerRoleFor(absl::string_view predicate_type) {
 
 std::string PrincipalSubject(absl::string_view name) {
   return absl::StrCat("principal:", name);
+}
+
+absl::StatusOr<std::string> SignRegistration(Registration registration,
+                                             absl::Time issued_at,
+                                             const PrivateKey& admin_key) {
+  const absl::Duration since_epoch = issued_at - absl::UnixEpoch();
+  const int64_t seconds = absl::ToInt64Seconds(since_epoch);
+  registration.mutable_issued_at()->set_seconds(seconds);
+  registration.mutable_issued_at()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(since_epoch - absl::Seconds(seconds))));
+  Statement st;
+  st.subjects.push_back(NamedSubject(PrincipalSubject(registration.name())));
+  st.predicate_type = std::string(kRegistrationType);
+  st.predicate_json = PredicateToJson(registration);
+  return SignStatement(st, admin_key);
 }
 
 absl::Status ValidateAppId(absl::string_view app) {

@@ -23,6 +23,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "log/crypto/keys.h"
 #include "log/statement/predicate_types.h"
 #include "proto/candor/registry/v1/registry.pb.h"
@@ -42,6 +43,13 @@ absl::string_view RoleName(Role role);
 
 // The subject name a registration statement must carry: "principal:<name>".
 std::string PrincipalSubject(absl::string_view name);
+
+// The entry that registers `registration`: an in-toto statement about
+// PrincipalSubject(name), with issuedAt set to `issued_at` (see
+// Registration.issued_at), signed by the operator's `admin_key`.
+absl::StatusOr<std::string> SignRegistration(Registration registration,
+                                             absl::Time issued_at,
+                                             const PrivateKey& admin_key);
 
 // Checks a registration on its own: name syntax, a role, keys that parse as
 // Ed25519 or P-256 PEM keys (none repeated), apps in scope named

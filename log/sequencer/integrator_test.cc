@@ -19,8 +19,12 @@ class IntegratorTest : public ::testing::Test {
   void SetUp() override {
     dir_ = absl::StrCat(::testing::TempDir(), "/integrator-",
                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    storage::StoreOptions options;
+    options.identity = [](absl::string_view entry) -> absl::StatusOr<Sha256Digest> {
+      return Sha256(entry);
+    };
     absl::StatusOr<std::unique_ptr<storage::LogStore>> store =
-        storage::LogStore::Open(dir_, storage::StoreOptions());
+        storage::LogStore::Open(dir_, options);
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
   }
@@ -30,7 +34,7 @@ class IntegratorTest : public ::testing::Test {
     storage::LogStore::Batch batch = store_->NewBatch();
     for (uint64_t i = tree_.size(); i < tree_.size() + n; ++i) {
       std::string entry = absl::StrCat("entry ", i);
-      batch.PutEntry(i, entry, merkle::HashLeaf(entry));
+      batch.PutEntry(i, entry, merkle::HashLeaf(entry), Sha256(entry));
     }
     const uint64_t size = tree_.size() + n;
     batch.PutSequencedSize(size);

@@ -126,26 +126,29 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
 
   std::vector<absl::StatusOr<SequencedEntry>> results(
       batch.size(), absl::UnknownError("not sequenced"));
-  // Leaf hash -> position in `batch` of the entry that was given an index.
-  absl::flat_hash_map<merkle::Hash, size_t> in_batch;
+  // Identity -> position in `batch` of the entry that was given an index.
+  absl::flat_hash_map<Sha256Digest, size_t> in_batch;
   storage::LogStore::Batch writes = store_->NewBatch();
 
   for (size_t i = 0; i < batch.size(); ++i) {
     const admission::AdmittedEntry& e = batch[i].entry;
-    if (auto it = in_batch.find(e.leaf_hash); it != in_batch.end()) {
+    // One statement, one entry: another form of an admitted statement (or
+    // the same bytes again) answers with the entry that logged it.
+    if (auto it = in_batch.find(e.identity); it != in_batch.end()) {
       SequencedEntry dup = *results[it->second];
       dup.duplicate = true;
       results[i] = dup;
       continue;
     }
-    absl::StatusOr<std::optional<uint64_t>> existing =
-        store_->FindLeafHash(e.leaf_hash);
+    absl::StatusOr<std::optional<storage::StoredEntry>> existing =
+        store_->FindIdentity(e.identity);
     if (!existing.ok()) {
       results[i] = existing.status();
       continue;
     }
     if (existing->has_value()) {
-      results[i] = SequencedEntry{**existing, e.leaf_hash, true};
+      results[i] = SequencedEntry{(*existing)->index,
+                                  merkle::HashLeaf((*existing)->entry), true};
       continue;
     }
     const registry::RegistryState& state = working ? *working : *current;
@@ -161,8 +164,8 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
       }
       changed_principals.insert(e.registration->name());
     }
-    writes.PutEntry(next, e.entry, e.leaf_hash);
-    in_batch[e.leaf_hash] = i;
+    writes.PutEntry(next, e.entry, e.leaf_hash, e.identity);
+    in_batch[e.identity] = i;
     results[i] = SequencedEntry{next, e.leaf_hash, false};
     ++next;
   }

@@ -1,10 +1,16 @@
 // The sequencer: assigns indices to admitted entries and makes them durable.
 //
 // Submit() queues an entry; one thread takes everything queued, drops
-// duplicates (returning the existing index), re-checks keys and applies
-// registrations in index order, and writes the whole group in one synced
-// RocksDB batch, so concurrent adds share one fsync. Callbacks run on that
-// thread once the batch is durable (or failed), never before.
+// duplicates, re-checks keys and applies registrations in index order, and
+// writes the whole group in one synced RocksDB batch, so concurrent adds
+// share one fsync. Callbacks run on that thread once the batch is durable (or
+// failed), never before.
+//
+// A duplicate is an entry whose identity (AdmittedEntry::identity: what was
+// signed) is that of an entry already in the log or earlier in the batch,
+// whatever its bytes: it is answered with that entry's index and leaf hash,
+// marked duplicate, and adds nothing. Since one thread sequences, concurrent
+// adds of one statement yield exactly one entry.
 //
 // Thread-safe. Callbacks must not block for long: they delay the next batch.
 
@@ -28,7 +34,7 @@ namespace candor::sequencer {
 
 struct SequencedEntry {
   uint64_t index = 0;
-  merkle::Hash leaf_hash{};
+  merkle::Hash leaf_hash{};  // of the entry at `index`
   bool duplicate = false;
 };
 

@@ -7,6 +7,8 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "log/server/malformed_requests.h"
+#include "log/statement/dsse.h"
 
 namespace candor::logserver {
 
@@ -25,13 +27,15 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
         config.log_signer->name(), "\""));
   }
   auto server = std::unique_ptr<LogServer>(new LogServer());
+  // One statement, one entry: what was signed identifies an entry.
+  config.store.identity = dsse::EntryIdentity;
   absl::StatusOr<std::unique_ptr<storage::LogStore>> store =
       storage::LogStore::Open(config.data_dir, config.store);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
   server->validators_ = std::move(validators);
   server->admission_ = std::make_unique<admission::Admission>(
-      *config.admin_key, server->validators_.get());
+      *config.admin_key, server->validators_.get(), config.admission);
   if (!config.tiles_dir.empty()) {
     server->files_ = std::make_unique<tiles::DirectoryWriter>(config.tiles_dir);
   }
@@ -53,7 +57,7 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
 
   server->service_ = std::make_unique<LogService>(
       server->store_.get(), server->admission_.get(), server->sequencer_.get(),
-      server->integrator_.get(), config.limits);
+      server->integrator_.get(), config.limits, config.clock);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -64,6 +68,7 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
       config.credentials ? config.credentials : grpc::InsecureServerCredentials(),
       &port);
   builder.RegisterService(server->service_.get());
+  AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {

@@ -7,11 +7,14 @@
 #ifndef CANDOR_LOG_SERVER_LOG_SERVER_H_
 #define CANDOR_LOG_SERVER_LOG_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "log/admission/admission.h"
@@ -34,9 +37,15 @@ struct LogServerConfig {
   std::optional<PublicKey> admin_key;
   // If set, every checkpoint is also published here as tlog-tiles files.
   std::string tiles_dir;
+  // What admission checks beyond signatures: the window for signed times.
+  admission::AdmissionOptions admission;
+  // The log's clock, which signed times are checked against; tests inject
+  // one.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
   sequencer::SequencerOptions sequencer;
   sequencer::IntegratorOptions integrator;
   ServiceLimits limits;
+  // The store's identity function is always dsse::EntryIdentity.
   storage::StoreOptions store;
   // Insecure (plaintext) when null.
   std::shared_ptr<grpc::ServerCredentials> credentials;

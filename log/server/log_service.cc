@@ -8,8 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/slice.h"
 #include "log/merkle/proof.h"
 #include "log/server/grpc_status.h"
+#include "log/server/malformed_requests.h"
+#include "log/statement/dsse.h"
 #include "log/tiles/tiles.h"
 
 namespace candor::logserver {
@@ -21,6 +25,8 @@ template <typename Proof>
 void SetProof(const std::vector<merkle::Hash>& hashes, Proof* out) {
   for (const merkle::Hash& h : hashes) out->Add(std::string(merkle::AsBytes(h)));
 }
+
+constexpr char kAddEntriesMethod[] = "/candor.log.v1.Log/AddEntries";
 
 grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
                                const absl::Status& status) {
@@ -34,8 +40,9 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
 // Lets validators look at what the log already holds.
 class LogService::StoreLogView : public admission::LogView {
  public:
-  explicit StoreLogView(storage::LogStore* store) : store_(store) {}
-  absl::Time Now() const override { return absl::Now(); }
+  StoreLogView(storage::LogStore* store, std::function<absl::Time()> clock)
+      : store_(store), clock_(std::move(clock)) {}
+  absl::Time Now() const override { return clock_(); }
   absl::StatusOr<std::optional<admission::IndexedEntry>> FindEntry(
       const merkle::Hash& leaf_hash) const override {
     absl::StatusOr<std::optional<uint64_t>> index =
@@ -49,15 +56,17 @@ class LogService::StoreLogView : public admission::LogView {
 
  private:
   storage::LogStore* store_;
+  const std::function<absl::Time()> clock_;
 };
 
 // One AddEntries stream: reads requests while fewer than
 // max_stream_in_flight are being sequenced, and writes responses in request
 // order as they complete. gRPC calls are made outside the lock, since a
-// reaction may run inline.
+// reaction may run inline. Messages are raw so that one that does not parse
+// ends the stream with INVALID_ARGUMENT (after the responses to those before
+// it) instead of passing for its end.
 class LogService::StreamAdder
-    : public grpc::ServerBidiReactor<pb::AddEntryRequest,
-                                     pb::AddEntriesResponse> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   StreamAdder(LogService* service, grpc::CallbackServerContext* context)
       : service_(service),
@@ -95,13 +104,20 @@ class LogService::StreamAdder
       Pump();
       return;
     }
-    pb::AddEntryRequest request = std::move(request_);
+    pb::AddEntryRequest request;
+    const absl::Status parsed = ParseRequest(request_, kAddEntriesMethod, request);
     uint64_t seq;
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
       seq = next_seq_++;
-      if (seq >= service_->limits_.max_entries_per_stream) {
+      if (!parsed.ok()) {
+        reads_done_ = true;
+        final_status_ = ToGrpcStatus(absl::InvalidArgumentError(
+            absl::StrCat("message ", seq, " of the stream: ", parsed.message())));
+        seq = service_->limits_.max_entries_per_stream;  // not added
+        --next_seq_;
+      } else if (seq >= service_->limits_.max_entries_per_stream) {
         reads_done_ = true;
         final_status_ = grpc::Status(
             grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -171,7 +187,9 @@ class LogService::StreamAdder
             ready_.clear();  // the client is gone; drop what it cannot read
           } else {
             writing_ = write = true;
-            current_ = std::move(it->second);
+            const std::string bytes = it->second.SerializeAsString();
+            grpc::Slice slice(bytes);
+            current_ = grpc::ByteBuffer(&slice, 1);
             ready_.erase(it);
             ++next_write_;
           }
@@ -191,8 +209,8 @@ class LogService::StreamAdder
   const std::string peer_;
   const absl::Time deadline_;
   bool counted_ = false;
-  pb::AddEntryRequest request_;
-  pb::AddEntriesResponse current_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer current_;
 
   absl::Mutex mu_;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
@@ -210,13 +228,14 @@ class LogService::StreamAdder
 LogService::LogService(storage::LogStore* store,
                        const admission::Admission* admission,
                        sequencer::Sequencer* sequencer,
-                       sequencer::Integrator* integrator, ServiceLimits limits)
+                       sequencer::Integrator* integrator, ServiceLimits limits,
+                       std::function<absl::Time()> clock)
     : store_(store),
       admission_(admission),
       sequencer_(sequencer),
       integrator_(integrator),
       limits_(limits),
-      log_view_(std::make_unique<StoreLogView>(store)),
+      log_view_(std::make_unique<StoreLogView>(store, std::move(clock))),
       client_limiter_("client", limits.per_client, limits.rate_limit_clock),
       principal_limiter_("principal", limits.per_principal,
                          limits.rate_limit_clock) {}
@@ -250,7 +269,27 @@ void LogService::Add(const pb::AddEntryRequest& request,
   absl::StatusOr<admission::AdmittedEntry> admitted =
       admission_->Admit(request.entry(), *sequencer_->registry(),
                         sequencer_->sequenced_size(), *log_view_);
+  const bool wait = request.wait_for_inclusion();
   if (!admitted.ok()) {
+    // A statement already in the log is answered with its entry even if it
+    // would not be admitted now (its signed time is no longer fresh, its
+    // signer's key was rotated out, another signature was added): sending
+    // it again is how a client learns where it is, and it adds nothing.
+    absl::StatusOr<Sha256Digest> identity = dsse::EntryIdentity(request.entry());
+    if (identity.ok()) {
+      absl::StatusOr<std::optional<storage::StoredEntry>> logged =
+          store_->FindIdentity(*identity);
+      if (!logged.ok()) {
+        std::move(done)(logged.status());
+        return;
+      }
+      if (logged->has_value()) {
+        Respond(sequencer::SequencedEntry{(*logged)->index,
+                                          merkle::HashLeaf((*logged)->entry), true},
+                wait, wait_deadline, response, std::move(done));
+        return;
+      }
+    }
     std::move(done)(admitted.status());
     return;
   }
@@ -258,7 +297,6 @@ void LogService::Add(const pb::AddEntryRequest& request,
     std::move(done)(s);
     return;
   }
-  const bool wait = request.wait_for_inclusion();
   sequencer_->Submit(
       *std::move(admitted),
       [this, response, wait, wait_deadline, done = std::move(done)](
@@ -267,26 +305,32 @@ void LogService::Add(const pb::AddEntryRequest& request,
           std::move(done)(seq.status());
           return;
         }
-        response->set_index(seq->index);
-        response->set_leaf_hash(std::string(merkle::AsBytes(seq->leaf_hash)));
-        response->set_duplicate(seq->duplicate);
-        if (!wait) {
-          std::move(done)(absl::OkStatus());
+        Respond(*seq, wait, wait_deadline, response, std::move(done));
+      });
+}
+
+void LogService::Respond(const sequencer::SequencedEntry& seq, bool wait,
+                         absl::Time wait_deadline, pb::AddEntryResponse* response,
+                         AddCallback done) {
+  response->set_index(seq.index);
+  response->set_leaf_hash(std::string(merkle::AsBytes(seq.leaf_hash)));
+  response->set_duplicate(seq.duplicate);
+  if (!wait) {
+    std::move(done)(absl::OkStatus());
+    return;
+  }
+  const uint64_t index = seq.index;
+  integrator_->WaitForInclusion(
+      index, wait_deadline,
+      [this, response, index, done = std::move(done)](
+          absl::StatusOr<sequencer::CheckpointPtr> cp) mutable {
+        if (!cp.ok()) {
+          std::move(done)(cp.status());
           return;
         }
-        const uint64_t index = seq->index;
-        integrator_->WaitForInclusion(
-            index, wait_deadline,
-            [this, response, index, done = std::move(done)](
-                absl::StatusOr<sequencer::CheckpointPtr> cp) mutable {
-              if (!cp.ok()) {
-                std::move(done)(cp.status());
-                return;
-              }
-              response->set_checkpoint((*cp)->note);
-              response->set_tree_size((*cp)->size);
-              std::move(done)(FillInclusion(index, (*cp)->size, response));
-            });
+        response->set_checkpoint((*cp)->note);
+        response->set_tree_size((*cp)->size);
+        std::move(done)(FillInclusion(index, (*cp)->size, response));
       });
 }
 
@@ -299,8 +343,8 @@ grpc::ServerUnaryReactor* LogService::AddEntry(
   return reactor;
 }
 
-grpc::ServerBidiReactor<pb::AddEntryRequest, pb::AddEntriesResponse>*
-LogService::AddEntries(grpc::CallbackServerContext* context) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LogService::AddEntries(
+    grpc::CallbackServerContext* context) {
   auto* adder = new StreamAdder(this, context);
   adder->Begin();
   return adder;

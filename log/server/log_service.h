@@ -47,19 +47,35 @@ struct ServiceLimits {
   std::function<absl::Time()> rate_limit_clock = [] { return absl::Now(); };
 };
 
-class LogService final : public candor::log::v1::Log::CallbackService {
+// Every method on the callback API. AddEntries takes raw messages, so that a
+// message that does not parse is told apart from the end of the stream
+// (malformed_requests.h); a new method must be listed here.
+using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
+    candor::log::v1::Log::WithRawCallbackMethod_AddEntries<
+        candor::log::v1::Log::WithCallbackMethod_GetCheckpoint<
+            candor::log::v1::Log::WithCallbackMethod_GetInclusionProof<
+                candor::log::v1::Log::WithCallbackMethod_GetConsistencyProof<
+                    candor::log::v1::Log::WithCallbackMethod_GetEntries<
+                        candor::log::v1::Log::WithCallbackMethod_GetTile<
+                            candor::log::v1::Log::WithCallbackMethod_GetEntryBundle<
+                                candor::log::v1::Log::WithCallbackMethod_LookupLeafHash<
+                                    candor::log::v1::Log::Service>>>>>>>>>;
+
+class LogService final : public LogServiceBase {
  public:
+  // `clock` is the log's clock, which admission checks signed times against.
   LogService(storage::LogStore* store, const admission::Admission* admission,
              sequencer::Sequencer* sequencer,
-             sequencer::Integrator* integrator, ServiceLimits limits);
+             sequencer::Integrator* integrator, ServiceLimits limits,
+             std::function<absl::Time()> clock = [] { return absl::Now(); });
 
   grpc::ServerUnaryReactor* AddEntry(
       grpc::CallbackServerContext* context,
       const candor::log::v1::AddEntryRequest* request,
       candor::log::v1::AddEntryResponse* response) override;
-  grpc::ServerBidiReactor<candor::log::v1::AddEntryRequest,
-                          candor::log::v1::AddEntriesResponse>*
-  AddEntries(grpc::CallbackServerContext* context) override;
+  // Raw AddEntryRequest messages in, AddEntriesResponse messages out.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AddEntries(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetCheckpoint(
       grpc::CallbackServerContext* context,
       const candor::log::v1::GetCheckpointRequest* request,
@@ -90,7 +106,10 @@ class LogService final : public candor::log::v1::Log::CallbackService {
       candor::log::v1::LookupLeafHashResponse* response) override;
 
   // Admits and sequences one entry; `done` receives the filled response or
-  // the refusal. Shared by the unary and streaming adds.
+  // the refusal. Shared by the unary and streaming adds. An entry carrying a
+  // statement already in the log (dsse::StatementIdentity) is answered with
+  // that entry's index and leaf hash and `duplicate`, and adds nothing,
+  // whether or not it would be admitted now.
   using AddCallback = absl::AnyInvocable<void(absl::Status) &&>;
   // `client` identifies the caller for rate limiting (its peer address).
   void Add(const candor::log::v1::AddEntryRequest& request,
@@ -103,6 +122,11 @@ class LogService final : public candor::log::v1::Log::CallbackService {
 
   absl::Status FillInclusion(uint64_t index, uint64_t tree_size,
                              candor::log::v1::AddEntryResponse* response);
+  // Fills `response` for a sequenced (or duplicate) entry and, with `wait`,
+  // waits for its inclusion.
+  void Respond(const sequencer::SequencedEntry& seq, bool wait,
+               absl::Time wait_deadline,
+               candor::log::v1::AddEntryResponse* response, AddCallback done);
   absl::Time WaitDeadline(const grpc::CallbackServerContext* context) const;
 
   storage::LogStore* const store_;

@@ -2,6 +2,7 @@
 //
 //   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME
 //       --log_key=NAME.key --admin_pub=admin.pub [--tiles_dir=DIR]
+//       [--max_time_skew=5m]
 //
 // Prints the bound address alone on the first line of stdout; logs go to
 // stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
@@ -42,6 +43,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(bool, tls_require_client_cert, false,
           "refuse clients without a certificate from --tls_client_ca");
 ABSL_FLAG(int, batch_size, 256, "integrate as soon as this many entries wait");
+ABSL_FLAG(absl::Duration, max_time_skew, candor::admission::kDefaultMaxTimeSkew,
+          "admit a statement only if every time it was signed with (a claim's or "
+          "registration's issuedAt, the end of a measurement's run, a finding's "
+          "issued_at) is within this of the log's clock, before or after");
 
 namespace {
 
@@ -74,6 +79,11 @@ int main(int argc, char** argv) {
   config.tiles_dir = absl::GetFlag(FLAGS_tiles_dir);
   config.integrator.interval = absl::Milliseconds(absl::GetFlag(FLAGS_batch_interval_ms));
   config.integrator.batch_entries = absl::GetFlag(FLAGS_batch_size);
+  if (absl::GetFlag(FLAGS_max_time_skew) <= absl::ZeroDuration()) {
+    std::cerr << "candor-log: --max_time_skew must be positive, e.g. 5m\n";
+    return 2;
+  }
+  config.admission.max_time_skew = absl::GetFlag(FLAGS_max_time_skew);
 
   if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =

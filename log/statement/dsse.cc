@@ -54,6 +54,16 @@ std::string Pae(absl::string_view payload_type, absl::string_view payload) {
                       payload.size(), " ", payload);
 }
 
+Sha256Digest StatementIdentity(const Envelope& envelope) {
+  return Sha256(Pae(envelope.payload_type, envelope.payload));
+}
+
+absl::StatusOr<Sha256Digest> EntryIdentity(absl::string_view entry) {
+  absl::StatusOr<Envelope> envelope = ParseEnvelope(entry);
+  if (!envelope.ok()) return envelope.status();
+  return StatementIdentity(*envelope);
+}
+
 std::string KeyId(const PublicKey& key) {
   return HexEncode(DigestBytes(Sha256(key.SpkiDer())));
 }

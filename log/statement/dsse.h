@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "log/crypto/keys.h"
+#include "log/crypto/sha256.h"
 
 namespace candor::dsse {
 
@@ -42,6 +43,14 @@ struct Envelope {
 
 // The pre-authentication encoding that signatures cover.
 std::string Pae(absl::string_view payload_type, absl::string_view payload);
+
+// What an envelope's signers signed, as one 32-byte digest: SHA-256 of
+// PAE(payload_type, payload). Two envelopes carry the same statement exactly
+// when their identities are equal, whatever their JSON form (whitespace,
+// member order, escapes) or their signatures; the log deduplicates on it.
+Sha256Digest StatementIdentity(const Envelope& envelope);
+// ParseEnvelope, then StatementIdentity.
+absl::StatusOr<Sha256Digest> EntryIdentity(absl::string_view entry);
 
 // Candor's key id for `key`.
 std::string KeyId(const PublicKey& key);

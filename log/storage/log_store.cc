@@ -1,10 +1,12 @@
 #include "log/storage/log_store.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "log/logging/logging.h"
 #include "log/storage/rocksdb_util.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
@@ -19,10 +21,13 @@ constexpr char kMetaSequencedSize[] = "sequenced_size";
 constexpr char kMetaTreeState[] = "tree_state";
 constexpr char kMetaPublishedSize[] = "published_size";
 
-// The leaf-hash index keys on this many bytes of the hash followed by the
-// index: 16-byte keys instead of 40, and a (vanishingly rare) prefix
-// collision only costs reading one more entry.
-constexpr size_t kLeafPrefixSize = 8;
+// The leaf-hash and identity indexes key on this many bytes of the hash
+// followed by the index: 16-byte keys with empty values instead of 40 bytes,
+// and a (vanishingly rare) prefix collision only costs reading one more
+// entry.
+constexpr size_t kHashPrefixSize = 8;
+// Entries read and indexed per batch while upgrading from schema version 1.
+constexpr uint64_t kUpgradeBatchEntries = 4096;
 
 std::string TileKey(const tiles::TileId& tile) {
   return absl::StrCat(std::string(1, static_cast<char>(tile.level)),
@@ -36,8 +41,8 @@ std::string MidRowKey(const tiles::TileId& tile) {
                       BigEndian64(tile.index));
 }
 
-std::string LeafIndexKey(const merkle::Hash& leaf_hash, uint64_t index) {
-  return absl::StrCat(merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize),
+std::string HashIndexKey(const Sha256Digest& hash, uint64_t index) {
+  return absl::StrCat(merkle::AsBytes(hash).substr(0, kHashPrefixSize),
                       BigEndian64(index));
 }
 
@@ -61,6 +66,7 @@ absl::Status LogStore::OpenDb() {
   tiles_ = handles_[3];
   checkpoints_ = handles_[4];
   registry_ = handles_[5];
+  identity_index_ = handles_[6];
   return absl::OkStatus();
 }
 
@@ -70,11 +76,16 @@ void LogStore::CloseDb() {
   handles_.clear();
   db_->Close();
   db_.reset();
-  meta_ = entries_ = leaf_index_ = tiles_ = checkpoints_ = registry_ = nullptr;
+  meta_ = entries_ = leaf_index_ = tiles_ = checkpoints_ = registry_ =
+      identity_index_ = nullptr;
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
     const std::string& dir, const StoreOptions& options) {
+  if (!options.identity) {
+    return absl::InvalidArgumentError(
+        "the log store needs an entry identity function (StoreOptions.identity)");
+  }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -102,10 +113,10 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
   };
   rocksdb::ColumnFamilyOptions plain;
   plain.table_factory.reset(table_options(Filter::kNone));
-  rocksdb::ColumnFamilyOptions leaf_index = plain;
-  leaf_index.prefix_extractor.reset(
-      rocksdb::NewFixedPrefixTransform(kLeafPrefixSize));
-  leaf_index.table_factory.reset(table_options(Filter::kPrefix));
+  rocksdb::ColumnFamilyOptions hash_index = plain;
+  hash_index.prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(kHashPrefixSize));
+  hash_index.table_factory.reset(table_options(Filter::kPrefix));
   // Every proof reads a few tiles by key; a tile rewritten as it grows has
   // versions in several levels, and the filter spares the probes of levels
   // that do not hold it.
@@ -114,14 +125,16 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
 
   auto store = std::unique_ptr<LogStore>(new LogStore());
   store->dir_ = dir;
+  store->identity_ = options.identity;
   store->db_options_ = db_options;
   store->families_ = {
       {rocksdb::kDefaultColumnFamilyName, plain},
       {"entries", plain},
-      {"leaf_index", leaf_index},
+      {"leaf_index", hash_index},
       {"tiles", tiles},
       {"checkpoints", plain},
       {"registry", plain},
+      {"identity_index", hash_index},
   };
   {
     absl::MutexLock lock(&store->db_mu_);
@@ -132,7 +145,9 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
       store->Get(store->meta_, kMetaSchemaVersion);
   if (version.ok()) {
     int v = 0;
-    if (!absl::SimpleAtoi(*version, &v) || v != kSchemaVersion) {
+    if (absl::SimpleAtoi(*version, &v) && v == 1) {
+      if (absl::Status s = store->UpgradeFromVersion1(); !s.ok()) return s;
+    } else if (!absl::SimpleAtoi(*version, &v) || v != kSchemaVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           dir, " holds a log of schema version ", *version, "; this build reads ",
           kSchemaVersion));
@@ -223,35 +238,98 @@ absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
   return FromRocksDb(it->status(), "reading entries");
 }
 
+absl::StatusOr<std::vector<uint64_t>> LogStore::Candidates(
+    rocksdb::ColumnFamilyHandle* cf, const Sha256Digest& hash) {
+  const absl::string_view prefix =
+      merkle::AsBytes(hash).substr(0, kHashPrefixSize);
+  std::vector<uint64_t> candidates;
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
+  rocksdb::ReadOptions options;
+  options.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, cf));
+  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+    absl::string_view key = ToView(it->key());
+    if (key.size() != kHashPrefixSize + 8 ||
+        key.substr(0, kHashPrefixSize) != prefix) {
+      break;
+    }
+    candidates.push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "index lookup"); !s.ok()) {
+    return s;
+  }
+  return candidates;
+}
+
 absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
     const merkle::Hash& leaf_hash) {
-  const absl::string_view prefix =
-      merkle::AsBytes(leaf_hash).substr(0, kLeafPrefixSize);
-  std::vector<uint64_t> candidates;
-  {
-    absl::ReaderMutexLock lock(&db_mu_);
-    if (db_ == nullptr) return Closed();
-    rocksdb::ReadOptions options;
-    options.prefix_same_as_start = true;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, leaf_index_));
-    for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
-      absl::string_view key = ToView(it->key());
-      if (key.size() != kLeafPrefixSize + 8 ||
-          key.substr(0, kLeafPrefixSize) != prefix) {
-        break;
-      }
-      candidates.push_back(ReadBigEndian64(key.substr(kLeafPrefixSize)));
-    }
-    if (absl::Status s = FromRocksDb(it->status(), "leaf index lookup"); !s.ok()) {
-      return s;
-    }
-  }
-  for (uint64_t index : candidates) {
+  absl::StatusOr<std::vector<uint64_t>> candidates =
+      Candidates(leaf_index_, leaf_hash);
+  if (!candidates.ok()) return candidates.status();
+  for (uint64_t index : *candidates) {
     absl::StatusOr<std::string> entry = ReadEntry(index);
     if (!entry.ok()) return entry.status();
     if (merkle::HashLeaf(*entry) == leaf_hash) return index;
   }
   return std::nullopt;
+}
+
+absl::StatusOr<std::optional<StoredEntry>> LogStore::FindIdentity(
+    const Sha256Digest& identity) {
+  absl::StatusOr<std::vector<uint64_t>> candidates =
+      Candidates(identity_index_, identity);
+  if (!candidates.ok()) return candidates.status();
+  // Keys sort by index within a prefix: the first match is the original.
+  for (uint64_t index : *candidates) {
+    absl::StatusOr<std::string> entry = ReadEntry(index);
+    if (!entry.ok()) return entry.status();
+    absl::StatusOr<Sha256Digest> id = identity_(*entry);
+    if (!id.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "stored entry ", index, " has no identity: ", id.status().message()));
+    }
+    if (*id == identity) return StoredEntry{index, *std::move(entry)};
+  }
+  return std::nullopt;
+}
+
+absl::Status LogStore::UpgradeFromVersion1() {
+  absl::StatusOr<uint64_t> size = ReadSequencedSize();
+  if (!size.ok()) return size.status();
+  logging::Info("upgrading the log store from schema version 1: indexing the "
+                "identity of every entry, once",
+                {{"dir", dir_}, {"entries", absl::StrCat(*size)}});
+  for (uint64_t start = 0; start < *size; start += kUpgradeBatchEntries) {
+    const uint64_t count = std::min(kUpgradeBatchEntries, *size - start);
+    std::vector<std::string> entries;
+    if (absl::Status s = ReadEntries(start, count, SIZE_MAX, entries); !s.ok()) {
+      return s;
+    }
+    if (entries.size() != count) {
+      return absl::DataLossError(absl::StrCat(
+          "entry ", start + entries.size(), " is missing below the sequenced size ",
+          *size));
+    }
+    Batch batch = NewBatch();
+    for (uint64_t i = 0; i < count; ++i) {
+      absl::StatusOr<Sha256Digest> id = identity_(entries[i]);
+      if (!id.ok()) {
+        return absl::DataLossError(absl::StrCat(
+            "upgrading the log store: entry ", start + i,
+            " has no identity: ", id.status().message()));
+      }
+      batch.PutIdentity(start + i, *id);
+    }
+    // Unsynced: the version below is written, synced, only after every
+    // batch, and an interrupted upgrade starts again.
+    if (absl::Status s = Commit(batch, /*sync=*/false); !s.ok()) return s;
+  }
+  Batch done = NewBatch();
+  done.PutSchemaVersion();
+  if (absl::Status s = Commit(done); !s.ok()) return s;
+  logging::Info("log store upgraded to schema version 2", {{"dir", dir_}});
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> LogStore::ReadMidRow(const tiles::TileId& tile) {
@@ -298,12 +376,22 @@ LogStore::ReadRegistry() {
 }
 
 void LogStore::Batch::PutEntry(uint64_t index, absl::string_view entry,
-                               const merkle::Hash& leaf_hash) {
+                               const merkle::Hash& leaf_hash,
+                               const Sha256Digest& identity) {
   // The column family handles change if the store reopens.
   absl::ReaderMutexLock lock(&store_->db_mu_);
   if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->entries_, ToSlice(BigEndian64(index)), ToSlice(entry));
-  batch_.Put(store_->leaf_index_, ToSlice(LeafIndexKey(leaf_hash, index)),
+  batch_.Put(store_->leaf_index_, ToSlice(HashIndexKey(leaf_hash, index)),
+             rocksdb::Slice());
+  batch_.Put(store_->identity_index_, ToSlice(HashIndexKey(identity, index)),
+             rocksdb::Slice());
+}
+
+void LogStore::Batch::PutIdentity(uint64_t index, const Sha256Digest& identity) {
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
+  batch_.Put(store_->identity_index_, ToSlice(HashIndexKey(identity, index)),
              rocksdb::Slice());
 }
 

@@ -1,12 +1,16 @@
-// Durable storage of a log in RocksDB: entries, the leaf-hash index, hash
-// tiles, signed checkpoints, the latest tree state and the registry of
-// principals, one column family per kind of record.
+// Durable storage of a log in RocksDB: entries, the leaf-hash index, the
+// identity index, hash tiles, signed checkpoints, the latest tree state and
+// the registry of principals, one column family per kind of record.
 //
 // Keys are big-endian fixed-width integers so RocksDB's order is index order.
 // Hashes are kept only as C2SP tiles (the bottom row of each 8-level subtree);
 // interior nodes are recomputed from a tile when a proof needs them, which
 // keeps about 32 bytes of hashes per entry on disk and makes every proof cost
-// O(log n) tile reads. Nothing is scanned at start-up.
+// O(log n) tile reads. Nothing is scanned at start-up, except once when a
+// store of schema version 1 (before the identity index) is first opened by
+// this build: every entry is then read to fill the identity index, and the
+// schema version is raised to 2 only when that is done (an interrupted
+// upgrade starts again at the next open).
 //
 // Thread-safe: reads may run concurrently with each other and with Commit.
 // Every Commit is one atomic, synced RocksDB WriteBatch. Errors from RocksDB
@@ -17,6 +21,7 @@
 #define CANDOR_LOG_STORAGE_LOG_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,12 +39,28 @@
 
 namespace candor::storage {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+
+// What makes two entries the same statement, for deduplication: a 32-byte
+// digest of what was signed in an entry. The log passes dsse::EntryIdentity
+// (SHA-256 of the DSSE PAE, so the envelope's JSON form and its signatures
+// do not count). Must be a pure function of the bytes, and a store must
+// always be opened with the same one. An error for an entry it cannot read.
+using IdentityFn =
+    std::function<absl::StatusOr<Sha256Digest>(absl::string_view entry)>;
 
 struct StoreOptions {
   // RocksDB environment; tests substitute one that injects faults. Not owned.
   rocksdb::Env* env = nullptr;
   size_t block_cache_bytes = 64 << 20;
+  // Required.
+  IdentityFn identity;
+};
+
+// An entry with its index.
+struct StoredEntry {
+  uint64_t index = 0;
+  std::string entry;
 };
 
 // The latest integrated tree: its size, root, and the checkpoint signed for it
@@ -52,8 +73,11 @@ struct TreeState {
 
 class LogStore : public tiles::TileSource {
  public:
-  // Opens or creates the store in `dir`. FAILED_PRECONDITION if the
-  // directory holds a store of another schema version.
+  // Opens or creates the store in `dir`, upgrading a store of schema
+  // version 1 (see the top of this file). FAILED_PRECONDITION if the
+  // directory holds a store of another schema version; INVALID_ARGUMENT
+  // without options.identity; the identity function's error (naming the
+  // entry) if an entry being upgraded cannot be read.
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(
       const std::string& dir, const StoreOptions& options);
   ~LogStore() override;
@@ -79,6 +103,11 @@ class LogStore : public tiles::TileSource {
   // The index of the entry whose leaf hash is `leaf_hash`, if any.
   absl::StatusOr<std::optional<uint64_t>> FindLeafHash(
       const merkle::Hash& leaf_hash);
+  // The first entry (lowest index) whose identity (StoreOptions::identity)
+  // is `identity`, if any. O(1): one prefix seek and, per candidate, one
+  // entry read.
+  absl::StatusOr<std::optional<StoredEntry>> FindIdentity(
+      const Sha256Digest& identity);
 
   // tiles::TileSource: the stored tile at its current width.
   absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override;
@@ -96,8 +125,10 @@ class LogStore : public tiles::TileSource {
   // Writes to be committed atomically. Not thread-safe.
   class Batch {
    public:
+    // `leaf_hash` and `identity` must be those of `entry`: they are its
+    // index keys.
     void PutEntry(uint64_t index, absl::string_view entry,
-                  const merkle::Hash& leaf_hash);
+                  const merkle::Hash& leaf_hash, const Sha256Digest& identity);
     void PutSequencedSize(uint64_t size);
     void PutTile(const tiles::TileId& tile, absl::string_view hashes);
     void PutMidRow(const tiles::TileId& tile, absl::string_view hashes);
@@ -111,6 +142,7 @@ class LogStore : public tiles::TileSource {
     friend class LogStore;
     explicit Batch(LogStore* store) : store_(store) {}
     void PutSchemaVersion();
+    void PutIdentity(uint64_t index, const Sha256Digest& identity);
     LogStore* store_;
     rocksdb::WriteBatch batch_;
   };
@@ -130,8 +162,14 @@ class LogStore : public tiles::TileSource {
   void CloseDb() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf,
                                   absl::string_view key);
+  // Indices of the entries whose hash in index `cf` starts like `hash`.
+  absl::StatusOr<std::vector<uint64_t>> Candidates(
+      rocksdb::ColumnFamilyHandle* cf, const Sha256Digest& hash);
+  // Fills the identity index of a schema-1 store and raises its version.
+  absl::Status UpgradeFromVersion1();
 
   std::string dir_;
+  IdentityFn identity_;
   rocksdb::DBOptions db_options_;
   std::vector<rocksdb::ColumnFamilyDescriptor> families_;
   // Readers and writers share the DB; Resume() may replace it.
@@ -144,6 +182,7 @@ class LogStore : public tiles::TileSource {
   rocksdb::ColumnFamilyHandle* tiles_ = nullptr;
   rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
   rocksdb::ColumnFamilyHandle* registry_ = nullptr;
+  rocksdb::ColumnFamilyHandle* identity_index_ = nullptr;
 };
 
 }  // namespace candor::storage

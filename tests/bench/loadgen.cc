@@ -90,11 +90,8 @@ int main(int argc, char** argv) {
   r.set_name(auditor);
   r.set_role(candor::registry::v1::AUDITOR);
   r.add_public_keys(key.public_key().Pem());
-  candor::Statement reg;
-  reg.subjects.push_back(candor::NamedSubject(candor::registry::PrincipalSubject(auditor)));
-  reg.predicate_type = std::string(candor::registry::kRegistrationPredicateType);
-  reg.predicate_json = candor::PredicateToJson(r);
-  auto registered = client.AddEntry(*candor::SignStatement(reg, *admin), true);
+  auto registered =
+      client.AddEntry(*candor::registry::SignRegistration(r, absl::Now(), *admin), true);
   if (!registered.ok()) {
     std::cerr << "loadgen: registering the auditor: " << registered.status() << "\n";
     return 1;

@@ -62,11 +62,7 @@ class CrashTest : public ::testing::Test {
     r.set_name(absl::StrCat("auditor-", n));
     r.set_role(registry::v1::AUDITOR);
     r.add_public_keys(PrivateKey::Generate(KeyType::kEd25519)->public_key().Pem());
-    Statement st;
-    st.subjects.push_back(NamedSubject(registry::PrincipalSubject(r.name())));
-    st.predicate_type = std::string(registry::kRegistrationPredicateType);
-    st.predicate_json = PredicateToJson(r);
-    return *SignStatement(st, *admin_);
+    return *registry::SignRegistration(r, absl::Now(), *admin_);
   }
 
   note::SignedCheckpoint Open(const std::string& text) {

@@ -56,6 +56,8 @@ absl::Status LogFixture::Start() {
   config.integrator.batch_entries = options_.batch_entries;
   config.credentials = options_.server_credentials;
   config.limits = options_.limits;
+  config.clock = options_.clock;
+  config.admission = options_.admission;
   config.store.env = options_.env;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   logserver::RegisterStatementValidators(*validators);
@@ -78,12 +80,7 @@ void LogFixture::Stop() {
 
 std::string LogFixture::RegistrationEntry(
     const registry::Registration& registration) const {
-  Statement st;
-  st.subjects.push_back(
-      NamedSubject(registry::PrincipalSubject(registration.name())));
-  st.predicate_type = std::string(registry::kRegistrationPredicateType);
-  st.predicate_json = PredicateToJson(registration);
-  return *SignStatement(st, admin_key_);
+  return *registry::SignRegistration(registration, options_.clock(), admin_key_);
 }
 
 absl::StatusOr<PrivateKey> LogFixture::RegisterVendor(const std::string& name) {

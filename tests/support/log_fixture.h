@@ -7,10 +7,13 @@
 #ifndef CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_
 #define CANDOR_TESTS_SUPPORT_LOG_FIXTURE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "client/log_client.h"
 #include "log/admission/admission.h"
 #include "log/crypto/keys.h"
@@ -31,6 +34,10 @@ struct LogFixtureOptions {
   absl::Duration batch_interval = absl::Milliseconds(20);
   size_t batch_entries = 64;
   logserver::ServiceLimits limits;
+  // The log's clock and time window for signed times (admission.h); the
+  // fixture signs its registrations by this clock.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  admission::AdmissionOptions admission;
   // RocksDB environment (fault injection); the default if null.
   rocksdb::Env* env = nullptr;
 
@@ -62,7 +69,8 @@ class LogFixture {
   const std::string& data_dir() const { return data_dir_; }
   std::string tiles_dir() const { return data_dir_ + "/tiles"; }
 
-  // A registration entry for `name` with `keys`, signed by the admin key.
+  // A registration entry for `name` with `keys`, signed by the admin key,
+  // issued at the log's clock.
   std::string RegistrationEntry(const registry::Registration& registration) const;
   // Registers a vendor with one fresh key; returns the key.
   absl::StatusOr<PrivateKey> RegisterVendor(const std::string& name);

@@ -66,9 +66,6 @@ namespace candor::claim {
 // "https://candor.dev/claim/v1", defined once in predicate_types.h.
 inline constexpr absl::string_view kClaimPredicateType = kClaimType;
 
-// Clock skew tolerated between the vendor's machine and the log's: issuedAt
-// may be this far ahead of now.
-inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 // How far ahead of now a claim may take effect. A claim published long before
 // it takes effect is more likely a mistake than a plan, and would sit in the
 // log as "not yet effective" for years.
@@ -111,18 +108,21 @@ std::string FormatTimestamp(absl::Time t);
 // Validation.
 
 struct ClaimContext {
-  // The log's time: issuedAt may not be after now + kMaxClockSkew, nor
-  // effectiveAt after now + kMaxEffectiveAhead.
+  // The log's time: issuedAt must be within max_time_skew of it, before or
+  // after (admission::CheckSignedTime), and effectiveAt not after now +
+  // kMaxEffectiveAhead.
   absl::Time now;
   // The registration record of the vendor that signed the claim.
   const registry::PrincipalRecord& signer;
+  absl::Duration max_time_skew = admission::kDefaultMaxTimeSkew;
 };
 
 // Every problem with `claim`, in field order: app (id well-formed and, given
 // a signer, in the signer's scope.apps; signingCertSha256; minVersion <=
 // maxVersion), issuer (given a signer, equal to its name; else a well-formed
-// principal name), issuedAt and effectiveAt (present, not too far ahead of
-// `now`; effectiveAt may be in the past, for a claim about the past),
+// principal name), issuedAt (present, within `max_time_skew` of `now`,
+// before or after), effectiveAt (present, not too far ahead of `now`; it
+// may be in the past, for a claim about the past),
 // documents (a kind, an http(s) url, a lower-case hex SHA-256), supersedes
 // (empty or 32 bytes), assertions (1 to kMaxAssertions; each with a unique id
 // of letters, digits, '.', '-' and '_'; known data types; a practice; a
@@ -135,10 +135,12 @@ struct ClaimContext {
 // `signer` may be null (e.g. `candor claim lint` without a registration at
 // hand): then the scope and issuer-identity checks are skipped. The log
 // always passes the signer, through ValidateClaim.
-std::vector<absl::Status> ClaimProblems(const v1::Claim& claim, absl::Time now,
-                                        const registry::PrincipalRecord* signer);
+std::vector<absl::Status> ClaimProblems(
+    const v1::Claim& claim, absl::Time now, const registry::PrincipalRecord* signer,
+    absl::Duration max_time_skew = admission::kDefaultMaxTimeSkew);
 
-// The first of ClaimProblems(claim, context.now, &context.signer), or OK.
+// The first of ClaimProblems(claim, context.now, &context.signer,
+// context.max_time_skew), or OK.
 // Does not resolve `supersedes` in the log: see CheckSupersedes.
 absl::Status ValidateClaim(const v1::Claim& claim, const ClaimContext& context);
 

@@ -67,7 +67,7 @@ v1::Claim Valid() {
   c.mutable_app()->set_min_version("2.0");
   c.mutable_app()->set_max_version("2.10.1");
   c.set_issuer("example");
-  *c.mutable_issued_at() = At(absl::Hours(1));
+  *c.mutable_issued_at() = At(absl::Minutes(1));
   *c.mutable_effective_at() = At(absl::Hours(1));
   c.set_text("We never share contacts with third parties.");
   auto* d = c.add_documents();
@@ -169,7 +169,7 @@ TEST(ValidateClaim, AcceptsValid) {
   v1::Claim minimal;
   minimal.mutable_app()->set_id("web:https://example.com");
   minimal.set_issuer("example");
-  *minimal.mutable_issued_at() = At(-absl::Minutes(4));  // within clock skew
+  *minimal.mutable_issued_at() = At(-absl::Minutes(4));  // within the window
   *minimal.mutable_effective_at() = At(-absl::Hours(24 * 364));
   *minimal.add_assertions() =
       MakeAssertion("a", {"location"}, v1::NOT_COLLECTED,
@@ -226,8 +226,20 @@ TEST(ValidateClaim, RefusesEachProblem) {
        "e.g. \"2025-06-01T00:00:00Z\")"},
       {[](auto& c) { *c.mutable_issued_at() = At(-absl::Minutes(6)); },
        Code::kInvalidArgument,
-       "claim issuedAt: 2027-01-15T08:06:00Z is in the future (now is "
-       "2027-01-15T08:00:00Z)"},
+       "claim issuedAt: 2027-01-15T08:06:00Z is 6m after now "
+       "(2027-01-15T08:00:00Z); the log admits only signed times within 5m of "
+       "its clock: check the signing machine's clock and sign again"},
+      // Backdated: by 6 minutes, and by an hour.
+      {[](auto& c) { *c.mutable_issued_at() = At(absl::Minutes(6)); },
+       Code::kInvalidArgument,
+       "claim issuedAt: 2027-01-15T07:54:00Z is 6m before now "
+       "(2027-01-15T08:00:00Z); the log admits only signed times within 5m of "
+       "its clock: sign it again with the current time"},
+      {[](auto& c) { *c.mutable_issued_at() = At(absl::Hours(1)); },
+       Code::kInvalidArgument,
+       "claim issuedAt: 2027-01-15T07:00:00Z is 1h before now "
+       "(2027-01-15T08:00:00Z); the log admits only signed times within 5m of "
+       "its clock: sign it again with the current time"},
       {[](auto& c) { c.mutable_issued_at()->set_nanos(-1); },
        Code::kInvalidArgument, "claim issuedAt: is not a valid timestamp"},
       {[](auto& c) { c.clear_effective_at(); }, Code::kInvalidArgument,

@@ -120,8 +120,9 @@ TEST(LintClaim, ReturnsEveryProblem) {
       ElementsAre(
           "claim app.minVersion: \"3\" is above app.maxVersion \"2\"",
           "claim issuer: missing; give your registered vendor name",
-          "claim issuedAt: 2027-02-01T00:00:00Z is in the future (now is "
-          "2027-01-15T08:00:00Z)",
+          "claim issuedAt: 2027-02-01T00:00:00Z is 400h after now "
+          "(2027-01-15T08:00:00Z); the log admits only signed times within 5m "
+          "of its clock: check the signing machine's clock and sign again",
           "claim assertions[1].dataTypes[1] (\"cn\"): \"gps\" is not a Candor "
           "data type or category id",
           "claim assertions[1].consent (\"cn\"): missing; say when the "

@@ -132,6 +132,17 @@ absl::Status FindingValidator::Validate(
     return s;
   }
   if (absl::Status s = ValidateFinding(f); !s.ok()) return s;
+  if (!f.has_issued_at()) {
+    return Invalid("finding", "issued_at", "is missing: give the time of signing");
+  }
+  if (absl::Status s = admission::CheckSignedTime(
+          "finding issued_at",
+          absl::FromUnixSeconds(f.issued_at().seconds()) +
+              absl::Nanoseconds(f.issued_at().nanos()),
+          context);
+      !s.ok()) {
+    return s;
+  }
   const std::string& signer = context.signer->registration().name();
   if (f.verifier() != signer) {
     return absl::PermissionDeniedError(absl::StrCat(

@@ -19,6 +19,9 @@ namespace candor::finding {
 absl::Status ValidateFinding(const v1::Finding& finding);
 absl::Status ValidateReferenceData(const reference::v1::ReferenceData& data);
 
+// Admission of findings: ValidateFinding, issued_at present and within the
+// log's time window (admission::CheckSignedTime), signed by the verifier it
+// names, one subject named after the app.
 class FindingValidator : public admission::PredicateValidator {
  public:
   registry::Role signer_role() const override { return registry::v1::VERIFIER; }
@@ -26,6 +29,10 @@ class FindingValidator : public admission::PredicateValidator {
                         const admission::ValidationContext& context) const override;
 };
 
+// Admission of reference-data parts: ValidateReferenceData and one subject
+// named "reference:<table>". A part carries no signed time, on purpose: the
+// verifier signs the same part again at every start, deterministically, and
+// the log answers with the entry that holds it.
 class ReferenceDataValidator : public admission::PredicateValidator {
  public:
   registry::Role signer_role() const override { return registry::v1::VERIFIER; }

@@ -161,6 +161,14 @@ absl::Status MeasurementValidator::Validate(
       !s.ok()) {
     return s;
   }
+  // Fresh or refused: the run ended within the log's time window.
+  if (m.has_end_time()) {
+    if (absl::Status s = admission::CheckSignedTime(
+            "measurement end_time", ToTime(m.end_time()), context);
+        !s.ok()) {
+      return s;
+    }
+  }
   if (absl::Status s = ValidateMeasurement(m, context.log.Now()); !s.ok()) return s;
   const std::string& signer = context.signer->registration().name();
   if (m.auditor() != signer) {

@@ -31,7 +31,8 @@ absl::Status ValidateMeasurement(const v1::Measurement& m, absl::Time now);
 
 // Admission of "https://candor.dev/measurement/v1" statements: signed by a
 // registered auditor who is the measurement's `auditor`, one subject named
-// after the app, and ValidateMeasurement.
+// after the app, end_time within the log's time window
+// (admission::CheckSignedTime), and ValidateMeasurement.
 class MeasurementValidator : public admission::PredicateValidator {
  public:
   registry::Role signer_role() const override { return registry::v1::AUDITOR; }

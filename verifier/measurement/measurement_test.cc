@@ -121,7 +121,8 @@ TEST(MeasurementValidator, SignerMustBeTheAuditorAndSubjectTheApp) {
   registry::PrincipalRecord other;
   other.mutable_registration()->set_name("lab-two");
   FixedLog log;
-  admission::ValidationContext context{state, log, &other};
+  // Valid() ended an hour before kNow: a log with a two-hour window.
+  admission::ValidationContext context{state, log, &other, absl::Hours(2)};
   SignedStatement st;
   st.statement.subjects.push_back(NamedSubject("android:com.example.app"));
   st.statement.predicate_type = std::string(kMeasurementPredicateType);
@@ -138,6 +139,40 @@ TEST(MeasurementValidator, SignerMustBeTheAuditorAndSubjectTheApp) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "a measurement must have exactly one subject, named "
                        "\"android:com.example.app\""));
+}
+
+// Fresh or refused: the run must have ended within the log's window.
+TEST(MeasurementValidator, RefusesARunThatEndedOutsideTheWindow) {
+  registry::RegistryState state;
+  registry::PrincipalRecord auditor;
+  auditor.mutable_registration()->set_name("lab-one");
+  FixedLog log;
+  admission::ValidationContext context{state, log, &auditor};
+  SignedStatement st;
+  st.statement.subjects.push_back(NamedSubject("android:com.example.app"));
+  st.statement.predicate_type = std::string(kMeasurementPredicateType);
+  MeasurementValidator validator;
+  v1::Measurement m = Valid();
+  *m.mutable_start_time() = At(absl::Minutes(20));
+  *m.mutable_flows(0)->mutable_time() = At(absl::Minutes(10));
+  *m.mutable_end_time() = At(absl::Minutes(4));
+  st.statement.predicate_json = PredicateToJson(m);
+  EXPECT_THAT(validator.Validate(st, context), IsOk());
+  *m.mutable_end_time() = At(absl::Minutes(6));
+  st.statement.predicate_json = PredicateToJson(m);
+  EXPECT_THAT(validator.Validate(st, context),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "measurement end_time 2027-01-15T07:54:00Z is 6m before now "
+                       "(2027-01-15T08:00:00Z); the log admits only signed times "
+                       "within 5m of its clock: sign it again with the current "
+                       "time"));
+  st.statement.predicate_json = PredicateToJson(Valid());  // ended an hour ago
+  EXPECT_THAT(validator.Validate(st, context),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "measurement end_time 2027-01-15T07:00:00Z is 1h before now "
+                       "(2027-01-15T08:00:00Z); the log admits only signed times "
+                       "within 5m of its clock: sign it again with the current "
+                       "time"));
 }
 
 }  // namespace
