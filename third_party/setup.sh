@@ -21,6 +21,10 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  # Content codings of captured bodies (verifier/detect).
+  zlib1g-dev
+  libbrotli-dev
+  libzstd-dev
   golang-go
   golang-golang-x-mod-dev
   publicsuffix

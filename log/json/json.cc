@@ -199,6 +199,10 @@ absl::Status Reader::ReadString() {
     };
     uint32_t cp = 0;
     if (absl::Status s = read_hex4(cp); !s.ok()) return s;
+    if (limits_.surrogate_escaped_bytes && cp >= 0xDC80 && cp <= 0xDCFF) {
+      value_storage_.push_back(static_cast<char>(cp - 0xDC00));
+      continue;
+    }
     if (cp >= 0xDC00 && cp <= 0xDFFF) return Error("unpaired surrogate");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       uint32_t low = 0;

@@ -30,6 +30,12 @@ struct Limits {
   size_t max_depth = 64;
   // Longest single token (a string or number), in bytes of input.
   size_t max_token_bytes = 1 << 20;
+  // For capture files only, never for signed data: an unpaired "\udc80" to
+  // "\udcff" escape stands for the byte 0x80 to 0xff, which is how Python's
+  // "surrogateescape" error handler (mitmproxy's HAR export) writes bytes
+  // that are not UTF-8. With this set, a string's value() may be bytes that
+  // are not UTF-8; other unpaired surrogates are still refused.
+  bool surrogate_escaped_bytes = false;
 };
 
 // Supplies input in chunks to a streaming Reader.

@@ -117,7 +117,9 @@ absl::Status CappedStringSource::Escape() {
         replace = true;
       }
     } else if (IsLowSurrogate(cu)) {
-      replace = true;
+      // \udc80 to \udcff are bytes escaped by Python's surrogateescape:
+      // json::Reader turns them back into bytes when asked to.
+      replace = cu < 0xDC80 || cu > 0xDCFF;
     }
   }
   if (replace) {

@@ -82,8 +82,10 @@ class HashingByteSource : public json::ByteSource {
 //    the cut is recorded, so the caller can report the value as not searched
 //    instead of the reader failing (its token limit) or holding it in memory.
 //  * Unpaired UTF-16 surrogate escapes, which Python's and JavaScript's JSON
-//    writers emit for undecodable bytes in bodies (mitmproxy writes binary
-//    request bodies that way), are replaced by "\ufffd" of the same length.
+//    writers emit for undecodable bytes in bodies, are replaced by "\ufffd"
+//    of the same length, except "\udc80" to "\udcff": those are the bytes
+//    0x80 to 0xff escaped by Python's surrogateescape (mitmproxy), kept for
+//    json::Reader's Limits::surrogate_escaped_bytes to restore.
 //
 // Everything else passes through verbatim; malformed JSON stays malformed, and
 // json::Reader reports it. Offsets the reader sees are in the filtered text;

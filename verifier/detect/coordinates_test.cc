@@ -31,26 +31,55 @@ TEST(Coordinates, Distance) {
   EXPECT_DOUBLE_EQ(DistanceKm(kLat, kLng, kLat, kLng), 0);
 }
 
-TEST(Coordinates, ClassifiesPrecision) {
+TEST(Coordinates, ClassifiesOnlyWhatIsDerivedFromThePlantedPosition) {
   auto classify = [](absl::string_view lat, absl::string_view lng) {
     return Classify(C(lat), C(lng), kLat, kLng).precision;
   };
   EXPECT_EQ(classify("48.858370", "2.294481"), Precision::kPrecise);
+  EXPECT_EQ(classify("48.85837", "2.294481"), Precision::kPrecise);
+  // Truncated, rounded, rounded up.
   EXPECT_EQ(classify("48.858", "2.294"), Precision::kPrecise);
-  // Coarser than 3 decimals, though near: approximate.
+  EXPECT_EQ(classify("48.8584", "2.2945"), Precision::kPrecise);
+  EXPECT_EQ(classify("48.859", "2.295"), Precision::kPrecise);
+  // The planted value printed from a double.
+  EXPECT_EQ(classify("48.858369999999994", "2.2944809999999998"), Precision::kPrecise);
+  // The planted value as a 32-bit float, printed.
+  EXPECT_EQ(classify("48.858372", "2.2944810"), Precision::kPrecise);
+  // Coarser than 3 decimals: approximate.
   EXPECT_EQ(classify("48.86", "2.29"), Precision::kApproximate);
+  EXPECT_EQ(classify("48.85", "2.29"), Precision::kApproximate);
   EXPECT_EQ(classify("48.9", "2.3"), Precision::kApproximate);
-  // Precise numbers 3 to 50 km away (fuzzed, or the city centre): approximate.
-  EXPECT_EQ(classify("48.8566", "2.3522"), Precision::kApproximate);
-  EXPECT_EQ(classify("48.95", "2.60"), Precision::kApproximate);
-  // Farther than 50 km, whole degrees, out of range: nothing.
-  EXPECT_EQ(classify("49.4431", "1.0993"), Precision::kNone);  // Rouen
+  // Near but not derived: the city centre 6 km away, a fuzzed point, a
+  // point a few metres away with more decimals. Never a detection.
+  EXPECT_EQ(classify("48.8566", "2.3522"), Precision::kNone);
+  EXPECT_EQ(classify("48.86", "2.35"), Precision::kNone);
+  EXPECT_EQ(classify("48.95", "2.60"), Precision::kNone);
+  EXPECT_EQ(classify("48.8587", "2.2947"), Precision::kNone);
+  EXPECT_EQ(classify("48.858390", "2.294481"), Precision::kNone);
+  // Whole degrees, swapped axes, out of range: nothing.
   EXPECT_EQ(classify("49", "2"), Precision::kNone);
   EXPECT_EQ(classify("2.294481", "48.858370"), Precision::kNone);
   EXPECT_EQ(classify("95.0", "2.2"), Precision::kNone);
   const PositionMatch m = Classify(C("48.8584"), C("2.2945"), kLat, kLng);
   EXPECT_EQ(m.decimals, 4);
   EXPECT_LT(m.distance_km, 0.01);
+}
+
+TEST(Coordinates, NegativeCoordinatesRoundTowardsAndAwayFromZero) {
+  // Rio de Janeiro's south and west.
+  EXPECT_TRUE(DerivedFrom(C("-22.9519"), -22.951916));
+  EXPECT_TRUE(DerivedFrom(C("-22.952"), -22.951916));
+  EXPECT_TRUE(DerivedFrom(C("-43.21"), -43.210487));
+  EXPECT_TRUE(DerivedFrom(C("-43.22"), -43.210487));  // away from zero
+  EXPECT_FALSE(DerivedFrom(C("-43.23"), -43.210487));
+  EXPECT_FALSE(DerivedFrom(C("43.21"), -43.210487));
+}
+
+TEST(Coordinates, Geohash) {
+  // The example of the geohash description (Niemeyer, 2008).
+  EXPECT_EQ(Geohash(57.64911, 10.40744, 11), "u4pruydqqvj");
+  EXPECT_EQ(Geohash(-25.382708, -49.265506, 8), "6gkzwgjz");
+  EXPECT_EQ(Geohash(kLat, kLng, 5), Geohash(kLat, kLng, 12).substr(0, 5));
 }
 
 TEST(Coordinates, RecognisesAxisNames) {

@@ -1,5 +1,6 @@
 #include "verifier/detect/decode.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -197,6 +198,131 @@ bool DecodeBase64Body(absl::string_view text, std::string& out) {
   return DecodeBase64Lenient(
       compact, url_chars ? Base64Alphabet::kUrl : Base64Alphabet::kStandard,
       out);
+}
+
+void ForEachHexToken(absl::string_view text, size_t min_chars,
+                     absl::FunctionRef<void(const HexToken&)> fn) {
+  min_chars = std::max<size_t>(min_chars, 2);
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    if (HexDigit(text[i]) < 0) {
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    bool lower = false;
+    bool upper = false;
+    while (i < n && HexDigit(text[i]) >= 0) {
+      lower = lower || (text[i] >= 'a' && text[i] <= 'f');
+      upper = upper || (text[i] >= 'A' && text[i] <= 'F');
+      ++i;
+    }
+    const size_t len = i - begin;
+    if (len < min_chars || (lower && upper)) continue;
+    if (len % 2 == 0) {
+      fn(HexToken{begin, text.substr(begin, len)});
+    } else if (len - 1 >= min_chars) {
+      fn(HexToken{begin, text.substr(begin, len - 1)});
+      fn(HexToken{begin + 1, text.substr(begin + 1, len - 1)});
+    }
+  }
+}
+
+std::string DecodeHexRun(absl::string_view hex) {
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    const int hi = HexDigit(hex[i]);
+    const int lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+std::string DecodeQuotedPrintable(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '=') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 &&
+        HexDigit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexDigit(text[i + 1]) * 16 +
+                                      HexDigit(text[i + 2])));
+      i += 2;
+    } else if (i + 1 < text.size() && text[i + 1] == '\n') {
+      i += 1;  // soft line break
+    } else if (i + 2 < text.size() && text[i + 1] == '\r' &&
+               text[i + 2] == '\n') {
+      i += 2;
+    } else {
+      out.push_back('=');
+    }
+  }
+  return out;
+}
+
+bool IsUtf8(absl::string_view bytes) {
+  size_t i = 0;
+  const size_t n = bytes.size();
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(bytes[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::optional<std::string> Latin1Bytes(absl::string_view utf8) {
+  std::string out;
+  bool high = false;
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    // U+0080 to U+00FF are C2 80 to C3 BF.
+    if ((c != 0xC2 && c != 0xC3) || i + 1 >= utf8.size()) return std::nullopt;
+    const unsigned char next = static_cast<unsigned char>(utf8[i + 1]);
+    if ((next & 0xC0) != 0x80) return std::nullopt;
+    out.push_back(static_cast<char>(((c & 0x03) << 6) | (next & 0x3F)));
+    high = true;
+    ++i;
+  }
+  if (!high) return std::nullopt;
+  return out;
 }
 
 }  // namespace candor::detect

@@ -12,6 +12,7 @@
 #define CANDOR_VERIFIER_DETECT_DECODE_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,36 @@ bool DecodeBase64Lenient(absl::string_view text, Base64Alphabet alphabet,
 // that MIME line-wraps base64 with, and either alphabet: for bodies that a
 // capture tool says are base64.
 bool DecodeBase64Body(absl::string_view text, std::string& out);
+
+// A run of hex digits in some text, a candidate for decoding.
+struct HexToken {
+  size_t begin;            // offset in the text
+  absl::string_view text;  // an even number of hex digits
+};
+
+// Calls `fn` for every maximal run of at least `min_chars` hex digits whose
+// letters are all of one case (hex encoders write one case; mixed-case runs
+// are words and base64). A run of odd length is offered as its even-length
+// prefix and its even-length suffix, since either may be the encoding.
+void ForEachHexToken(absl::string_view text, size_t min_chars,
+                     absl::FunctionRef<void(const HexToken&)> fn);
+
+// Decodes an even-length run of hex digits (either case).
+std::string DecodeHexRun(absl::string_view hex);
+
+// Decodes quoted-printable (RFC 2045): "=XX" escapes and "=" soft line
+// breaks; anything malformed is copied.
+std::string DecodeQuotedPrintable(absl::string_view text);
+
+// Whether `bytes` are well-formed UTF-8.
+bool IsUtf8(absl::string_view bytes);
+
+// Capture tools that cannot write a body's bytes as UTF-8 text write one
+// character per byte (Latin-1: mitmproxy for bodies without a text charset,
+// Chromium for bodies that are not UTF-8). Given such text as UTF-8, returns
+// the bytes it stands for: if every character is U+0000 to U+00FF and at
+// least one is U+0080 or above; nullopt otherwise (the text is the bytes).
+std::optional<std::string> Latin1Bytes(absl::string_view utf8);
 
 }  // namespace candor::detect
 

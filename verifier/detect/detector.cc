@@ -27,11 +27,77 @@ namespace v1 = ::candor::measurement::v1;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Letters, digits and any non-ASCII byte (part of a UTF-8 letter, most
-// likely): what may not touch a plainly written value on either side.
+// The code point of the UTF-8 sequence that starts at text[i], or -1 if
+// none does (binary bytes).
+int32_t Utf8At(absl::string_view text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  size_t len = 0;
+  int32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return -1;
+  }
+  if (i + len > text.size()) return -1;
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  return cp;
+}
+
+// Whether a code point reads as part of a word: letters and digits of other
+// scripts, not punctuation, symbols, spaces or the replacement character.
+bool IsWordCodePoint(int32_t cp) {
+  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  if (cp >= 0xE000 && cp <= 0xF8FF) return false;  // private use
+  if (cp >= 0xFE30 && cp <= 0xFE4F) return false;  // CJK compatibility forms
+  if (cp >= 0xFF00 && cp <= 0xFF0F) return false;  // full-width punctuation
+  if (cp >= 0xFFF0) return false;                  // specials
+  return true;
+}
+
+// Whether the byte at text[i] glues onto a value that ends just before it:
+// an ASCII letter or digit, or the start of a UTF-8 letter. Any other byte,
+// such as a protobuf tag or length that is not UTF-8, ends the value.
+bool GluedAfter(absl::string_view text, size_t i) {
+  if (i >= text.size()) return false;
+  const unsigned char u = static_cast<unsigned char>(text[i]);
+  if (u < 0x80) return absl::ascii_isalnum(u);
+  const int32_t cp = Utf8At(text, i);
+  return cp >= 0 && IsWordCodePoint(cp);
+}
+
+// Whether the bytes before text[i] end in a letter or digit (ASCII, or a
+// UTF-8 letter) that glues onto a value starting at i.
+bool GluedBefore(absl::string_view text, size_t i) {
+  if (i == 0) return false;
+  const unsigned char u = static_cast<unsigned char>(text[i - 1]);
+  if (u < 0x80) return absl::ascii_isalnum(u);
+  // Back to the lead byte of the sequence, at most three continuation bytes.
+  size_t lead = i - 1;
+  while (lead > 0 && i - lead < 4 &&
+         (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
+    --lead;
+  }
+  const int32_t cp = Utf8At(text, lead);
+  if (cp < 0) return false;
+  const size_t len = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  return lead + len == i && IsWordCodePoint(cp);
+}
+
 bool IsWordByte(char c) {
-  const unsigned char u = static_cast<unsigned char>(c);
-  return absl::ascii_isalnum(u) || u >= 0x80;
+  return absl::ascii_isalnum(static_cast<unsigned char>(c));
 }
 
 // Whether the digits text[begin, end) are the integer or fractional part of
@@ -57,6 +123,43 @@ std::string Bytes(size_t n) {
 bool IsEmailLocalByte(char c) {
   return IsWordByte(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
          c == '-';
+}
+
+std::optional<v1::Encoding> EncodingOf(Coding coding) {
+  switch (coding) {
+    case Coding::kGzip:
+      return v1::GZIP;
+    case Coding::kZlib:
+    case Coding::kRawDeflate:
+      return v1::DEFLATE;
+    case Coding::kBrotli:
+      return v1::BROTLI;
+    case Coding::kZstd:
+      return v1::ZSTD;
+  }
+  return std::nullopt;
+}
+
+// How a terminal encoding ends a decoding path; empty for a plain value.
+absl::string_view TerminalLabel(v1::Encoding e) {
+  switch (e) {
+    case v1::CASE_FOLDED:
+      return "in another letter case";
+    case v1::HEX:
+      return "hex";
+    case v1::MD5:
+      return "md5";
+    case v1::SHA1:
+      return "sha1";
+    case v1::SHA256:
+      return "sha256";
+    case v1::COORDINATES:
+      return "coordinates";
+    case v1::GEOHASH:
+      return "geohash";
+    default:
+      return "";
+  }
 }
 
 std::string RawDigest(const EVP_MD* md, absl::string_view data) {
@@ -92,6 +195,18 @@ absl::string_view LayerName(v1::Encoding e) {
       return "parsed as JSON";
     case v1::FORM:
       return "parsed as a form";
+    case v1::URL:
+      return "read as a URL";
+    case v1::HEX:
+      return "hex-decoded";
+    case v1::GZIP:
+      return "gunzipped";
+    case v1::DEFLATE:
+      return "inflated";
+    case v1::BROTLI:
+      return "brotli-decoded";
+    case v1::ZSTD:
+      return "zstd-decoded";
     default:
       return "decoded";
   }
@@ -126,11 +241,11 @@ std::string Join(absl::string_view outer, absl::string_view inner) {
   return absl::StrCat(outer, " > ", inner);
 }
 
-// A JSON path step for member `key`: ".key" for identifiers, ["key"]
-// otherwise; very long keys are shortened (they are names, not data).
-void AppendKey(std::string& path, absl::string_view key) {
-  constexpr size_t kMaxKey = 64;
-  bool identifier = !key.empty() && key.size() <= kMaxKey &&
+// A JSON path step for member `key`, the `position`th (1-based) of its
+// object: ".key" for identifiers, ["key"] for other publishable names, and
+// [#position] for names that may be data.
+void AppendKey(std::string& path, absl::string_view key, size_t position) {
+  bool identifier = !key.empty() &&
                     (absl::ascii_isalpha(static_cast<unsigned char>(key[0])) ||
                      key[0] == '_');
   for (char c : key) {
@@ -138,30 +253,71 @@ void AppendKey(std::string& path, absl::string_view key) {
       identifier = false;
     }
   }
-  if (identifier) {
+  if (!IsPublishableName(key)) {
+    absl::StrAppend(&path, "[#", position, "]");
+  } else if (identifier) {
     absl::StrAppend(&path, ".", key);
-    return;
+  } else {
+    absl::StrAppend(&path, "[", json::Quote(key), "]");
   }
-  std::string shown(key.substr(0, kMaxKey));
-  if (key.size() > kMaxKey) {
-    // Never cut inside a UTF-8 sequence.
-    while (!shown.empty() &&
-           (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
-      shown.pop_back();
-    }
-    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) {
-      shown.pop_back();
-    }
-    shown += "...";
-  }
-  absl::StrAppend(&path, "[", json::Quote(shown), "]");
+}
+
+// `name` if it may be published, else its position ("#3").
+std::string PublishedName(absl::string_view name, size_t position) {
+  if (IsPublishableName(name)) return std::string(name);
+  return absl::StrCat("#", position);
 }
 
 }  // namespace
 
+bool IsPublishableName(absl::string_view name) {
+  if (name.empty() || name.size() > 40) return false;
+  size_t digit_run = 0;
+  bool upper = false;
+  bool lower = false;
+  bool digit = false;
+  size_t hexish = 0;
+  for (char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (!(absl::ascii_isalnum(u) || c == '_' || c == '-' || c == '.' ||
+          c == ':' || c == '$')) {
+      return false;
+    }
+    digit_run = absl::ascii_isdigit(u) ? digit_run + 1 : 0;
+    if (digit_run >= 5) return false;  // phone numbers, IDs, timestamps
+    upper = upper || absl::ascii_isupper(u);
+    lower = lower || absl::ascii_islower(u);
+    digit = digit || absl::ascii_isdigit(u);
+    if (absl::ascii_isxdigit(u) || c == '-') ++hexish;
+  }
+  // Long hex (hashes, UUIDs) and long mixed-case tokens (base64) are IDs.
+  if (name.size() >= 12 && hexish == name.size() && digit) return false;
+  if (name.size() >= 16 && upper && lower && digit) return false;
+  return true;
+}
+
 struct Detector::Location {
   v1::Where where;
-  std::string name;
+  std::string name;  // published names, outermost first, joined by " > "
+  std::string path;  // the decoding path so far
+  uint32_t occurrence = 0;
+  std::optional<uint32_t> message;
+  // When set, the text being searched starts at this offset of the body or
+  // message, and a hit's own position is added to it.
+  std::optional<uint64_t> slice_base;
+  // Else, when set, the offset reported for any hit: where the enclosing
+  // encoded token or line starts.
+  std::optional<uint64_t> offset;
+
+  // The location of what decoding `begin` onwards of the current text gives,
+  // with `step` added to the path.
+  Location Inner(absl::string_view step, size_t begin) const {
+    Location inner = *this;
+    inner.path = Join(path, step);
+    if (slice_base.has_value()) inner.offset = *slice_base + begin;
+    inner.slice_base.reset();
+    return inner;
+  }
 };
 
 struct Detector::Hit {
@@ -180,6 +336,7 @@ struct Detector::Context {
   bool budget_reported = false;
   bool cap_reported = false;
   std::vector<std::string> problems;
+  std::string body_not_examined;
   // The last name redacted, and the result: hits come in runs per name.
   std::string redacted_for;
   std::string redacted;
@@ -336,9 +493,35 @@ Detector::Detector(const Identities& identities, DetectOptions options)
         text(h.canonical, Boundary::kDigits, "the IMEI");
         AddHashes(i, h.canonical, "the IMEI (15 digits)");
         break;
-      case HoneyKind::kPosition:
+      case HoneyKind::kPosition: {
         positions_.push_back(i);
+        const std::string cell =
+            Geohash(h.latitude, h.longitude, kMaxGeohashChars);
+        for (size_t n = kMinGeohashChars; n <= kMaxGeohashChars; ++n) {
+          AddNeedle(Needle{i, cell.substr(0, n), {}, CaseRule::kText,
+                           Boundary::kWord, v1::GEOHASH,
+                           absl::StrCat("the position as a geohash of ", n,
+                                        " characters"),
+                           n >= kPreciseGeohashChars ? "location.precise"
+                                                     : "location.approximate"});
+        }
         break;
+      }
+      case HoneyKind::kAddress: {
+        // The street line identifies the home; a postcode or city alone
+        // is shared by thousands and is not looked for.
+        text(h.street, Boundary::kWord, "the street address");
+        hex_of(h.street, "the street address as planted");
+        AddHashes(i, h.street, "the street address as planted");
+        const std::string lower = absl::AsciiStrToLower(h.street);
+        if (lower != h.street) {
+          AddHashes(i, lower, "the street address, lower-cased");
+        }
+        AddHashes(i, h.canonical, "the full address in its canonical form");
+        AddHashes(i, absl::AsciiStrToLower(h.canonical),
+                  "the full address, lower-cased");
+        break;
+      }
       case HoneyKind::kFacePhoto:
         photos_.push_back(i);
         AddNeedle(Needle{i,
@@ -430,8 +613,8 @@ std::string Detector::Redact(absl::string_view text) const {
 
 void Detector::Emit(Context& ctx, size_t honey, const Location& loc,
                     const Chain& chain, v1::Encoding terminal,
-                    absl::string_view data_type,
-                    absl::string_view evidence) const {
+                    absl::string_view data_type, absl::string_view evidence,
+                    size_t at) const {
   ++ctx.emitted;
   v1::Detection d;
   d.set_data_type(std::string(data_type));
@@ -463,12 +646,23 @@ void Detector::Emit(Context& ctx, size_t honey, const Location& loc,
     return;
   }
   ctx.seen.insert(std::move(key));
+  d.set_occurrence(loc.occurrence);
+  if (loc.slice_base.has_value() && at != absl::string_view::npos) {
+    d.set_offset(*loc.slice_base + at);
+  } else if (loc.offset.has_value()) {
+    d.set_offset(*loc.offset);
+  } else if (loc.slice_base.has_value()) {
+    d.set_offset(*loc.slice_base);
+  }
+  if (loc.message.has_value()) d.set_message(*loc.message);
+  d.set_path(Redact(Join(loc.path, TerminalLabel(terminal))));
   ctx.out.push_back(std::move(d));
 }
 
-void Detector::MatchNeedles(Context& ctx, absl::string_view text,
-                            const Location& loc, const Chain& chain,
-                            const std::vector<bool>* escaped) const {
+Detector::Spans Detector::MatchNeedles(Context& ctx, absl::string_view text,
+                                       const Location& loc, const Chain& chain,
+                                       const std::vector<bool>* escaped) const {
+  Spans spans;
   std::vector<Hit> hits;
   // A value repeated a million times is one finding; past a few hundred hits
   // keep at most kMaxHitsPerNeedle of each needle, so memory and time stay
@@ -499,15 +693,15 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
         if (IsDigit(after) || InDecimal(text, begin, end)) return;
         break;
       case Boundary::kWord:
-        if (IsWordByte(before) || IsWordByte(after)) return;
+        if (GluedBefore(text, begin) || GluedAfter(text, end)) return;
         break;
       case Boundary::kEmail:
-        if (IsEmailLocalByte(before) || IsWordByte(after) || after == '-' ||
-            after == '_') {
+        if (IsEmailLocalByte(before) || GluedBefore(text, begin) ||
+            GluedAfter(text, end) || after == '-' || after == '_') {
           return;
         }
         // "alice@example.org.evil" is another address; a full stop is not.
-        if (after == '.' && end + 1 < n && IsWordByte(text[end + 1])) return;
+        if (after == '.' && GluedAfter(text, end + 1)) return;
         break;
     }
     hits.push_back(Hit{needle.honey, begin, end, &needle, nullptr});
@@ -517,8 +711,7 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
     // Numbers written with separators: "+44 20 7946-0000", "(202) 555-0143".
     for (size_t i = 0; i < n;) {
       const char c = text[i];
-      if (!(c == '+' || c == '(' || IsDigit(c)) ||
-          (i > 0 && IsWordByte(text[i - 1]))) {
+      if (!(c == '+' || c == '(' || IsDigit(c)) || GluedBefore(text, i)) {
         ++i;
         continue;
       }
@@ -551,7 +744,7 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
         }
         ++j;
       }
-      if (separated && (last >= n || !IsWordByte(text[last]))) {
+      if (separated && !GluedAfter(text, last)) {
         auto it = phone_forms_.find(digits);
         if (it != phone_forms_.end()) {
           hits.push_back(Hit{it->second.honey, i, last, nullptr, &it->second});
@@ -573,11 +766,13 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
       if (any[hit.honey] && reach[hit.honey] >= hit.end) continue;
       any[hit.honey] = true;
       reach[hit.honey] = std::max(reach[hit.honey], hit.end);
+      spans.emplace_back(hit.begin, hit.end);
       if (!AnyEscaped(escaped, hit.begin, hit.end)) continue;
       const Honey& h = honey_[hit.honey];
+      const size_t at = hit.begin;
       if (hit.phone != nullptr) {
         Emit(ctx, hit.honey, loc, chain, v1::PLAIN, h.data_type,
-             absl::StrCat(hit.phone->subject, ", written with separators"));
+             absl::StrCat(hit.phone->subject, ", written with separators"), at);
         continue;
       }
       const Needle& nd = *hit.needle;
@@ -588,12 +783,19 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
           bool exact = matched == nd.pattern;
           for (const std::string& a : nd.alternates)
             exact = exact || matched == a;
-          if (exact) {
-            Emit(ctx, hit.honey, loc, chain, v1::PLAIN, h.data_type,
-                 nd.subject);
+          const absl::string_view data_type =
+              nd.data_type.empty() ? h.data_type : nd.data_type;
+          if (nd.terminal != v1::PLAIN) {
+            Emit(ctx, hit.honey, loc, chain, nd.terminal, data_type,
+                 exact ? nd.subject
+                       : absl::StrCat(nd.subject, ", in another letter case"),
+                 at);
+          } else if (exact) {
+            Emit(ctx, hit.honey, loc, chain, v1::PLAIN, data_type, nd.subject,
+                 at);
           } else {
-            Emit(ctx, hit.honey, loc, chain, v1::CASE_FOLDED, h.data_type,
-                 absl::StrCat(nd.subject, ", in a different letter case"));
+            Emit(ctx, hit.honey, loc, chain, v1::CASE_FOLDED, data_type,
+                 absl::StrCat(nd.subject, ", in a different letter case"), at);
           }
           break;
         }
@@ -613,13 +815,14 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
                                letter_case.empty() ? "" : " ", "hex) of ",
                                nd.subject);
           }
-          Emit(ctx, hit.honey, loc, chain, nd.terminal, h.data_type, why);
+          Emit(ctx, hit.honey, loc, chain, nd.terminal, h.data_type, why, at);
           break;
         }
         case CaseRule::kBinary:
           Emit(ctx, hit.honey, loc, chain, nd.terminal, h.data_type,
                absl::StrCat(AlgorithmName(nd.terminal), " (raw ",
-                            nd.pattern.size(), " bytes) of ", nd.subject));
+                            nd.pattern.size(), " bytes) of ", nd.subject),
+               at);
           break;
       }
     }
@@ -627,28 +830,43 @@ void Detector::MatchNeedles(Context& ctx, absl::string_view text,
 
   if (!positions_.empty()) {
     ForEachCoordinatePair(
-        text, [&](const Coordinate& lat, const Coordinate& lng, size_t begin,
-                  size_t end) {
+        text, [&](const Coordinate& first, const Coordinate& second,
+                  size_t begin, size_t end) {
           if (!AnyEscaped(escaped, begin, end)) return;
-          ReportPosition(ctx, lat, lng, loc, chain,
-                         "a \"latitude,longitude\" text pair");
+          ReportPosition(ctx, first, second, /*either_order=*/true, loc, chain,
+                         "a text pair", begin);
         });
   }
+  return spans;
 }
 
-void Detector::ReportPosition(Context& ctx, const Coordinate& lat,
-                              const Coordinate& lng, const Location& loc,
-                              const Chain& chain, absl::string_view how) const {
+void Detector::ReportPosition(Context& ctx, const Coordinate& first,
+                              const Coordinate& second, bool either_order,
+                              const Location& loc, const Chain& chain,
+                              absl::string_view how, size_t at) const {
   for (size_t p : positions_) {
-    const PositionMatch m =
-        Classify(lat, lng, honey_[p].latitude, honey_[p].longitude);
+    const double lat = honey_[p].latitude;
+    const double lng = honey_[p].longitude;
+    PositionMatch m = Classify(first, second, lat, lng);
+    bool latitude_first = true;
+    if (m.precision == Precision::kNone && either_order) {
+      // GeoJSON and several map SDKs write longitude first.
+      m = Classify(second, first, lat, lng);
+      latitude_first = false;
+    }
     if (m.precision == Precision::kNone) continue;
     Emit(ctx, p, loc, chain, v1::COORDINATES,
          m.precision == Precision::kPrecise ? "location.precise"
                                             : "location.approximate",
-         absl::StrFormat("%s with %d decimals, %.1f km from the planted "
-                         "position",
-                         how, m.decimals, m.distance_km));
+         absl::StrFormat("%s%s with %d decimals, the planted position %s",
+                         how,
+                         !either_order ? ""
+                         : latitude_first ? " (latitude first)"
+                                          : " (longitude first)",
+                         m.decimals,
+                         m.decimals >= 9 ? "itself"
+                                         : "rounded or truncated"),
+         at);
   }
 }
 
@@ -660,7 +878,8 @@ void Detector::MatchPhoto(Context& ctx, absl::string_view bytes,
     if (digest != honey_[p].photo_sha256) continue;
     Emit(ctx, p, loc, chain, v1::PLAIN, honey_[p].data_type,
          "the face photo file itself, byte for byte (its SHA-256 is the "
-         "planted photo's)");
+         "planted photo's)",
+         absl::string_view::npos);
   }
 }
 
@@ -668,17 +887,39 @@ void Detector::ScanString(Context& ctx, absl::string_view text,
                           const Location& loc, const Chain& chain,
                           const std::vector<bool>* escaped) const {
   if (chain.size() < options_.max_decode_depth) {
+    // A compressed blob (gzip, zstd) inside a value or a body.
+    if (const std::optional<Coding> coding = SniffCompression(text);
+        coding.has_value() && *coding != Coding::kZlib) {
+      Decompressed out = Decompress(*coding, text, options_.decompression);
+      if (!out.bytes.empty() && ctx.Charge(out.bytes.size(), options_)) {
+        if (out.capped || out.damaged) {
+          ctx.problems.push_back(absl::StrCat(
+              "a ", CodingName(*coding), " blob inside the request ",
+              out.capped ? "expands past the decompression cap"
+                         : "is damaged",
+              "; only what came before was searched"));
+        }
+        Chain nested = chain;
+        nested.push_back(*EncodingOf(*coding));
+        ScanString(ctx, out.bytes, loc.Inner(CodingName(*coding), 0), nested,
+                   nullptr);
+        return;
+      }
+    }
     const absl::string_view t = absl::StripAsciiWhitespace(text);
-    if (t.size() >= 2 && (t.front() == '{' || t.front() == '[') &&
-        (t.back() == '}' || t.back() == ']')) {
+    if (t.size() >= 2 && (t.front() == '{' || t.front() == '[')) {
       Chain nested = chain;
       nested.push_back(v1::JSON);
-      if (WalkJson(ctx, t, loc, nested)) return;
+      if ((t.back() == '}' || t.back() == ']') && WalkJson(ctx, t, loc, nested)) {
+        return;
+      }
+      if (ScanNdjson(ctx, text, loc, chain, nested)) return;
     }
+    if (ScanUrl(ctx, t, loc, chain)) return;
     if (LooksLikeForm(t)) {
       Chain nested = chain;
       nested.push_back(v1::FORM);
-      ScanPairs(ctx, ParseQuery(t), loc, nested);
+      ScanPairs(ctx, ParseQuery(t), loc, nested, "form");
       return;
     }
   }
@@ -688,16 +929,23 @@ void Detector::ScanString(Context& ctx, absl::string_view text,
 void Detector::ScanFlat(Context& ctx, absl::string_view text,
                         const Location& loc, const Chain& chain,
                         const std::vector<bool>* escaped) const {
-  MatchNeedles(ctx, text, loc, chain, escaped);
+  const Spans matched = MatchNeedles(ctx, text, loc, chain, escaped);
   MatchPhoto(ctx, text, loc, chain);
   if (chain.size() >= options_.max_decode_depth) return;
+  // A token that is itself a match (a hex digest) is not decoded again.
+  auto inside_match = [&](size_t begin, size_t size) {
+    for (const auto& [b, e] : matched) {
+      if (begin >= b && begin + size <= e) return true;
+    }
+    return false;
+  };
   if (HasPercentEscape(text)) {
     std::vector<bool> mask;
     const std::string decoded = PercentDecode(text, false, &mask);
     if (ctx.Charge(decoded.size(), options_)) {
       Chain nested = chain;
       nested.push_back(v1::URL_ENCODED);
-      ScanString(ctx, decoded, loc, nested, &mask);
+      ScanString(ctx, decoded, loc.Inner("percent-decoded", 0), nested, &mask);
     }
   }
   std::string decoded;
@@ -705,35 +953,129 @@ void Detector::ScanFlat(Context& ctx, absl::string_view text,
       text, options_.min_base64_chars, [&](const Base64Token& token) {
         if (!AnyEscaped(escaped, token.begin, token.begin + token.text.size()))
           return;
+        if (inside_match(token.begin, token.text.size())) return;
         if (!DecodeBase64Lenient(token.text, token.alphabet, decoded)) return;
         if (decoded.size() < MultiMatcher::kMinPatternBytes) return;
         if (!ctx.Charge(decoded.size(), options_)) return;
+        const bool url = token.alphabet == Base64Alphabet::kUrl;
         Chain nested = chain;
-        nested.push_back(token.alphabet == Base64Alphabet::kUrl ? v1::BASE64URL
-                                                                : v1::BASE64);
+        nested.push_back(url ? v1::BASE64URL : v1::BASE64);
         // `decoded` is reused by the next token; the nested scan finishes
         // first.
-        ScanString(ctx, decoded, loc, nested, nullptr);
+        ScanString(ctx, decoded,
+                   loc.Inner(url ? "base64url" : "base64", token.begin), nested,
+                   nullptr);
       });
+  ForEachHexToken(text, options_.min_hex_chars, [&](const HexToken& token) {
+    if (!AnyEscaped(escaped, token.begin, token.begin + token.text.size()))
+      return;
+    if (inside_match(token.begin, token.text.size())) return;
+    const std::string bytes = DecodeHexRun(token.text);
+    if (!ctx.Charge(bytes.size(), options_)) return;
+    Chain nested = chain;
+    nested.push_back(v1::HEX);
+    ScanString(ctx, bytes, loc.Inner("hex", token.begin), nested, nullptr);
+  });
+}
+
+bool Detector::ScanNdjson(Context& ctx, absl::string_view text,
+                          const Location& loc, const Chain& chain,
+                          const Chain& json_chain) const {
+  size_t nonempty = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StripAsciiWhitespace(line).empty()) ++nonempty;
+  }
+  if (nonempty < 2) return false;
+  const size_t mark = ctx.out.size();
+  size_t lines = 0;
+  size_t json_lines = 0;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = text.find('\n', begin);
+    if (end == absl::string_view::npos) end = text.size();
+    const absl::string_view line = absl::StripAsciiWhitespace(
+        text.substr(begin, end - begin));
+    if (!line.empty()) {
+      ++lines;
+      const size_t at = static_cast<size_t>(line.data() - text.data());
+      Location inner = loc.Inner(
+          absl::StrCat("ndjson line ", lines, " (byte ",
+                       loc.slice_base.value_or(loc.offset.value_or(0)) + at,
+                       ")"),
+          at);
+      inner.name = Join(loc.name, absl::StrCat("line ", lines));
+      Location json_line = inner;
+      if (json_line.where == v1::BODY_TEXT) json_line.where = v1::BODY_JSON;
+      if ((line.front() == '{' || line.front() == '[') &&
+          WalkJson(ctx, line, json_line, json_chain)) {
+        ++json_lines;
+      } else {
+        Location flat = inner;
+        flat.slice_base = inner.offset;
+        flat.offset.reset();
+        ScanFlat(ctx, line, flat, chain, nullptr);
+      }
+    }
+    begin = end + 1;
+  }
+  if (json_lines >= 1) return true;
+  ctx.Truncate(mark);
+  return false;
+}
+
+bool Detector::ScanUrl(Context& ctx, absl::string_view text,
+                       const Location& loc, const Chain& chain) const {
+  // "https://host/path?query" or "/path?query", in a value.
+  const size_t question = text.find('?');
+  if (question == absl::string_view::npos || question + 1 >= text.size()) {
+    return false;
+  }
+  const absl::string_view before = text.substr(0, question);
+  const size_t scheme = before.find("://");
+  const bool absolute = scheme != absl::string_view::npos && scheme > 0 &&
+                        scheme <= 10;
+  if (!absolute && (before.empty() || before.front() != '/')) return false;
+  for (char c : text) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '"') {
+      return false;
+    }
+  }
+  ScanFlat(ctx, before, loc, chain, nullptr);
+  absl::string_view query = text.substr(question + 1);
+  query = query.substr(0, query.find('#'));
+  Chain nested = chain;
+  nested.push_back(v1::URL);
+  ScanPairs(ctx, ParseQuery(query), loc.Inner("url", question + 1), nested,
+            "?");
+  return true;
 }
 
 void Detector::ScanPairs(Context& ctx, const std::vector<NameValue>& pairs,
-                         const Location& loc, const Chain& chain) const {
+                         const Location& loc, const Chain& chain,
+                         absl::string_view label) const {
   struct Axis1 {
     AxisName axis;
-    const std::string* name;
+    std::string name;
     Coordinate c;
   };
   std::vector<Axis1> axes;
-  for (const auto& [name, value] : pairs) {
-    const Location child{loc.where, Join(loc.name, name)};
+  absl::flat_hash_map<absl::string_view, uint32_t> count;
+  for (const auto& [name, value] : pairs) ++count[name];
+  absl::flat_hash_map<absl::string_view, uint32_t> seen;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const auto& [name, value] = pairs[i];
+    const std::string shown = PublishedName(name, i + 1);
+    Location child = loc;
+    child.name = Join(loc.name, shown);
+    child.path = Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ", shown));
+    child.occurrence = count[name] > 1 ? ++seen[name] : 0;
+    child.slice_base.reset();
     MatchNeedles(ctx, name, child, chain, nullptr);
     ScanString(ctx, value, child, chain, nullptr);
     if (positions_.empty()) continue;
     AxisName axis = ClassifyAxisName(name);
     if (axis.axis == Axis::kNone) continue;
     if (std::optional<Coordinate> c = ParseCoordinate(value); c.has_value()) {
-      axes.push_back(Axis1{std::move(axis), &name, *c});
+      axes.push_back(Axis1{std::move(axis), shown, *c});
     }
   }
   for (const Axis1& lat : axes) {
@@ -743,13 +1085,16 @@ void Detector::ScanPairs(Context& ctx, const std::vector<NameValue>& pairs,
           lng.axis.prefix != lat.axis.prefix) {
         continue;
       }
-      ReportPosition(
-          ctx, lat.c, lng.c,
-          Location{loc.where,
-                   Join(loc.name, absl::StrCat(*lat.name, ",", *lng.name))},
-          chain,
-          absl::StrCat("latitude and longitude fields ", json::Quote(*lat.name),
-                       " and ", json::Quote(*lng.name)));
+      Location both = loc;
+      both.name = Join(loc.name, absl::StrCat(lat.name, ",", lng.name));
+      both.path = Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ",
+                                              lat.name, ",", lng.name));
+      both.slice_base.reset();
+      ReportPosition(ctx, lat.c, lng.c, /*either_order=*/false, both, chain,
+                     absl::StrCat("latitude and longitude fields ",
+                                  json::Quote(lat.name), " and ",
+                                  json::Quote(lng.name)),
+                     absl::string_view::npos);
     }
   }
 }
@@ -795,7 +1140,15 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
     }
     ++f.items;
   };
-  auto name = [&]() { return Join(loc.name, path); };
+  // Where the value about to be read is: its JSON path among the names,
+  // and "json <path>" in the decoding path.
+  auto here = [&]() {
+    Location at = loc;
+    at.name = Join(loc.name, path);
+    at.path = Join(loc.path, absl::StrCat("json ", path));
+    at.slice_base.reset();
+    return at;
+  };
 
   while (true) {
     absl::StatusOr<json::Token> token = reader.Next();
@@ -814,10 +1167,9 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
       case json::Token::kKey: {
         Frame& f = stack.back();
         path.resize(f.path_size);
-        AppendKey(path, reader.value());
+        AppendKey(path, reader.value(), ++f.items);
         f.key = std::string(reader.value().substr(0, 64));
-        MatchNeedles(ctx, reader.value(), Location{loc.where, name()}, chain,
-                     nullptr);
+        MatchNeedles(ctx, reader.value(), here(), chain, nullptr);
         break;
       }
       case json::Token::kBeginObject:
@@ -837,11 +1189,12 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
                 lng.axis.prefix != lat.axis.prefix) {
               continue;
             }
-            ReportPosition(ctx, lat.c, lng.c, Location{loc.where, name()},
+            ReportPosition(ctx, lat.c, lng.c, /*either_order=*/false, here(),
                            chain,
                            absl::StrCat("latitude and longitude members ",
                                         json::Quote(lat.key), " and ",
-                                        json::Quote(lng.key)));
+                                        json::Quote(lng.key)),
+                           absl::string_view::npos);
           }
         }
         stack.pop_back();
@@ -852,32 +1205,10 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
         path.resize(f.path_size);
         if (!positions_.empty() && f.all_numbers &&
             (f.items == 2 || f.items == 3)) {
-          const Coordinate& a = *f.numbers[0];
-          const Coordinate& b = *f.numbers[1];
-          // GeoJSON writes [longitude, latitude]; others the other way. Take
-          // the reading closer to a planted position.
-          for (size_t p : positions_) {
-            const PositionMatch ab =
-                Classify(a, b, honey_[p].latitude, honey_[p].longitude);
-            const PositionMatch ba =
-                Classify(b, a, honey_[p].latitude, honey_[p].longitude);
-            if (ab.precision == Precision::kNone &&
-                ba.precision == Precision::kNone) {
-              continue;
-            }
-            const bool lat_first = ba.precision == Precision::kNone ||
-                                   (ab.precision != Precision::kNone &&
-                                    ab.distance_km <= ba.distance_km);
-            const PositionMatch& m = lat_first ? ab : ba;
-            Emit(ctx, p, Location{loc.where, name()}, chain, v1::COORDINATES,
-                 m.precision == Precision::kPrecise ? "location.precise"
-                                                    : "location.approximate",
-                 absl::StrFormat("a %s array with %d decimals, %.1f km from "
-                                 "the planted position",
-                                 lat_first ? "[latitude, longitude]"
-                                           : "[longitude, latitude]",
-                                 m.decimals, m.distance_km));
-          }
+          // GeoJSON writes [longitude, latitude]; others the other way.
+          ReportPosition(ctx, *f.numbers[0], *f.numbers[1],
+                         /*either_order=*/true, here(), chain, "an array",
+                         absl::string_view::npos);
         }
         stack.pop_back();
         break;
@@ -888,11 +1219,11 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
         std::optional<Coordinate> coordinate;
         if (!positions_.empty()) coordinate = ParseCoordinate(reader.value());
         enter_value(is_number ? coordinate : std::nullopt);
-        const Location here{loc.where, name()};
+        const Location value_at = here();
         if (is_number) {
-          MatchNeedles(ctx, reader.value(), here, chain, nullptr);
+          MatchNeedles(ctx, reader.value(), value_at, chain, nullptr);
         } else {
-          ScanString(ctx, reader.value(), here, chain, nullptr);
+          ScanString(ctx, reader.value(), value_at, chain, nullptr);
         }
         if (coordinate.has_value() && !stack.empty() &&
             stack.back().is_object) {
@@ -914,109 +1245,249 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
   }
 }
 
-void Detector::ScanBody(Context& ctx, const HttpRequest& request,
-                        absl::string_view content_type) const {
+void Detector::ScanMultipart(Context& ctx,
+                             const std::vector<MultipartPart>& parts,
+                             const Location& loc, const Chain& chain) const {
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const MultipartPart& part = parts[i];
+    const std::string shown = PublishedName(part.name, i + 1);
+    Location child = loc;
+    child.where = v1::BODY_MULTIPART;
+    child.name = Join(loc.name, shown);
+    child.path = Join(loc.path, absl::StrCat("multipart part ", shown));
+    child.slice_base.reset();
+    MatchNeedles(ctx, part.file_name, child, chain, nullptr);
+    // A part may carry its own transfer and content codings.
+    std::string bytes(part.body);
+    Chain nested = chain;
+    if (absl::EqualsIgnoreCase(part.transfer_encoding, "base64")) {
+      std::string decoded;
+      if (DecodeBase64Body(bytes, decoded)) {
+        bytes = std::move(decoded);
+        nested.push_back(v1::BASE64);
+        child.path = Join(child.path, "base64");
+      }
+    } else if (absl::EqualsIgnoreCase(part.transfer_encoding,
+                                      "quoted-printable")) {
+      bytes = DecodeQuotedPrintable(bytes);
+      child.path = Join(child.path, "quoted-printable");
+    }
+    if (!part.content_encoding.empty()) {
+      ContentDecoding d = DecodeContentCodings(bytes, part.content_encoding,
+                                               options_.decompression);
+      for (Coding c : d.undone) {
+        nested.push_back(*EncodingOf(c));
+        child.path = Join(child.path, CodingName(c));
+      }
+      for (std::string& p : d.problems) {
+        ctx.problems.push_back(absl::StrCat("multipart part ", i + 1, ": ", p));
+      }
+      bytes = std::move(d.bytes);
+    }
+    // A part is a document inside the body: its JSON, forms and encodings
+    // are layers.
+    ScanString(ctx, bytes, child, nested, nullptr);
+  }
+}
+
+void Detector::ScanBodyBytes(Context& ctx, absl::string_view bytes,
+                             absl::string_view content_type,
+                             const Location& loc, const Chain& chain) const {
   const std::string media = MediaType(content_type);
-  const bool multipart = absl::StartsWith(media, "multipart/");
-  // Tools that list fields write an empty text, or none, beside them.
-  if (request.body.has_value() && !request.body->empty()) {
-    const absl::string_view body = *request.body;
-    if (multipart) {
-      const std::optional<std::string> boundary =
-          ContentTypeParameter(content_type, "boundary");
-      const std::vector<MultipartPart> parts =
-          boundary.has_value() ? ParseMultipart(body, *boundary)
-                               : std::vector<MultipartPart>();
+  if (absl::StartsWith(media, "multipart/")) {
+    const std::optional<std::string> boundary =
+        ContentTypeParameter(content_type, "boundary");
+    if (boundary.has_value()) {
+      const std::vector<MultipartPart> parts = ParseMultipart(bytes, *boundary);
       if (!parts.empty()) {
-        for (const MultipartPart& part : parts) {
-          const Location loc{v1::BODY_MULTIPART, part.name};
-          MatchNeedles(ctx, part.file_name, loc, {}, nullptr);
-          ScanString(ctx, part.body, loc, {}, nullptr);
-        }
+        ScanMultipart(ctx, parts, loc, chain);
         return;
       }
     }
-    if (media == "application/x-www-form-urlencoded") {
-      ScanPairs(ctx, ParseQuery(body), Location{v1::BODY_FORM, ""}, {});
-      return;
+  }
+  if (media == "application/x-www-form-urlencoded") {
+    Location form = loc;
+    form.where = v1::BODY_FORM;
+    ScanPairs(ctx, ParseQuery(bytes), form, chain, "form");
+    return;
+  }
+  const absl::string_view trimmed = absl::StripAsciiWhitespace(bytes);
+  const bool json_like =
+      !trimmed.empty() && (trimmed[0] == '{' || trimmed[0] == '[');
+  if (absl::StrContains(media, "json") || json_like) {
+    Location json_loc = loc;
+    if (json_loc.where == v1::WHERE_UNSPECIFIED) json_loc.where = v1::BODY_JSON;
+    json_loc.slice_base.reset();
+    if (json_like && WalkJson(ctx, trimmed, json_loc, chain)) return;
+    Location text_loc = loc;
+    if (text_loc.where == v1::WHERE_UNSPECIFIED) text_loc.where = v1::BODY_TEXT;
+    if (json_like && ScanNdjson(ctx, bytes, text_loc, chain, chain)) return;
+    // Not JSON after all (or too deep to walk): a mislabelled form, or text.
+    if (LooksLikeForm(trimmed)) {
+      Location form = loc;
+      if (form.where == v1::WHERE_UNSPECIFIED) form.where = v1::BODY_FORM;
+      ScanPairs(ctx, ParseQuery(trimmed), form, chain, "form");
+    } else {
+      ScanFlat(ctx, bytes, text_loc, chain, nullptr);
     }
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(body);
-    if (absl::StrContains(media, "json") ||
-        (!trimmed.empty() && (trimmed[0] == '{' || trimmed[0] == '['))) {
-      if (WalkJson(ctx, trimmed, Location{v1::BODY_JSON, ""}, {})) return;
-      // Not JSON after all (or too deep to walk): a mislabelled form, or text.
-      if (LooksLikeForm(trimmed)) {
-        ScanPairs(ctx, ParseQuery(trimmed), Location{v1::BODY_FORM, ""}, {});
-      } else {
-        ScanFlat(ctx, body, Location{v1::BODY_TEXT, ""}, {}, nullptr);
+    return;
+  }
+  Location text_loc = loc;
+  if (text_loc.where == v1::WHERE_UNSPECIFIED) text_loc.where = v1::BODY_TEXT;
+  ScanString(ctx, bytes, text_loc, chain, nullptr);
+}
+
+void Detector::ScanBody(Context& ctx, const HttpRequest& request,
+                        absl::string_view content_type,
+                        absl::string_view content_encoding) const {
+  Location base{v1::WHERE_UNSPECIFIED, "", ""};
+  base.slice_base = 0;
+  if (request.body.has_value() && !request.body->empty()) {
+    const std::string& sent = *request.body;
+    // A body the exporter wrote one character per byte: its bytes are the
+    // body, unless the text reads as UTF-8 text already (then both are
+    // searched: a photo or compressed data only shows in the bytes).
+    std::optional<std::string> latin1 =
+        request.body_is_text ? Latin1Bytes(sent) : std::nullopt;
+    std::vector<ContentDecoding> readings;
+    if (latin1.has_value()) {
+      ContentDecoding from_bytes = DecodeContentCodings(
+          *latin1, content_encoding, options_.decompression);
+      const std::string media = MediaType(content_type);
+      const bool textual = absl::StartsWith(media, "text/") ||
+                           absl::StrContains(media, "json") ||
+                           absl::StrContains(media, "xml") ||
+                           absl::StrContains(media, "form-urlencoded");
+      if (from_bytes.undone.empty() && textual && !IsUtf8(*latin1)) {
+        readings.push_back(
+            DecodeContentCodings(sent, content_encoding, options_.decompression));
       }
-      return;
+      readings.push_back(std::move(from_bytes));
+    } else {
+      readings.push_back(
+          DecodeContentCodings(sent, content_encoding, options_.decompression));
     }
-    ScanString(ctx, body, Location{v1::BODY_TEXT, ""}, {}, nullptr);
+    for (ContentDecoding& d : readings) {
+      Chain chain;
+      Location loc = base;
+      for (Coding c : d.undone) {
+        chain.push_back(*EncodingOf(c));
+        loc.path = Join(loc.path, CodingName(c));
+      }
+      for (std::string& p : d.problems) ctx.problems.push_back(std::move(p));
+      if (!d.complete) {
+        ctx.body_not_examined = std::string(
+            d.undone.empty() && !d.problems.empty() &&
+                    absl::StartsWith(d.problems.back(), "Content-Encoding names")
+                ? kUnknownCoding
+                : kUndecodableCoding);
+      }
+      ScanBodyBytes(ctx, d.bytes, content_type, loc, chain);
+    }
     return;
   }
   if (request.body_params.empty()) return;
-  const v1::Where where = multipart ? v1::BODY_MULTIPART : v1::BODY_FORM;
+  const bool multipart = absl::StartsWith(MediaType(content_type), "multipart/");
+  base.where = multipart ? v1::BODY_MULTIPART : v1::BODY_FORM;
+  base.slice_base.reset();
   std::vector<NameValue> pairs;
-  for (const FormParam& p : request.body_params) {
-    MatchNeedles(ctx, p.file_name, Location{where, p.name}, {}, nullptr);
+  for (size_t i = 0; i < request.body_params.size(); ++i) {
+    const FormParam& p = request.body_params[i];
+    Location file = base;
+    file.name = PublishedName(p.name, i + 1);
+    MatchNeedles(ctx, p.file_name, file, {}, nullptr);
     pairs.emplace_back(p.name, p.value);
   }
-  ScanPairs(ctx, pairs, Location{where, ""}, {});
+  ScanPairs(ctx, pairs, base, {}, "field");
 }
 
 RequestFindings Detector::Scan(const HttpRequest& request) const {
   Context ctx;
 
-  // The path, segment by segment; a segment that holds a honey value is not
-  // published.
+  // The path, segment by segment; a segment that holds a honey value, or
+  // that does not look like a name, is not published.
   std::vector<std::string> segments = absl::StrSplit(request.path, '/');
-  for (std::string& segment : segments) {
+  for (size_t i = 0; i < segments.size(); ++i) {
+    std::string& segment = segments[i];
     if (segment.empty()) continue;
     const size_t before = ctx.emitted;
-    ScanString(ctx, PercentDecode(segment, false), Location{v1::URL_PATH, ""},
-               {}, nullptr);
-    if (ctx.emitted != before) segment = std::string(kRedacted);
+    const std::string decoded = PercentDecode(segment, false);
+    Location loc{v1::URL_PATH, "", absl::StrCat("path segment ", i)};
+    ScanString(ctx, decoded, loc, {}, nullptr);
+    if (ctx.emitted != before) {
+      segment = std::string(kRedacted);
+    } else if (!IsPublishableName(decoded)) {
+      segment = std::string(kDataSegment);
+    }
   }
 
+  Location query{v1::QUERY, "", ""};
   if (request.query.has_value()) {
-    ScanPairs(ctx, ParseQuery(*request.query), Location{v1::QUERY, ""}, {});
+    ScanPairs(ctx, ParseQuery(*request.query), query, {}, "query");
   } else {
-    ScanPairs(ctx, request.query_params, Location{v1::QUERY, ""}, {});
+    ScanPairs(ctx, request.query_params, query, {}, "query");
   }
 
   bool cookie_header = false;
   std::string content_type;
+  std::string content_encoding;
+  absl::flat_hash_map<std::string, uint32_t> header_count;
   for (const auto& [name, value] : request.headers) {
-    if (absl::StartsWith(name, ":")) continue;  // repeats the URL
-    if (absl::EqualsIgnoreCase(name, "cookie")) {
-      cookie_header = true;
-      for (const auto& [cookie, cookie_value] : ParseCookieHeader(value)) {
-        const Location loc{v1::COOKIE, cookie};
-        MatchNeedles(ctx, cookie, loc, {}, nullptr);
-        ScanString(ctx, cookie_value, loc, {}, nullptr);
-      }
-      continue;
-    }
-    if (absl::EqualsIgnoreCase(name, "content-type")) content_type = value;
-    ScanString(ctx, value, Location{v1::HEADER, name}, {}, nullptr);
+    ++header_count[absl::AsciiStrToLower(name)];
   }
-  if (!cookie_header) {
-    for (const auto& [cookie, cookie_value] : request.cookies) {
-      const Location loc{v1::COOKIE, cookie};
+  absl::flat_hash_map<std::string, uint32_t> header_seen;
+  auto scan_cookies = [&](const std::vector<NameValue>& cookies) {
+    absl::flat_hash_map<absl::string_view, uint32_t> count;
+    for (const auto& [cookie, v] : cookies) ++count[cookie];
+    absl::flat_hash_map<absl::string_view, uint32_t> seen;
+    for (size_t i = 0; i < cookies.size(); ++i) {
+      const auto& [cookie, cookie_value] = cookies[i];
+      const std::string shown = PublishedName(cookie, i + 1);
+      Location loc{v1::COOKIE, shown, absl::StrCat("cookie ", shown)};
+      loc.occurrence = count[cookie] > 1 ? ++seen[cookie] : 0;
       MatchNeedles(ctx, cookie, loc, {}, nullptr);
       ScanString(ctx, cookie_value, loc, {}, nullptr);
     }
+  };
+  for (size_t i = 0; i < request.headers.size(); ++i) {
+    const auto& [name, value] = request.headers[i];
+    if (absl::StartsWith(name, ":")) continue;  // repeats the URL
+    if (absl::EqualsIgnoreCase(name, "cookie")) {
+      cookie_header = true;
+      scan_cookies(ParseCookieHeader(value));
+      continue;
+    }
+    if (absl::EqualsIgnoreCase(name, "content-type")) content_type = value;
+    if (absl::EqualsIgnoreCase(name, "content-encoding")) {
+      content_encoding = content_encoding.empty()
+                             ? value
+                             : absl::StrCat(content_encoding, ", ", value);
+    }
+    const std::string lower = absl::AsciiStrToLower(name);
+    const std::string shown = PublishedName(name, i + 1);
+    Location loc{v1::HEADER, shown, absl::StrCat("header ", shown)};
+    loc.occurrence = header_count[lower] > 1 ? ++header_seen[lower] : 0;
+    ScanString(ctx, value, loc, {}, nullptr);
   }
+  if (!cookie_header) scan_cookies(request.cookies);
 
-  ScanBody(
-      ctx, request,
-      request.body_mime_type.empty() ? content_type : request.body_mime_type);
+  ScanBody(ctx,
+           request,
+           request.body_mime_type.empty() ? content_type : request.body_mime_type,
+           content_encoding);
+
+  for (const WebSocketMessage& m : request.websocket_messages) {
+    Location loc{v1::WEBSOCKET, "", absl::StrCat("websocket message ", m.index)};
+    loc.message = m.index;
+    loc.slice_base = 0;
+    ScanBodyBytes(ctx, m.data, "", loc, {});
+  }
 
   RequestFindings findings;
   findings.detections = std::move(ctx.out);
   findings.path = Redact(absl::StrJoin(segments, "/"));
   findings.problems = std::move(ctx.problems);
+  findings.body_not_examined = std::move(ctx.body_not_examined);
   return findings;
 }
 

@@ -436,8 +436,7 @@ TEST_F(DetectorTest, NestedEncodingsKeepTheirChainOutermostFirst) {
                  kPosition,
                  "parsed as JSON, then parsed as JSON: latitude and longitude "
                  "members "
-                 "\"lat\" and \"lng\" with 4 decimals, 0.0 km from the planted "
-                 "position"},
+                 "\"lat\" and \"lng\" with 4 decimals, the planted position rounded or truncated"},
                 {v1::BODY_FORM,
                  "payload > $.user.contacts[1].phone",
                  kContacts,
@@ -450,11 +449,11 @@ TEST_F(DetectorTest, NestedEncodingsKeepTheirChainOutermostFirst) {
 }
 
 TEST_F(DetectorTest, DecodingStopsAtTheDepthLimit) {
-  // Five layers of base64 around the e-mail: the fifth is past the limit.
+  // Six layers of base64 around the e-mail: the sixth is past the limit.
   std::string v = "honey.alice@example.org";
-  for (int i = 0; i < 4; ++i) v = absl::Base64Escape(v);
-  EXPECT_EQ(Scan(Header("X-4", v)).size(), 1u);
-  EXPECT_TRUE(Scan(Header("X-5", absl::Base64Escape(v))).empty());
+  for (int i = 0; i < 5; ++i) v = absl::Base64Escape(v);
+  EXPECT_EQ(Scan(Header("X-5", v)).size(), 1u);
+  EXPECT_TRUE(Scan(Header("X-6", absl::Base64Escape(v))).empty());
 }
 
 TEST_F(DetectorTest, MultipartPartsAndThePhotoItself) {
@@ -509,7 +508,7 @@ TEST_F(DetectorTest, MultipartPartsAndThePhotoItself) {
       }));
 }
 
-TEST_F(DetectorTest, PositionsPreciseAndApproximate) {
+TEST_F(DetectorTest, PositionsDerivedFromThePlantedOneOnly) {
   HttpRequest r = Query("lat=48.86&lon=2.29&geo_lat=48.8584&lng=2.2945");
   r.headers.emplace_back("X-Geo", "ll=48.858,2.294;acc=10");
   r.body_mime_type = "application/json";
@@ -524,40 +523,28 @@ TEST_F(DetectorTest, PositionsPreciseAndApproximate) {
                           {v1::COORDINATES},
                           kPosition,
                           "latitude and longitude fields \"lat\" and \"lon\" "
-                          "with 2 decimals, 0.4 km "
-                          "from the planted position"},
+                          "with 2 decimals, the planted position rounded or truncated"},
                          {v1::QUERY,
                           "lat,lng",
                           "location.approximate",
                           {v1::COORDINATES},
                           kPosition,
                           "latitude and longitude fields \"lat\" and \"lng\" "
-                          "with 2 decimals, 0.2 km "
-                          "from the planted position"},
+                          "with 2 decimals, the planted position rounded or truncated"},
                          {v1::HEADER,
                           "X-Geo > ll",
                           "location.precise",
                           {v1::FORM, v1::COORDINATES},
                           kPosition,
-                          "parsed as a form: a \"latitude,longitude\" text "
-                          "pair with 3 decimals, "
-                          "0.1 km from the planted position"},
+                          "parsed as a form: a text pair (latitude first) with 3 "
+                          "decimals, the planted position rounded or truncated"},
                          {v1::BODY_JSON,
                           "$.features[0].geometry.coordinates",
                           "location.precise",
                           {v1::COORDINATES},
                           kPosition,
-                          "a [longitude, latitude] array with 5 decimals, 0.0 "
-                          "km from the planted "
-                          "position"},
-                         {v1::BODY_JSON,
-                          "$.city",
-                          "location.approximate",
-                          {v1::COORDINATES},
-                          kPosition,
-                          "latitude and longitude members \"latitude\" and "
-                          "\"longitude\" with 4 "
-                          "decimals, 4.2 km from the planted position"},
+                          "an array (longitude first) with 5 decimals, the planted position rounded or truncated"},
+                         // Not "$.city": 4 km away is near, not derived.
                      }));
 }
 
@@ -580,11 +567,12 @@ TEST_F(DetectorTest, PathSegmentsAreSearchedAndRedacted) {
            "the e-mail address"},
       }));
   EXPECT_EQ(f.path, "/v1/users/{redacted}/profile/{redacted}");
-  // A honey value as a JSON key is found, and kept out of the path.
+  // A honey value as a JSON key is found, and kept out of the path: a key
+  // that is not a name is published as its position.
   EXPECT_EQ(Scan(Body("application/json",
                       R"({"contacts": {"+447700900123": "Bob"}})")),
             (std::vector<D>{{v1::BODY_JSON,
-                             "$.contacts[\"{redacted}\"]",
+                             "$.contacts[#1]",
                              kContacts,
                              {v1::PLAIN},
                              kContactPhone,

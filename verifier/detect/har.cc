@@ -49,7 +49,8 @@ HarReader::HarReader(json::ByteSource* source, HarLimits limits)
     : limits_(limits),
       capped_(source, limits.max_string_bytes),
       reader_(&capped_, json::Limits{limits.max_json_depth,
-                                     limits.max_string_bytes + 64}) {}
+                                     limits.max_string_bytes + 64,
+                                     /*surrogate_escaped_bytes=*/true}) {}
 
 absl::Status HarReader::Fail(absl::Status status) const {
   // The reader counts offsets in the filtered stream; report them in the
@@ -113,6 +114,7 @@ bool HarReader::Keep(HarEntry& entry, size_t bytes) {
 
 absl::StatusOr<std::optional<std::string>> HarReader::ReadString(
     HarEntry& entry, absl::string_view field) {
+  string_dropped_ = false;
   absl::StatusOr<Token> t = Read();
   if (!t.ok()) return t.status();
   if (*t == Token::kNull) return std::nullopt;
@@ -125,9 +127,116 @@ absl::StatusOr<std::optional<std::string>> HarReader::ReadString(
     AddProblem(entry, absl::StrCat(field, " is longer than ",
                                    Bytes(limits_.max_string_bytes),
                                    " and was not searched"));
+    string_dropped_ = true;
     return std::nullopt;
   }
-  if (!Keep(entry, reader_.value().size())) return std::nullopt;
+  if (!Keep(entry, reader_.value().size())) {
+    string_dropped_ = true;
+    return std::nullopt;
+  }
+  return std::string(reader_.value());
+}
+
+absl::StatusOr<std::optional<std::string>> HarReader::ReadValueText(
+    HarEntry& entry, absl::string_view field) {
+  string_dropped_ = false;
+  absl::StatusOr<Token> t = Read();
+  if (!t.ok()) return t.status();
+  switch (*t) {
+    case Token::kNull:
+      return std::nullopt;
+    case Token::kString:
+      if (capped_.WasCut(reader_.token_begin())) {
+        AddProblem(entry, absl::StrCat(field, " is longer than ",
+                                       Bytes(limits_.max_string_bytes),
+                                       " and was not searched"));
+        string_dropped_ = true;
+        return std::nullopt;
+      }
+      break;
+    case Token::kNumber:
+    case Token::kTrue:
+    case Token::kFalse:
+      break;
+    case Token::kBeginObject:
+    case Token::kBeginArray: {
+      // Written back as JSON text; each container's first item needs no comma.
+      std::string text(1, *t == Token::kBeginObject ? '{' : '[');
+      std::vector<bool> first = {true};
+      const size_t depth = reader_.depth();
+      bool after_key = false;
+      while (reader_.depth() >= depth) {
+        t = Read();
+        if (!t.ok()) return t.status();
+        if (*t == Token::kEndObject || *t == Token::kEndArray) {
+          text.push_back(*t == Token::kEndObject ? '}' : ']');
+          first.pop_back();
+          continue;
+        }
+        if (!after_key) {
+          if (!first.back()) text.push_back(',');
+          first.back() = false;
+        }
+        after_key = false;
+        switch (*t) {
+          case Token::kKey:
+            absl::StrAppend(&text, json::Quote(reader_.value()), ":");
+            after_key = true;
+            break;
+          case Token::kBeginObject:
+          case Token::kBeginArray:
+            text.push_back(*t == Token::kBeginObject ? '{' : '[');
+            first.push_back(true);
+            break;
+          case Token::kString:
+            if (capped_.WasCut(reader_.token_begin())) {
+              AddProblem(entry, absl::StrCat(field, " has a string longer than ",
+                                             Bytes(limits_.max_string_bytes),
+                                             "; it was not searched"));
+            }
+            absl::StrAppend(&text, json::Quote(reader_.value()));
+            break;
+          case Token::kNumber:
+            absl::StrAppend(&text, reader_.value());
+            break;
+          case Token::kTrue:
+            text += "true";
+            break;
+          case Token::kFalse:
+            text += "false";
+            break;
+          default:
+            text += "null";
+            break;
+        }
+        if (text.size() > limits_.max_string_bytes) {
+          while (reader_.depth() >= depth) {
+            if (absl::StatusOr<Token> skipped = Read(); !skipped.ok()) {
+              return skipped.status();
+            }
+          }
+          AddProblem(entry, absl::StrCat(field, " is longer than ",
+                                         Bytes(limits_.max_string_bytes),
+                                         " and was not searched"));
+          string_dropped_ = true;
+          return std::nullopt;
+        }
+      }
+      if (!Keep(entry, text.size())) {
+        string_dropped_ = true;
+        return std::nullopt;
+      }
+      return text;
+    }
+    default:
+      return std::nullopt;
+  }
+  if (!Keep(entry, reader_.value().size())) {
+    string_dropped_ = true;
+    return std::nullopt;
+  }
+  if (*t == Token::kTrue) return std::string("true");
+  if (*t == Token::kFalse) return std::string("false");
   return std::string(reader_.value());
 }
 
@@ -172,8 +281,12 @@ absl::Status HarReader::ReadPairs(HarEntry& entry, absl::string_view field,
         if (absl::Status s = reader_.SkipValue(); !s.ok()) return Fail(s);
         continue;
       }
+      // Form parameters' values may be JSON (chrome-har); names and the
+      // other lists' values are strings.
       absl::StatusOr<std::optional<std::string>> v =
-          ReadString(entry, absl::StrCat(field, "[].", key));
+          params != nullptr && key == "value"
+              ? ReadValueText(entry, absl::StrCat(field, "[].", key))
+              : ReadString(entry, absl::StrCat(field, "[].", key));
       if (!v.ok()) return v.status();
       if (v->has_value()) *target = **v;
     }
@@ -206,7 +319,12 @@ absl::Status HarReader::ReadBodyObject(HarEntry& entry, absl::string_view field,
         (key == "mimeType" && mime_type != nullptr)) {
       absl::StatusOr<std::optional<std::string>> v = ReadString(entry, member);
       if (!v.ok()) return v.status();
-      if (!v->has_value()) continue;
+      if (!v->has_value()) {
+        if (key == "text" && string_dropped_) {
+          entry.body_not_examined = std::string(kOverSizeCap);
+        }
+        continue;
+      }
       if (key == "text") {
         text = **v;
       } else if (key == "encoding") {
@@ -230,6 +348,8 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
   std::string post_encoding;
   std::string content_encoding;
   std::string body_status;  // HTTP Toolkit's note on a body it left out
+  bool has_post_data = false;
+  int64_t body_size = -1;  // request.bodySize, -1 if unknown
   bool has_method = false;
   bool has_url = false;
   HttpRequest& r = entry.request;
@@ -253,12 +373,24 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
       s = ReadPairs(entry, "request.cookies", &r.cookies, nullptr);
     } else if (key == "queryString") {
       s = ReadPairs(entry, "request.queryString", &r.query_params, nullptr);
+    } else if (key == "bodySize") {
+      t = Read();
+      if (!t.ok()) return t.status();
+      if (*t == Token::kNumber) {
+        double size = -1;
+        if (absl::SimpleAtod(reader_.value(), &size) && size >= 0) {
+          body_size = static_cast<int64_t>(size);
+        }
+      } else {
+        s = SkipRest(*t);
+      }
     } else if (key == "postData" || key == "_content") {
       const bool post = key == "postData";
       const std::string field = absl::StrCat("request.", key);
       t = Read();
       if (!t.ok()) return t.status();
       if (*t == Token::kBeginObject) {
+        has_post_data = has_post_data || post;
         s = ReadBodyObject(entry, field, post ? post_text : content_text,
                            post ? post_encoding : content_encoding,
                            post ? &r.body_mime_type : nullptr,
@@ -285,9 +417,11 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
       post_text.has_value() ? post_text : content_text;
   const std::string& encoding =
       post_text.has_value() ? post_encoding : content_encoding;
+  const bool has_text = text.has_value();
   if (text.has_value()) {
     if (encoding.empty()) {
       r.body = std::move(text);
+      r.body_is_text = true;
     } else if (encoding == "base64") {
       std::string decoded;
       if (DecodeBase64Body(*text, decoded)) {
@@ -297,6 +431,7 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
                                        ".text is marked base64 but is not "
                                        "valid base64; the body was not "
                                        "searched"));
+        entry.body_not_examined = std::string(kUnreadable);
       }
     } else {
       AddProblem(entry, absl::StrCat(source,
@@ -304,6 +439,7 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
                                      "\"base64\"; the body was searched as "
                                      "text"));
       r.body = std::move(text);
+      r.body_is_text = true;
     }
   } else if (absl::StartsWith(body_status, "discarded")) {
     // (With the body in _content, "discarded:not-representable" only says
@@ -312,6 +448,33 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
                                    IsStatusWord(body_status)
                                        ? absl::StrCat(" (", body_status, ")")
                                        : ""));
+    entry.body_not_examined = std::string(
+        absl::StrContains(body_status, "too-large") ? kCutByExporter
+                                                    : kOmittedByExporter);
+  }
+  // Did the request send a body? The capture says so by a body, by
+  // bodySize or Content-Length, or by a postData object at all.
+  int64_t content_length = -1;
+  for (const auto& [name, value] : r.headers) {
+    int64_t n = 0;
+    if (absl::EqualsIgnoreCase(name, "content-length") &&
+        absl::SimpleAtoi(value, &n) && n >= 0) {
+      content_length = n;
+    }
+  }
+  const bool have_body =
+      (r.body.has_value() && !r.body->empty()) || !r.body_params.empty();
+  // A postData with neither text nor params stands for a body left out,
+  // unless a size says the body was empty.
+  const bool bare_post_data = has_post_data && !has_text &&
+                              r.body_params.empty() && body_size != 0 &&
+                              content_length != 0;
+  entry.has_body = have_body || body_size > 0 || content_length > 0 ||
+                   bare_post_data || !entry.body_not_examined.empty();
+  if (entry.has_body && !have_body && entry.body_not_examined.empty()) {
+    // chrome-har writes no postData for file uploads and beacons.
+    entry.body_not_examined = std::string(kOmittedByExporter);
+    AddProblem(entry, "the request sent a body that the capture does not hold");
   }
   if (!has_method && entry.unusable.empty()) {
     entry.unusable = "request.method is missing or not a string";
@@ -320,6 +483,69 @@ absl::Status HarReader::ReadRequest(HarEntry& entry) {
     entry.unusable = "request.url is missing, too long or not a string";
   }
   return absl::OkStatus();
+}
+
+absl::Status HarReader::ReadWebSocketMessages(HarEntry& entry) {
+  absl::StatusOr<Token> t = Read();
+  if (!t.ok()) return t.status();
+  if (*t != Token::kBeginArray) {
+    AddProblem(entry, "_webSocketMessages is not an array; ignored");
+    return SkipRest(*t);
+  }
+  for (uint32_t index = 0;; ++index) {
+    t = Read();
+    if (!t.ok()) return t.status();
+    if (*t == Token::kEndArray) return absl::OkStatus();
+    if (*t != Token::kBeginObject) {
+      if (absl::Status s = SkipRest(*t); !s.ok()) return s;
+      continue;
+    }
+    std::string type;
+    std::optional<std::string> data;
+    int opcode = 1;
+    while (true) {
+      t = Read();
+      if (!t.ok()) return t.status();
+      if (*t == Token::kEndObject) break;
+      const std::string key(reader_.value());
+      if (key == "type" || key == "data") {
+        absl::StatusOr<std::optional<std::string>> v =
+            ReadString(entry, absl::StrCat("_webSocketMessages[].", key));
+        if (!v.ok()) return v.status();
+        if (!v->has_value()) continue;
+        if (key == "type") {
+          type = **v;
+        } else {
+          data = **v;
+        }
+      } else if (key == "opcode") {
+        t = Read();
+        if (!t.ok()) return t.status();
+        if (*t == Token::kNumber) {
+          absl::SimpleAtoi(reader_.value(), &opcode);
+        } else if (absl::Status s = SkipRest(*t); !s.ok()) {
+          return s;
+        }
+      } else if (absl::Status s = reader_.SkipValue(); !s.ok()) {
+        return Fail(s);
+      }
+    }
+    if (type != "send" || !data.has_value()) continue;
+    WebSocketMessage m;
+    m.index = index;
+    if (opcode == 2) {
+      // DevTools writes binary messages in base64.
+      if (!DecodeBase64Body(*data, m.data)) {
+        AddProblem(entry, absl::StrCat("WebSocket message ", index,
+                                       " is binary but not valid base64; it "
+                                       "was not searched"));
+        continue;
+      }
+    } else {
+      m.data = *std::move(data);
+    }
+    entry.request.websocket_messages.push_back(std::move(m));
+  }
 }
 
 absl::Status HarReader::ReadEntry(HarEntry& entry) {
@@ -340,6 +566,8 @@ absl::Status HarReader::ReadEntry(HarEntry& entry) {
       } else {
         entry.server_ip = **v;
       }
+    } else if (key == "_webSocketMessages") {
+      if (absl::Status s = ReadWebSocketMessages(entry); !s.ok()) return s;
     } else if (key == "request") {
       t = Read();
       if (!t.ok()) return t.status();

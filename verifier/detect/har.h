@@ -3,15 +3,24 @@
 // bounded by the largest single request, not by the file.
 //
 // Read from each entry: startedDateTime, serverIPAddress, and from
-// request: method, url, headers, cookies, queryString, and the body:
+// request: method, url, headers, cookies, queryString, bodySize, and the
+// body, as the exporter wrote it:
 //   * postData.text, as text; or, when postData.encoding is "base64" (a
-//     non-standard field some tools write), base64 of the bytes;
+//     non-standard field some tools write), base64 of the bytes. Bytes that
+//     Python's surrogateescape wrote as "\udc80".."\udcff" (mitmproxy) come
+//     back as those bytes; text written one character per byte (Latin-1) is
+//     the detector's to recognise (HttpRequest::body_is_text says it is text);
 //   * postData.params (form or multipart fields), used when there is no text;
+//     a value that is a JSON object, array, number or boolean (chrome-har
+//     writes JSON bodies that way) is kept as its JSON text;
 //   * request._content {text, encoding} (HTTP Toolkit and pcapng-utils put
 //     bodies that are not valid text there, base64-encoded), used when there
 //     is no postData.text;
 //   * request._requestBodyStatus ("discarded:too-large", ...), reported as a
-//     problem: the capture tool left the body out.
+//     problem: the capture tool left the body out;
+//   * _webSocketMessages (Chrome DevTools): the messages the app sent.
+// A request that sent a body (bodySize or Content-Length above zero, or a
+// postData object) that the capture does not hold is reported as omitted.
 // Everything else (responses, timings, pages, other "_" extensions) is
 // skipped without being held in memory.
 //
@@ -52,6 +61,13 @@ struct HarLimits {
   size_t max_json_depth = 64;
 };
 
+// Why a request's body was not examined; empty when it was (or there was
+// none). The words are the measurement's Coverage reasons.
+inline constexpr absl::string_view kOmittedByExporter = "omitted by the exporter";
+inline constexpr absl::string_view kCutByExporter = "cut by the exporter";
+inline constexpr absl::string_view kOverSizeCap = "over the size cap";
+inline constexpr absl::string_view kUnreadable = "unreadable";
+
 struct HarEntry {
   uint32_t index = 0;  // in log.entries
   std::string started_date_time;
@@ -63,6 +79,11 @@ struct HarEntry {
   HttpRequest request;
   // Parts of the request that were not read, e.g. an oversized body.
   std::vector<std::string> problems;
+  // Whether the request sent a body, as far as the capture tells, and if it
+  // is not in `request`, why (one of the reasons above).
+  bool has_body = false;
+  std::string body_not_examined;
+
   // Non-empty if the entry lacks what a flow needs (a request, its URL,
   // method or time): why.
   std::string unusable;
@@ -91,6 +112,10 @@ class HarReader {
   absl::StatusOr<std::optional<std::string>> ReadString(
       HarEntry& entry, absl::string_view field);
   absl::Status ReadEntry(HarEntry& entry);
+  // A value as JSON text (strings as their contents): chrome-har's params.
+  absl::StatusOr<std::optional<std::string>> ReadValueText(
+      HarEntry& entry, absl::string_view field);
+  absl::Status ReadWebSocketMessages(HarEntry& entry);
   absl::Status ReadRequest(HarEntry& entry);
   absl::Status ReadPairs(HarEntry& entry, absl::string_view field,
                          std::vector<NameValue>* pairs,
@@ -110,6 +135,8 @@ class HarReader {
   size_t kept_bytes_ = 0;     // of the current entry
   size_t fields_ = 0;         // of the current entry
   bool over_budget_ = false;  // of the current entry
+  // The last ReadString met a string it could not keep (cut or over budget).
+  bool string_dropped_ = false;
 };
 
 }  // namespace candor::detect

@@ -256,6 +256,10 @@ std::vector<MultipartPart> ParseMultipart(absl::string_view body,
         }
       } else if (header_name == "content-type") {
         p.content_type = std::string(value);
+      } else if (header_name == "content-transfer-encoding") {
+        p.transfer_encoding = std::string(value);
+      } else if (header_name == "content-encoding") {
+        p.content_encoding = std::string(value);
       }
     }
     p.body = part.substr(body_start);

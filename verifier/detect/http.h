@@ -59,6 +59,10 @@ struct MultipartPart {
   std::string name;          // from Content-Disposition; may be empty
   std::string file_name;     // from Content-Disposition; may be empty
   std::string content_type;  // may be empty
+  // The part's Content-Transfer-Encoding ("base64", "quoted-printable") and
+  // Content-Encoding ("gzip"), if it has them.
+  std::string transfer_encoding;
+  std::string content_encoding;
   absl::string_view body;    // points into the parsed body
 };
 
@@ -76,6 +80,12 @@ struct FormParam {
   std::string content_type;
 };
 
+// A WebSocket message the app sent on the request's connection.
+struct WebSocketMessage {
+  uint32_t index = 0;  // among the connection's messages, both directions
+  std::string data;    // the message's bytes
+};
+
 // One request as the detector reads it, independent of the capture format.
 struct HttpRequest {
   std::string path;                  // raw, as in the URL
@@ -87,10 +97,15 @@ struct HttpRequest {
   // Searched only when there is no Cookie header (which holds the same).
   std::vector<NameValue> cookies;
   std::optional<std::string> body;  // the bytes sent
+  // The capture gave the body as text, not as bytes: it may be one character
+  // per byte (see Latin1Bytes in decode.h).
+  bool body_is_text = false;
   std::string body_mime_type;       // else the Content-Type header is used
   // Searched only when the body is absent or empty (tools that list fields
   // instead of, or beside an empty, text).
   std::vector<FormParam> body_params;
+  // Sent after the request upgraded the connection to a WebSocket.
+  std::vector<WebSocketMessage> websocket_messages;
 };
 
 }  // namespace candor::detect

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "log/crypto/sha256.h"
 #include "log/encoding/encoding.h"
@@ -41,6 +42,7 @@ const std::vector<KindInfo>& Kinds() {
       {HoneyKind::kImei, "imei", {"value"}},
       {HoneyKind::kPosition, "position", {"latitude", "longitude"}},
       {HoneyKind::kFacePhoto, "face_photo", {"sha256"}},
+      {HoneyKind::kAddress, "address", {"street", "postcode", "city", "country"}},
   };
   return *kinds;
 }
@@ -76,6 +78,7 @@ const std::vector<TypeRule>& TypeRules() {
       {"location.precise", {HoneyKind::kPosition}, false},
       {"biometrics.face_data", {HoneyKind::kFacePhoto}, false},
       {"photos_and_videos.photos", {HoneyKind::kFacePhoto}, false},
+      {"personal_info.address", {HoneyKind::kAddress}, false},
   };
   return *rules;
 }
@@ -376,6 +379,58 @@ absl::Status ParsePosition(HoneyValue& h, const json::Value& v,
   return absl::OkStatus();
 }
 
+// Trimmed, with every run of white space one space.
+std::string CollapseSpaces(absl::string_view text) {
+  std::string out;
+  for (absl::string_view word :
+       absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    if (!out.empty()) out.push_back(' ');
+    absl::StrAppend(&out, word);
+  }
+  return out;
+}
+
+absl::Status ParseAddress(HoneyValue& h, const json::Value& v,
+                          const std::string& where) {
+  struct Part {
+    absl::string_view member;
+    bool required;
+    std::string* out;
+  };
+  const Part parts[] = {{"street", true, &h.street},
+                        {"postcode", false, &h.postcode},
+                        {"city", true, &h.city}};
+  for (const Part& p : parts) {
+    absl::StatusOr<std::string> text = StringMember(v, p.member, where, p.required);
+    if (!text.ok()) return text.status();
+    if (HasControl(*text)) {
+      return Error(absl::StrCat(where, ".", p.member), "contains control characters");
+    }
+    *p.out = CollapseSpaces(*text);
+  }
+  absl::StatusOr<std::string> country = StringMember(v, "country", where, false);
+  if (!country.ok()) return country.status();
+  bool letter = false;
+  bool digit = false;
+  for (char c : h.street) {
+    letter = letter || absl::ascii_isalpha(static_cast<unsigned char>(c)) ||
+             static_cast<unsigned char>(c) >= 0x80;
+    digit = digit || absl::ascii_isdigit(static_cast<unsigned char>(c));
+  }
+  // "High Street" alone is in every town; a number makes it one address.
+  if (h.street.size() < 8 || !letter || !digit) {
+    return Error(where + ".street",
+                 "must be at least 8 characters with a house number and a "
+                 "street name: shorter or unnumbered streets occur by chance");
+  }
+  if (h.city.size() < 2) return Error(where + ".city", "is empty");
+  h.as_written = h.street;
+  h.canonical = h.postcode.empty()
+                    ? absl::StrCat(h.street, ", ", h.city)
+                    : absl::StrCat(h.street, ", ", h.postcode, " ", h.city);
+  return absl::OkStatus();
+}
+
 absl::Status ParseFacePhoto(HoneyValue& h, const json::Value& v,
                             const std::string& where) {
   absl::StatusOr<std::string> hex = StringMember(v, "sha256", where, true);
@@ -470,6 +525,9 @@ absl::StatusOr<HoneyValue> ParseValue(const json::Value& v, size_t index,
       break;
     case HoneyKind::kFacePhoto:
       s = ParseFacePhoto(h, v, where);
+      break;
+    case HoneyKind::kAddress:
+      s = ParseAddress(h, v, where);
       break;
     default: {
       absl::StatusOr<std::string> text = StringMember(v, "value", where, true);

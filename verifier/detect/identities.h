@@ -27,6 +27,8 @@
 //   imei            device_or_other_ids.device_or_other_ids          value
 //   position        location.precise                  latitude, longitude
 //   face_photo      biometrics.face_data, photos_and_videos.photos    sha256
+//   address         personal_info.address      street, postcode, city,
+//                                              country
 //
 // Values must be long and specific enough that finding one in traffic cannot
 // be a coincidence; the parser refuses the rest (see the checks per kind in
@@ -42,7 +44,9 @@
 // and lower-cased; name and user ID trimmed, as written; advertising ID and
 // IDFV lower-case with dashes; Android ID lower-case hex; IMEI its 15 digits;
 // position "<latitude>,<longitude>" with both numbers exactly as written;
-// face photo the lower-case hex SHA-256 of the photo file.
+// face photo the lower-case hex SHA-256 of the photo file; address
+// "<street>, <postcode> <city>" (", <city>" without a postcode), each part
+// trimmed with single spaces.
 //
 // Thread-safe. ParseIdentities draws from OpenSSL's (thread-safe) random
 // generator when the file has no salt; everything else is pure.
@@ -70,6 +74,7 @@ enum class HoneyKind {
   kImei,
   kPosition,
   kFacePhoto,
+  kAddress,
 };
 
 // "phone", "email", ... as written in the file.
@@ -96,6 +101,11 @@ struct HoneyValue {
   double longitude = 0;
   // kFacePhoto: the photo file's SHA-256, 32 raw bytes.
   std::string photo_sha256;
+  // kAddress: the street line (house number and street), postcode and city,
+  // each trimmed with single spaces.
+  std::string street;
+  std::string postcode;
+  std::string city;
 };
 
 struct Identities {

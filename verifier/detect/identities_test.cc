@@ -151,7 +151,7 @@ TEST(Identities, RefusesUnknownAndUnsupportedTypes) {
       "personal_info.email_address, personal_info.name, "
       "personal_info.user_ids, contacts.contacts, "
       "device_or_other_ids.device_or_other_ids, location.precise, "
-      "biometrics.face_data, photos_and_videos.photos");
+      "biometrics.face_data, photos_and_videos.photos, personal_info.address");
   ExpectError(OneValue(R"({"type": "contacts.contacts", "value": "x"})"),
               "values[0]: \"kind\" is missing: data type \"contacts.contacts\" "
               "needs one of phone, email, name");

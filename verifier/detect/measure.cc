@@ -1,5 +1,6 @@
 #include "verifier/detect/measure.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,12 +66,16 @@ absl::StatusOr<v1::Measurement> MeasureHar(json::ByteSource& har,
   HarReader reader(&hashing, options.har);
   std::optional<absl::Time> start;
   std::optional<absl::Time> end;
+  v1::Coverage& coverage = *m.mutable_coverage();
+  std::map<std::string, uint32_t> not_examined;  // by reason, in order
+  size_t flow_bytes = 0;
 
   while (true) {
     absl::StatusOr<std::optional<HarEntry>> next = reader.Next();
     if (!next.ok()) return next.status();
     if (!next->has_value()) break;
     HarEntry& entry = **next;
+    coverage.set_entries(coverage.entries() + 1);
     if (!entry.unusable.empty()) {
       Skip(m, entry.index, entry.unusable);
       continue;
@@ -103,7 +108,22 @@ absl::StatusOr<v1::Measurement> MeasureHar(json::ByteSource& har,
     const RequestFindings findings = detector.Scan(entry.request);
 
     v1::Flow* flow = m.add_flows();
+    flow->set_entry(entry.index);
     SetTimestamp(time, *flow->mutable_time());
+    coverage.set_requests(coverage.requests() + 1);
+    coverage.set_websocket_messages(coverage.websocket_messages() +
+                                    entry.request.websocket_messages.size());
+    if (entry.has_body) {
+      coverage.set_bodies(coverage.bodies() + 1);
+      const std::string& reason = !entry.body_not_examined.empty()
+                                      ? entry.body_not_examined
+                                      : findings.body_not_examined;
+      if (reason.empty()) {
+        coverage.set_bodies_examined(coverage.bodies_examined() + 1);
+      } else {
+        ++not_examined[reason];
+      }
+    }
     flow->set_host(url->host);
     std::string ip(absl::StripAsciiWhitespace(entry.server_ip));
     if (absl::StartsWith(ip, "[") && absl::EndsWith(ip, "]")) {
@@ -120,8 +140,22 @@ absl::StatusOr<v1::Measurement> MeasureHar(json::ByteSource& har,
     }
     for (const std::string& p : entry.problems) Skip(m, entry.index, p);
     for (const std::string& p : findings.problems) Skip(m, entry.index, p);
+    flow_bytes += flow->ByteSizeLong();
+    if (options.max_measurement_bytes != 0 &&
+        flow_bytes > options.max_measurement_bytes) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the measurement's flows pass ", options.max_measurement_bytes,
+          " bytes by entry ", entry.index,
+          " of the capture, more than the log takes in one entry: split "
+          "the capture into shorter runs (e.g. by time) and measure each"));
+    }
     if (!start.has_value() || time < *start) start = time;
     if (!end.has_value() || time > *end) end = time;
+  }
+  for (const auto& [reason, count] : not_examined) {
+    v1::NotExamined* n = coverage.add_not_examined();
+    n->set_reason(reason);
+    n->set_requests(count);
   }
   m.set_capture_sha256(hashing.FinishHex());
   if (start.has_value()) {

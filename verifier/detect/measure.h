@@ -31,10 +31,16 @@ struct MeasureOptions {
   DetectOptions detect;
   // Longest flow path kept; longer ones are cut at a '/' and end in "/...".
   size_t max_path_bytes = 512;
+  // If not zero, reading stops with RESOURCE_EXHAUSTED as soon as the flows
+  // alone, in protobuf's binary form (smaller than any signed form of the
+  // measurement), take more than this: the measurement could never be
+  // logged, and a huge capture need not be read to the end to know it.
+  size_t max_measurement_bytes = 0;
 };
 
 // Reads the whole of `har` and returns the measurement's observed fields:
-// flows (every usable entry, in capture order, with or without detections),
+// flows (every usable entry, in capture order, with or without detections,
+// each with its entry index), coverage (what was and was not examined),
 // honey (one commitment per identity, in file order), skipped (entries with
 // no flow, and parts of requests not searched), capture_sha256 (of every
 // byte read from `har`), and start_time/end_time (earliest and latest entry;
