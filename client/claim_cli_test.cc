@@ -70,10 +70,14 @@ class ClaimCliTest : public ::testing::Test {
     return text;
   }
 
-  // Lints, signs and submits a claim; returns the submit result.
+  // Lints, signs and submits a claim, its text marked with `name` so that
+  // each is a statement of its own; returns the submit result.
   Result Publish(const std::string& text, const std::string& name,
                  const std::string& key = "vendor.key") {
-    EXPECT_THAT(keyfile::WritePublicFile(P(name + ".json"), text), IsOk());
+    EXPECT_THAT(keyfile::WritePublicFile(
+                    P(name + ".json"),
+                    absl::StrReplaceAll(text, {{"\"text\": \"", "\"text\": \"(" + name + ") "}})),
+                IsOk());
     Result lint = Candor({"claim", "lint", P(name + ".json")});
     EXPECT_EQ(lint.code, 0) << lint.out << lint.err;
     Result sign = Candor({"claim", "sign", "--key", P(key), P(name + ".json"), "--out",

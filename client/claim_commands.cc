@@ -140,11 +140,15 @@ absl::StatusOr<AppClaims> ReadClaims(const Args& args, std::string app,
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
   auto visit = [&](uint64_t i, absl::string_view entry, const SignedStatement& st,
-                   const std::string&) {
+                   const std::string& signer) {
     if (st.statement.predicate_type != kClaimType) return;
     absl::StatusOr<claim::ClaimRecord> record = claim::ClaimRecordFromEntry(i, entry);
     absl::StatusOr<claim::v1::Claim> c = claim::ClaimFromEntry(entry);
-    if (record.ok() && c.ok()) all.emplace_back(*std::move(record), *std::move(c));
+    // A claim counts as its issuer's only if its issuer signed it (admission
+    // checks this; it is not taken on trust here).
+    if (record.ok() && c.ok() && record->signer == signer) {
+      all.emplace_back(*std::move(record), *std::move(c));
+    }
   };
   absl::StatusOr<uint64_t> read = (*scanner)->Poll(visit);
   if (!read.ok()) return read.status();
@@ -183,6 +187,7 @@ claim::ClaimListing Listing(const claim::ClaimState& state, absl::Time at) {
   l.status = state.status;
   l.as_of = at;
   if (state.superseded_by != nullptr) l.superseded_by = state.superseded_by->index;
+  if (state.repeats != nullptr) l.repeats = state.repeats->index;
   return l;
 }
 

@@ -11,6 +11,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "log/keyfile/keyfile.h"
 #include "tests/support/log_fixture.h"
@@ -23,6 +25,11 @@ namespace {
 using ::candor::testing::IsOk;
 using ::candor::testing::LogFixture;
 using ::candor::testing::ReadFileToString;
+
+// A time as in-toto predicates write it, to the second.
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -78,7 +85,8 @@ TEST_F(CliTest, RegisterSubmitProveVerifyAndWatch) {
                   R"({"app":"android:com.example.app","auditor":"lab",)"
                   R"("captureSha256":")" + std::string(64, 'a') +
                       R"(","consent":"NO_INTERACTION","vantageCountry":"DE",)"
-                      R"("startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z"})"),
+                      R"("startTime":")" + Rfc3339(absl::Now() - absl::Minutes(10)) +
+                      R"(","endTime":")" + Rfc3339(absl::Now() - absl::Minutes(1)) + R"("})"),
               IsOk());
   Result sign = Candor({"sign", "--key", dir_ + "/lab.key", "--predicate_type",
                         "https://candor.dev/measurement/v1", "--subject",

@@ -14,6 +14,7 @@
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
 #include "log/proofs/tlog_proof.h"
+#include "log/statement/dsse.h"
 
 namespace candor::cli {
 namespace {
@@ -302,13 +303,39 @@ int SubmitAndReport(const Args& args, Io& io, absl::string_view command,
   if (!log.ok()) return Fail(io, command, log.status());
   absl::StatusOr<pb::AddEntryResponse> added = (*log)->AddEntry(entry, wait);
   if (!added.ok()) return Fail(io, command, added.status());
+  // One statement, one entry: the log may answer with an entry that carries
+  // this statement in other bytes (another JSON form, other signatures).
+  // The receipt is that entry's, once it is shown to carry the statement.
+  std::string logged = entry;
+  if (added->duplicate() &&
+      added->leaf_hash() != merkle::AsBytes(merkle::HashLeaf(entry))) {
+    absl::StatusOr<pb::GetEntriesResponse> got = (*log)->GetEntries(added->index(), 1);
+    if (!got.ok()) return Fail(io, command, got.status());
+    absl::StatusOr<Sha256Digest> ours = dsse::EntryIdentity(entry);
+    absl::StatusOr<Sha256Digest> theirs =
+        got->entries_size() == 1 ? dsse::EntryIdentity(got->entries(0))
+                                 : absl::StatusOr<Sha256Digest>(absl::NotFoundError(""));
+    if (!ours.ok() || !theirs.ok() || *ours != *theirs ||
+        added->leaf_hash() != merkle::AsBytes(merkle::HashLeaf(got->entries(0)))) {
+      return Fail(io, command,
+                  absl::DataLossError(absl::StrCat(
+                      "the log answered that entry ", added->index(),
+                      " holds this statement, but it does not")),
+                  kExitVerificationFailed);
+    }
+    logged = got->entries(0);
+    io.err << "candor " << command << ": the log already holds this statement, "
+           << "in other bytes, as entry " << added->index()
+           << "; the receipt is for that entry (`candor get --index "
+           << added->index() << "` prints it)\n";
+  }
   if (wait) {
     absl::StatusOr<std::vector<merkle::Hash>> proof = Hashes(added->inclusion_proof());
     if (!proof.ok()) return Fail(io, command, proof.status(), kExitVerificationFailed);
     if (args.Has("log_pub")) {
       absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(args.Get("log_pub"));
       if (!key.ok()) return Fail(io, command, key.status());
-      if (absl::Status s = CheckReceipt(*key, entry, added->index(),
+      if (absl::Status s = CheckReceipt(*key, logged, added->index(),
                                         added->checkpoint(), *proof);
           !s.ok()) {
         return Fail(io, command,

@@ -1,6 +1,7 @@
 #include "client/log_scan.h"
 
 #include "log/admission/admission.h"
+#include "log/statement/dsse.h"
 
 namespace candor::client {
 
@@ -27,6 +28,9 @@ absl::StatusOr<uint64_t> LogScanner::Poll(Visit visit) {
       absl::StatusOr<admission::AuthorizedSigner> signer =
           admission::AuthorizeSignatures(*st, *role, registry_, index, nullptr);
       if (!signer.ok()) continue;
+      // One statement counts once: a repeat is not handed on, and a
+      // repeated registration does not apply again.
+      if (!seen_.insert(dsse::StatementIdentity(st->envelope)).second) continue;
       if (*role == registry::v1::ROLE_UNSPECIFIED) {
         registry::Registration r;
         if (!ParsePredicate(st->statement.predicate_json, r).ok() ||

@@ -1,6 +1,7 @@
 // Reading a whole log as a client: follows it with the verifying follower,
 // replays registrations, and hands on every statement whose signatures check
-// out against the keys registered when it was logged. For commands such as
+// out against the keys registered when it was logged, once: an entry that
+// repeats an earlier entry's statement (dsse::StatementIdentity) is skipped. For commands such as
 // `candor watch` and `candor claims` that need to see everything: O(n) in
 // the log's size. Not thread-safe.
 
@@ -9,10 +10,12 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "client/grpc_log_source.h"
 #include "client/log_client.h"
+#include "log/crypto/sha256.h"
 #include "log/note/note.h"
 #include "log/registry/registry.h"
 #include "log/statement/statement.h"
@@ -48,6 +51,8 @@ class LogScanner {
   GrpcLogSource source_;
   std::optional<follower::Follower> follower_;
   registry::RegistryState registry_;
+  // Identities of the statements handed on.
+  absl::flat_hash_set<Sha256Digest> seen_;
 };
 
 }  // namespace candor::client

@@ -64,9 +64,14 @@ absl::Status CheckSignedTime(absl::string_view field, absl::Time t, absl::Time n
     return absl::OkStatus();
   }
   const bool before = t < now;
+  // To the millisecond: a clock's nanoseconds help no one read the message.
+  const absl::Duration shown = absl::Trunc(before ? now - t : t - now,
+                                           absl::Milliseconds(1));
   return absl::InvalidArgumentError(absl::StrCat(
-      field, " ", Rfc3339(t), " is ", absl::FormatDuration(before ? now - t : t - now),
-      before ? " before" : " after", " now (", Rfc3339(now),
+      field, " ", Rfc3339(t), " is ", absl::FormatDuration(shown),
+      before ? " before" : " after", " now (",
+      Rfc3339(absl::Trunc(now - absl::UnixEpoch(), absl::Milliseconds(1)) +
+              absl::UnixEpoch()),
       "); the log admits only signed times within ",
       absl::FormatDuration(max_time_skew), " of its clock: ",
       before ? "sign it again with the current time"

@@ -131,8 +131,22 @@ tell "logged at index $claim_index; anyone can read it back from the log:"
 "$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" | sed 's/^/     /'
 
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
+tell "(the demo's sample captures are replayed as if made just now: the log admits" \
+  "a measurement only if its run ended within five minutes of the log's clock)"
 for lab in lab-one lab-two; do
-  "$candor" measure har --har "$data/$lab.har" --identities "$data/identities-$lab.json" \
+  python3 - "$data/$lab.har" "$work/$lab.har" <<'PY'
+import datetime, json, sys
+har = json.load(open(sys.argv[1]))
+parse = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+entries = har["log"]["entries"]
+last = max(parse(e["startedDateTime"]) for e in entries)
+shift = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5) - last
+for item in entries + har["log"].get("pages", []):
+    t = parse(item["startedDateTime"]) + shift
+    item["startedDateTime"] = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+json.dump(har, open(sys.argv[2], "w"), indent=1)
+PY
+  "$candor" measure har --har "$work/$lab.har" --identities "$data/identities-$lab.json" \
     --app "$app" --app_version 4.2.0 --auditor "$lab" --consent declined \
     --vantage_country DE --key "$keys/$lab.key" --out "$work/$lab.dsse" 2>&1 | sed 's/^/   /'
   "$candor" measure submit --verifier "$verifier" --log_pub "$vkey" "$work/$lab.dsse" \

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "log/statement/dsse.h"
 #include "verifier/claim/claim.h"
 
 namespace candor::claim {
@@ -14,21 +15,52 @@ bool InScope(const ClaimRecord& c, absl::Span<const std::string> vendors) {
   return std::find(vendors.begin(), vendors.end(), c.signer) != vendors.end();
 }
 
+// Each claim's original: the entry with the lowest index among those with its
+// identity (itself if it has none or is the first).
+class Originals {
+ public:
+  explicit Originals(absl::Span<const ClaimRecord> claims) {
+    for (const ClaimRecord& c : claims) {
+      by_leaf_[std::string(merkle::AsBytes(c.leaf_hash))] = &c;
+      if (!c.identity.has_value()) continue;
+      const ClaimRecord*& first = by_identity_[std::string(merkle::AsBytes(*c.identity))];
+      if (first == nullptr || c.index < first->index) first = &c;
+    }
+  }
+
+  const ClaimRecord& Of(const ClaimRecord& c) const {
+    if (!c.identity.has_value()) return c;
+    return *by_identity_.at(std::string(merkle::AsBytes(*c.identity)));
+  }
+  bool IsRepeat(const ClaimRecord& c) const { return &Of(c) != &c; }
+  // The leaf hash a supersedes field names, as its original's.
+  std::string Target(const merkle::Hash& leaf_hash) const {
+    auto it = by_leaf_.find(merkle::AsBytes(leaf_hash));
+    if (it == by_leaf_.end()) return std::string(merkle::AsBytes(leaf_hash));
+    return std::string(merkle::AsBytes(Of(*it->second).leaf_hash));
+  }
+
+ private:
+  absl::flat_hash_map<std::string, const ClaimRecord*> by_leaf_;
+  absl::flat_hash_map<std::string, const ClaimRecord*> by_identity_;
+};
+
 // The claims that name each leaf hash in `supersedes` and could supersede it:
-// in scope, so that an out-of-scope vendor cannot retire anyone's claim.
+// in scope, so that an out-of-scope vendor cannot retire anyone's claim, and
+// originals, a repeat of a claim superseding nothing its original does not.
 class Supersessions {
  public:
   Supersessions(absl::Span<const ClaimRecord> claims,
-                absl::Span<const std::string> vendors) {
+                absl::Span<const std::string> vendors, const Originals& originals) {
     for (const ClaimRecord& s : claims) {
-      if (s.supersedes.has_value() && InScope(s, vendors)) {
-        by_target_[std::string(merkle::AsBytes(*s.supersedes))].push_back(&s);
+      if (s.supersedes.has_value() && InScope(s, vendors) && !originals.IsRepeat(s)) {
+        by_target_[originals.Target(*s.supersedes)].push_back(&s);
       }
     }
   }
 
-  // The claim that supersedes `c` at `t` by name, the earliest in the log if
-  // several do; nullptr if none.
+  // The claim that supersedes `c` (an original) at `t` by name, the earliest
+  // in the log if several do; nullptr if none.
   const ClaimRecord* By(const ClaimRecord& c, absl::Time t) const {
     auto it = by_target_.find(merkle::AsBytes(c.leaf_hash));
     if (it == by_target_.end()) return nullptr;
@@ -48,10 +80,11 @@ class Supersessions {
 
 const ClaimRecord* InForce(absl::Span<const ClaimRecord> claims,
                            absl::Span<const std::string> vendors,
+                           const Originals& originals,
                            const Supersessions& supersessions, absl::Time t) {
   const ClaimRecord* best = nullptr;
   for (const ClaimRecord& c : claims) {
-    if (!InScope(c, vendors) || c.effective_at > t) continue;
+    if (!InScope(c, vendors) || c.effective_at > t || originals.IsRepeat(c)) continue;
     if (supersessions.By(c, t) != nullptr) continue;
     if (best == nullptr || c.effective_at > best->effective_at ||
         (c.effective_at == best->effective_at && c.index > best->index)) {
@@ -80,6 +113,9 @@ absl::StatusOr<ClaimRecord> ClaimRecordFromEntry(uint64_t index,
     }
     r.supersedes = *h;
   }
+  absl::StatusOr<Sha256Digest> identity = dsse::EntryIdentity(entry);
+  if (!identity.ok()) return identity.status();
+  r.identity = *identity;
   return r;
 }
 
@@ -93,6 +129,8 @@ absl::string_view ClaimStatusName(ClaimStatus status) {
       return "not yet effective";
     case ClaimStatus::kOutOfScope:
       return "out of scope";
+    case ClaimStatus::kRepeat:
+      return "a repeat";
   }
   return "unknown";
 }
@@ -100,14 +138,17 @@ absl::string_view ClaimStatusName(ClaimStatus status) {
 const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
                                 absl::Span<const std::string> vendors,
                                 absl::Time t) {
-  return InForce(claims, vendors, Supersessions(claims, vendors), t);
+  const Originals originals(claims);
+  return InForce(claims, vendors, originals, Supersessions(claims, vendors, originals),
+                 t);
 }
 
 std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
                                       absl::Span<const std::string> vendors,
                                       absl::Time t) {
-  const Supersessions supersessions(claims, vendors);
-  const ClaimRecord* in_force = InForce(claims, vendors, supersessions, t);
+  const Originals originals(claims);
+  const Supersessions supersessions(claims, vendors, originals);
+  const ClaimRecord* in_force = InForce(claims, vendors, originals, supersessions, t);
   std::vector<ClaimState> states;
   states.reserve(claims.size());
   for (const ClaimRecord& c : claims) {
@@ -115,6 +156,9 @@ std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
     s.claim = &c;
     if (!InScope(c, vendors)) {
       s.status = ClaimStatus::kOutOfScope;
+    } else if (originals.IsRepeat(c)) {
+      s.status = ClaimStatus::kRepeat;
+      s.repeats = &originals.Of(c);
     } else if (const ClaimRecord* by = supersessions.By(c, t)) {
       s.status = ClaimStatus::kSuperseded;
       s.superseded_by = by;

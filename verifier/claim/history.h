@@ -3,6 +3,11 @@
 //
 // The rules, for the claims about one app that count (those signed by a
 // vendor the caller says is in scope for the app; see ClaimStatesAt):
+//   - A claim counts once. An entry carrying the same signed statement as an
+//     earlier entry (the same identity) is a repeat of it: it is neither in
+//     force nor superseded on its own, and naming it in `supersedes` names
+//     the original. So a replay, which anyone can make of any claim, changes
+//     nothing: the vendor alone, by signing a new claim, changes a history.
 //   - Claim S supersedes claim C at T when S counts, S.supersedes is C's
 //     leaf hash, S and C have the same signer, S comes later in the log, and
 //     S.effective_at <= T. (Admission enforces the first three for every
@@ -42,6 +47,9 @@ struct ClaimRecord {
   std::string signer;          // the vendor that signed it
   absl::Time effective_at;
   std::optional<merkle::Hash> supersedes;
+  // What was signed (dsse::StatementIdentity). Records that have one and
+  // share it are one claim, logged more than once; see the top.
+  std::optional<Sha256Digest> identity;
 };
 
 // A ClaimRecord for the log entry `entry` at `index` (see ClaimFromEntry).
@@ -59,9 +67,12 @@ enum class ClaimStatus {
   kNotYetEffective,
   // Signed by a vendor not in scope for the app: it does not count.
   kOutOfScope,
+  // The same signed statement as an earlier entry (`repeats`), which it
+  // counts as.
+  kRepeat,
 };
 
-// "in force", "superseded", "not yet effective", "out of scope".
+// "in force", "superseded", "not yet effective", "out of scope", "a repeat".
 absl::string_view ClaimStatusName(ClaimStatus status);
 
 struct ClaimState {
@@ -70,6 +81,8 @@ struct ClaimState {
   // kSuperseded: the claim that superseded it by name (the earliest in the
   // log, if several did), or else the claim in force that replaced it.
   const ClaimRecord* superseded_by = nullptr;
+  // kRepeat: the first entry of the same statement.
+  const ClaimRecord* repeats = nullptr;
 };
 
 // The claim in force at `t` among `claims` (all about one app, each log index

@@ -234,6 +234,10 @@ std::string RenderClaim(const v1::Claim& claim,
         listing->superseded_by.has_value()) {
       absl::StrAppend(&out, " by entry ", *listing->superseded_by);
     }
+    if (listing->status == ClaimStatus::kRepeat && listing->repeats.has_value()) {
+      absl::StrAppend(&out, " of entry ", *listing->repeats,
+                      " (the same signed statement, counted once)");
+    }
     absl::StrAppend(&out, " at ", FormatTimestamp(listing->as_of), "\n");
   }
   if (!claim.supersedes().empty()) {

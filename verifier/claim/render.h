@@ -65,6 +65,8 @@ struct ClaimListing {
   absl::Time as_of;  // the time the status is for
   // kSuperseded: the log index of the claim that superseded or replaced it.
   std::optional<uint64_t> superseded_by;
+  // kRepeat: the log index of the first entry of the same statement.
+  std::optional<uint64_t> repeats;
 };
 
 // A multi-line rendering (ending in a newline): app and versions, issuer,

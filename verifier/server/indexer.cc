@@ -1,7 +1,13 @@
 #include "verifier/server/indexer.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "log/crypto/sha256.h"
+#include "log/logging/logging.h"
+#include "log/statement/dsse.h"
 #include "log/merkle/hash.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
@@ -33,7 +39,64 @@ std::string AppOf(const SignedStatement& st) {
 
 }  // namespace
 
+absl::Status Indexer::UpgradeFromVersion1(VerifierStore* store) {
+  logging::Info("upgrading the verifier store from schema version 1: indexing "
+                "the identity of every statement, once");
+  constexpr size_t kChunk = 4096;
+  uint64_t next = 0;
+  while (true) {
+    absl::StatusOr<std::vector<v1::IndexedStatement>> statements =
+        store->ReadStatements(next, kChunk);
+    if (!statements.ok()) return statements.status();
+    if (statements->empty()) break;
+    VerifierStore::Batch batch = store->NewBatch();
+    absl::flat_hash_map<std::string, uint64_t> in_chunk;
+    absl::flat_hash_map<std::string, v1::AppRecord> apps;
+    for (v1::IndexedStatement& st : *statements) {
+      next = st.index() + 1;
+      absl::StatusOr<Sha256Digest> id = dsse::EntryIdentity(st.entry());
+      if (!id.ok()) continue;  // only checked statements are stored
+      const std::string identity = DigestBytes(*id);
+      std::optional<uint64_t> original;
+      if (auto it = in_chunk.find(identity); it != in_chunk.end()) {
+        original = it->second;
+      } else {
+        absl::StatusOr<std::optional<uint64_t>> stored = store->ReadIdentity(identity);
+        if (!stored.ok()) return stored.status();
+        original = *stored;
+      }
+      if (!original.has_value()) {
+        in_chunk[identity] = st.index();
+        batch.PutIdentity(identity, st.index());
+        continue;
+      }
+      // A repeat indexed before repeats were known: it leaves its app.
+      if (!st.app().empty()) {
+        auto app = apps.find(st.app());
+        if (app == apps.end()) {
+          absl::StatusOr<std::optional<v1::AppRecord>> record = store->ReadApp(st.app());
+          if (!record.ok()) return record.status();
+          app = apps.emplace(st.app(), record->value_or(v1::AppRecord())).first;
+        }
+        for (auto* list : {app->second.mutable_claims(), app->second.mutable_measurements(),
+                           app->second.mutable_findings()}) {
+          list->erase(std::remove(list->begin(), list->end(), st.index()), list->end());
+        }
+      }
+      st.set_repeated(true);
+      st.set_original(*original);
+      batch.PutStatement(st);
+    }
+    for (const auto& [name, record] : apps) batch.PutApp(record);
+    if (absl::Status s = store->Commit(batch); !s.ok()) return s;
+  }
+  return store->SetSchemaVersion(VerifierStore::kSchemaVersion);
+}
+
 absl::StatusOr<Indexer> Indexer::Create(VerifierStore* store, PublicKey admin_key) {
+  if (store->schema_version() == 1) {
+    if (absl::Status s = UpgradeFromVersion1(store); !s.ok()) return s;
+  }
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
       store->ReadRegistry();
   if (!records.ok()) return records.status();
@@ -52,6 +115,8 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
   absl::flat_hash_map<std::string, v1::AppRecord> apps;
   absl::flat_hash_map<std::string, v1::PrincipalHistory> principals;
   std::set<std::string> changed_principals;
+  // Identities first seen in this chunk.
+  absl::flat_hash_map<std::string, uint64_t> identities;
 
   auto app_record = [&](const std::string& app) -> absl::StatusOr<v1::AppRecord*> {
     auto it = apps.find(app);
@@ -94,6 +159,24 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
     record.set_predicate_type(type);
     record.set_entry(entry);
 
+    const std::string identity = DigestBytes(dsse::StatementIdentity(st->envelope));
+    std::optional<uint64_t> original;
+    if (auto it = identities.find(identity); it != identities.end()) {
+      original = it->second;
+    } else {
+      absl::StatusOr<std::optional<uint64_t>> stored = store_->ReadIdentity(identity);
+      if (!stored.ok()) return stored.status();
+      original = *stored;
+    }
+    if (original.has_value()) {
+      record.set_repeated(true);
+      record.set_original(*original);
+      batch.PutStatement(record);
+      chunk.repeated.push_back(
+          absl::StrCat("entry ", index, " repeats entry ", *original));
+      continue;
+    }
+
     if (type == kRegistrationType) {
       registry::Registration r;
       if (absl::Status s = ParsePredicate(st->statement.predicate_json, r);
@@ -132,6 +215,8 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
         }
       }
     }
+    identities[identity] = index;
+    batch.PutIdentity(identity, index);
     batch.PutStatement(record);
   }
 

@@ -130,6 +130,11 @@ absl::StatusOr<uint64_t> VerifierCore::Poll() {
     for (const std::string& r : chunk->rejected) {
       logging::Warning("the log holds an entry the verifier rejects", {{"entry", r}});
     }
+    for (const std::string& r : chunk->repeated) {
+      logging::Warning("the log holds a statement twice; the repeat counts as the "
+                       "first",
+                       {{"entry", r}});
+    }
     pending_apps_.insert(chunk->apps.begin(), chunk->apps.end());
     return absl::OkStatus();
   };
@@ -189,7 +194,7 @@ absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
     if (!st.ok()) return st.status();
     if (!st->has_value()) continue;
     absl::StatusOr<claim::ClaimRecord> c = claim::ClaimRecordFromEntry(index, (*st)->entry());
-    if (!c.ok()) continue;
+    if (!c.ok() || c->signer != (*st)->signer()) continue;
     claims.push_back(*std::move(c));
     claim_statements[index] = **st;
   }
@@ -214,7 +219,10 @@ absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
     if (!parsed.ok()) continue;
     evaluate::MeasurementInput m;
     m.ref = Ref(index, (*st)->leaf_hash());
-    if (!ParsePredicate(parsed->statement.predicate_json, m.measurement).ok()) continue;
+    if (!ParsePredicate(parsed->statement.predicate_json, m.measurement).ok() ||
+        m.measurement.auditor() != (*st)->signer()) {
+      continue;
+    }
     const claim::ClaimRecord* in_force =
         claim::ClaimInForce(claims, vendors, claim::ToTime(m.measurement.start_time()));
     if (in_force == nullptr) continue;
@@ -253,6 +261,10 @@ absl::Status VerifierCore::PublishFindings(const std::string& app) {
       fpb::Finding f = evaluate::MakeFinding(e.claim, e.measurements, r, config_.quorum,
                                              reference_refs_);
       f.set_verifier(config_.name);
+      const absl::Duration issued = config_.clock() - absl::UnixEpoch();
+      f.mutable_issued_at()->set_seconds(absl::ToInt64Seconds(issued));
+      f.mutable_issued_at()->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(
+          issued - absl::Seconds(absl::ToInt64Seconds(issued)))));
       const std::string fingerprint = Fingerprint(f);
       absl::StatusOr<std::optional<v1::FindingState>> previous =
           store_->ReadFindingState(e.claim.ref.index(), r.assertion.id());

@@ -8,6 +8,7 @@
 #define CANDOR_VERIFIER_SERVER_VERIFIER_CORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "client/grpc_log_source.h"
 #include "client/log_client.h"
 #include "log/admission/admission.h"
@@ -34,6 +37,9 @@ struct CoreConfig {
   std::optional<note::Verifier> log_key;
   std::optional<PublicKey> admin_key;
   uint32_t quorum = evaluate::kDefaultQuorum;
+  // Findings are issued at this clock's time; the log admits them only
+  // within its time window.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
 // One app's evaluation under one claim.
@@ -57,7 +63,10 @@ class VerifierCore {
   absl::StatusOr<uint64_t> Poll();
 
   // Evaluations of an app's measurements, grouped by the claim in force at
-  // each measurement's start.
+  // each measurement's start. A claim counts only as its signer's and a
+  // measurement only as its signing auditor's (the log admits no other; the
+  // verifier does not take that on trust), so each auditor counts once per
+  // assertion however many entries repeat its measurement.
   absl::StatusOr<std::vector<Evaluation>> EvaluateApp(const std::string& app) const;
 
   // The inconsistency proof of the finding at `finding_index`, with

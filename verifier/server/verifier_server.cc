@@ -6,6 +6,7 @@
 #include "grpcpp/server_builder.h"
 #include "log/logging/logging.h"
 #include "log/server/grpc_status.h"
+#include "log/server/malformed_requests.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "verifier/claim/claim.h"
@@ -94,7 +95,7 @@ class VerifierServer::Service final : public vpb::Verifier::Service {
         if (!st.ok() || !st->has_value()) continue;
         absl::StatusOr<claim::ClaimRecord> c =
             claim::ClaimRecordFromEntry(index, (*st)->entry());
-        if (!c.ok()) continue;
+        if (!c.ok() || c->signer != (*st)->signer()) continue;
         vendors.push_back(c->signer);
         claims.push_back(*std::move(c));
       }
@@ -201,6 +202,7 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
                                                        : grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(server->service_.get());
+  logserver::AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(1 << 20);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "log/storage/rocksdb_util.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 
 namespace candor::verifier {
 namespace {
@@ -13,7 +15,6 @@ using storage::ToView;
 
 constexpr char kFollowerKey[] = "follower";
 constexpr char kSchemaKey[] = "schema_version";
-constexpr char kSchemaVersion[] = "1";
 
 }  // namespace
 
@@ -23,9 +24,15 @@ absl::StatusOr<std::unique_ptr<VerifierStore>> VerifierStore::Open(
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   rocksdb::ColumnFamilyOptions cf;
+  // Looked up once per entry read, nearly always for an identity not there.
+  rocksdb::ColumnFamilyOptions identities = cf;
+  rocksdb::BlockBasedTableOptions with_filter;
+  with_filter.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  identities.table_factory.reset(rocksdb::NewBlockBasedTableFactory(with_filter));
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf}, {"registry", cf},
-      {"statements", cf}, {"apps", cf}, {"findings", cf}, {"principals", cf}};
+      {"statements", cf}, {"apps", cf}, {"findings", cf}, {"principals", cf},
+      {"identities", identities}};
   auto store = std::unique_ptr<VerifierStore>(new VerifierStore());
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, families, &store->handles_, &db);
@@ -37,22 +44,31 @@ absl::StatusOr<std::unique_ptr<VerifierStore>> VerifierStore::Open(
   store->apps_ = store->handles_[3];
   store->findings_ = store->handles_[4];
   store->principals_ = store->handles_[5];
+  store->identities_ = store->handles_[6];
 
   std::string version;
   s = db->Get(rocksdb::ReadOptions(), store->meta_, kSchemaKey, &version);
   if (s.IsNotFound()) {
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    s = db->Put(w, store->meta_, kSchemaKey, kSchemaVersion);
-    if (!s.ok()) return FromRocksDb(s, "writing schema version");
+    if (absl::Status st = store->SetSchemaVersion(kSchemaVersion); !st.ok()) return st;
   } else if (!s.ok()) {
     return FromRocksDb(s, "reading schema version");
-  } else if (version != kSchemaVersion) {
+  } else if (version == "1") {
+    store->schema_version_ = 1;  // the owner upgrades it
+  } else if (version != absl::StrCat(kSchemaVersion)) {
     return absl::FailedPreconditionError(absl::StrCat(
         dir, " holds a verifier store of schema version ", version,
         "; this build reads ", kSchemaVersion));
   }
   return store;
+}
+
+absl::Status VerifierStore::SetSchemaVersion(int version) {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  rocksdb::Status s = db_->Put(w, meta_, kSchemaKey, absl::StrCat(version));
+  if (!s.ok()) return FromRocksDb(s, "writing schema version");
+  schema_version_ = version;
+  return absl::OkStatus();
 }
 
 VerifierStore::~VerifierStore() {
@@ -92,6 +108,36 @@ VerifierStore::ReadRegistry() {
 absl::StatusOr<std::optional<v1::IndexedStatement>> VerifierStore::ReadStatement(
     uint64_t index) {
   return GetMessage<v1::IndexedStatement>(statements_, BigEndian64(index));
+}
+
+absl::StatusOr<std::vector<v1::IndexedStatement>> VerifierStore::ReadStatements(
+    uint64_t start, size_t max) {
+  std::vector<v1::IndexedStatement> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), statements_));
+  for (it->Seek(ToSlice(BigEndian64(start))); it->Valid() && out.size() < max;
+       it->Next()) {
+    v1::IndexedStatement st;
+    if (!st.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("corrupt statement record");
+    }
+    out.push_back(std::move(st));
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "reading statements"); !s.ok()) {
+    return s;
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<uint64_t>> VerifierStore::ReadIdentity(
+    const std::string& identity) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), identities_, ToSlice(identity), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s, "read");
+  if (value.size() != 8) return absl::DataLossError("corrupt identity record");
+  return storage::ReadBigEndian64(value);
 }
 
 absl::StatusOr<std::optional<v1::AppRecord>> VerifierStore::ReadApp(
@@ -141,6 +187,10 @@ void VerifierStore::Batch::PutRegistryRecord(const std::string& key,
 void VerifierStore::Batch::PutStatement(const v1::IndexedStatement& statement) {
   batch_.Put(store_->statements_, ToSlice(BigEndian64(statement.index())),
              statement.SerializeAsString());
+}
+
+void VerifierStore::Batch::PutIdentity(const std::string& identity, uint64_t index) {
+  batch_.Put(store_->identities_, ToSlice(identity), ToSlice(BigEndian64(index)));
 }
 
 void VerifierStore::Batch::PutApp(const v1::AppRecord& app) {

@@ -1,6 +1,11 @@
 // candor-verifier's own RocksDB: how far it has verified the log, the
-// registry it replayed, the statements it indexed by app, the reference-data
-// entries and the state of its findings.
+// registry it replayed, the statements it indexed by app and by identity
+// (dsse::StatementIdentity), the reference-data entries and the state of its
+// findings.
+//
+// Schema version 2 added the identity index. A store of version 1 opens with
+// schema_version() 1; its owner (Indexer::Create) fills the index once and
+// calls SetSchemaVersion(2).
 //
 // Thread-safe: reads run concurrently with writes; each Commit is one atomic,
 // synced batch, so a crash leaves the store at a chunk boundary and the
@@ -27,9 +32,18 @@ class VerifierStore {
   static absl::StatusOr<std::unique_ptr<VerifierStore>> Open(const std::string& dir);
   ~VerifierStore();
 
+  static constexpr int kSchemaVersion = 2;
+  int schema_version() const { return schema_version_; }
+  absl::Status SetSchemaVersion(int version);
+
   absl::StatusOr<std::optional<v1::FollowerRecord>> ReadFollower();
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadRegistry();
   absl::StatusOr<std::optional<v1::IndexedStatement>> ReadStatement(uint64_t index);
+  // Up to `max` statements from index `start` on, in index order.
+  absl::StatusOr<std::vector<v1::IndexedStatement>> ReadStatements(uint64_t start,
+                                                                   size_t max);
+  // The index of the first statement indexed with this identity, if any.
+  absl::StatusOr<std::optional<uint64_t>> ReadIdentity(const std::string& identity);
   absl::StatusOr<std::optional<v1::AppRecord>> ReadApp(const std::string& app);
   absl::StatusOr<std::vector<v1::AppRecord>> ReadApps();
   absl::StatusOr<std::optional<v1::FindingState>> ReadFindingState(
@@ -42,6 +56,7 @@ class VerifierStore {
     void PutFollower(const v1::FollowerRecord& record);
     void PutRegistryRecord(const std::string& key, const std::string& value);
     void PutStatement(const v1::IndexedStatement& statement);
+    void PutIdentity(const std::string& identity, uint64_t index);
     void PutApp(const v1::AppRecord& app);
     void PutFindingState(uint64_t claim_index, const std::string& assertion_id,
                          const v1::FindingState& state);
@@ -70,6 +85,8 @@ class VerifierStore {
   rocksdb::ColumnFamilyHandle* apps_ = nullptr;
   rocksdb::ColumnFamilyHandle* findings_ = nullptr;
   rocksdb::ColumnFamilyHandle* principals_ = nullptr;
+  rocksdb::ColumnFamilyHandle* identities_ = nullptr;
+  int schema_version_ = kSchemaVersion;
 };
 
 }  // namespace candor::verifier
