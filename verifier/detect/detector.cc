@@ -308,11 +308,15 @@ struct Detector::Location {
   // Else, when set, the offset reported for any hit: where the enclosing
   // encoded token or line starts.
   std::optional<uint64_t> offset;
+  // Set when the text is a member of a JSON body that the exporter split
+  // into fields (chrome-har): its JSON path, which a JSON value continues.
+  std::string json_root;
 
   // The location of what decoding `begin` onwards of the current text gives,
   // with `step` added to the path.
   Location Inner(absl::string_view step, size_t begin) const {
     Location inner = *this;
+    inner.json_root.clear();
     inner.path = Join(path, step);
     if (slice_base.has_value()) inner.offset = *slice_base + begin;
     inner.slice_base.reset();
@@ -909,7 +913,8 @@ void Detector::ScanString(Context& ctx, absl::string_view text,
     const absl::string_view t = absl::StripAsciiWhitespace(text);
     if (t.size() >= 2 && (t.front() == '{' || t.front() == '[')) {
       Chain nested = chain;
-      nested.push_back(v1::JSON);
+      // A member of a split JSON body is no new layer.
+      if (loc.json_root.empty()) nested.push_back(v1::JSON);
       if ((t.back() == '}' || t.back() == ']') && WalkJson(ctx, t, loc, nested)) {
         return;
       }
@@ -1061,14 +1066,28 @@ void Detector::ScanPairs(Context& ctx, const std::vector<NameValue>& pairs,
   absl::flat_hash_map<absl::string_view, uint32_t> count;
   for (const auto& [name, value] : pairs) ++count[name];
   absl::flat_hash_map<absl::string_view, uint32_t> seen;
+  // "json": the members of a JSON body that the exporter wrote as fields,
+  // a repeated name standing for an array's items.
+  const bool json_members = label == "json";
   for (size_t i = 0; i < pairs.size(); ++i) {
     const auto& [name, value] = pairs[i];
-    const std::string shown = PublishedName(name, i + 1);
+    std::string shown;
     Location child = loc;
-    child.name = Join(loc.name, shown);
-    child.path = Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ", shown));
-    child.occurrence = count[name] > 1 ? ++seen[name] : 0;
     child.slice_base.reset();
+    if (json_members) {
+      shown = "$";
+      AppendKey(shown, name, i + 1);
+      if (count[name] > 1) absl::StrAppend(&shown, "[", seen[name]++, "]");
+      child.name = shown;
+      child.json_root = shown;
+      child.path = Join(loc.path, absl::StrCat("json ", shown));
+    } else {
+      shown = PublishedName(name, i + 1);
+      child.name = Join(loc.name, shown);
+      child.path =
+          Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ", shown));
+      child.occurrence = count[name] > 1 ? ++seen[name] : 0;
+    }
     MatchNeedles(ctx, name, child, chain, nullptr);
     ScanString(ctx, value, child, chain, nullptr);
     if (positions_.empty()) continue;
@@ -1086,7 +1105,8 @@ void Detector::ScanPairs(Context& ctx, const std::vector<NameValue>& pairs,
         continue;
       }
       Location both = loc;
-      both.name = Join(loc.name, absl::StrCat(lat.name, ",", lng.name));
+      both.name = json_members ? "$"
+                               : Join(loc.name, absl::StrCat(lat.name, ",", lng.name));
       both.path = Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ",
                                               lat.name, ",", lng.name));
       both.slice_base.reset();
@@ -1123,7 +1143,7 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
     std::optional<Coordinate> numbers[3];
   };
   std::vector<Frame> stack;
-  std::string path = "$";
+  std::string path = loc.json_root.empty() ? "$" : loc.json_root;
   const size_t mark = ctx.out.size();
 
   // Sets `path` to the value about to be read in the current container.
@@ -1144,9 +1164,10 @@ bool Detector::WalkJson(Context& ctx, absl::string_view text,
   // and "json <path>" in the decoding path.
   auto here = [&]() {
     Location at = loc;
-    at.name = Join(loc.name, path);
+    at.name = loc.json_root.empty() ? Join(loc.name, path) : path;
     at.path = Join(loc.path, absl::StrCat("json ", path));
     at.slice_base.reset();
+    at.json_root.clear();
     return at;
   };
 
@@ -1387,8 +1408,13 @@ void Detector::ScanBody(Context& ctx, const HttpRequest& request,
     return;
   }
   if (request.body_params.empty()) return;
-  const bool multipart = absl::StartsWith(MediaType(content_type), "multipart/");
-  base.where = multipart ? v1::BODY_MULTIPART : v1::BODY_FORM;
+  const std::string media = MediaType(content_type);
+  const bool multipart = absl::StartsWith(media, "multipart/");
+  // chrome-har writes a JSON body as its members, one field each.
+  const bool json = absl::StrContains(media, "json");
+  base.where = multipart ? v1::BODY_MULTIPART
+               : json    ? v1::BODY_JSON
+                         : v1::BODY_FORM;
   base.slice_base.reset();
   std::vector<NameValue> pairs;
   for (size_t i = 0; i < request.body_params.size(); ++i) {
@@ -1398,7 +1424,7 @@ void Detector::ScanBody(Context& ctx, const HttpRequest& request,
     MatchNeedles(ctx, p.file_name, file, {}, nullptr);
     pairs.emplace_back(p.name, p.value);
   }
-  ScanPairs(ctx, pairs, base, {}, "field");
+  ScanPairs(ctx, pairs, base, {}, json ? "json" : "field");
 }
 
 RequestFindings Detector::Scan(const HttpRequest& request) const {
