@@ -293,7 +293,20 @@ bool IsPublishableName(absl::string_view name) {
   // Long hex (hashes, UUIDs) and long mixed-case tokens (base64) are IDs.
   if (name.size() >= 12 && hexish == name.size() && digit) return false;
   if (name.size() >= 16 && upper && lower && digit) return false;
-  return true;
+  // Names that schemas use: short ones, lower-case-led identifiers
+  // (snake_case, camelCase, kebab-case), dashed header names, and a few
+  // standard headers. A capitalised word is what people's names look like.
+  if (name.size() <= 7) return true;
+  const char first = name[0];
+  if (absl::ascii_islower(static_cast<unsigned char>(first)) || first == '_' ||
+      first == '$') {
+    return true;
+  }
+  if (name.find('-') != absl::string_view::npos) return true;
+  for (absl::string_view header : {"Authorization", "Connection", "Forwarded"}) {
+    if (name == header) return true;
+  }
+  return false;
 }
 
 struct Detector::Location {

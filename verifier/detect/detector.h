@@ -38,8 +38,12 @@
 // strings. Device models and OS versions are never needles.
 //
 // What is published: only names a structured parser produced that look like
-// names (short identifiers: no spaces, no '@', no long runs of digits,
-// nothing that looks like an encoded ID), with any honey value redacted as
+// schema names (identifiers of at most 40 characters: no spaces, no '@', no
+// runs of 5 digits, nothing that looks like a hash or an encoded ID; and
+// either at most 7 characters, or lower-case-led like "deviceId" and
+// "user_email", or dashed like "X-Device-Id": a capitalised word such as
+// "Bartholomew" is what a person's name looks like), with any honey value
+// redacted as
 // "{redacted}"; every other name is replaced by its position ("#3"), and
 // every other URL path segment by "{data}", so that a capture of a real
 // device cannot leak someone else's data into the log. Evidence is made of
