@@ -2,6 +2,9 @@
 // what they print. Each command is a function over parsed arguments that
 // writes to the given streams and returns an exit code:
 //   0 ok, 1 verification failed, 2 usage, input or connection error.
+// For `candor verify ...`: input that cannot be read or is not of the form
+// it should be is 2; input of the right form that does not verify is 1
+// (common.h, NotA).
 
 #ifndef CANDOR_CLIENT_CLI_H_
 #define CANDOR_CLIENT_CLI_H_

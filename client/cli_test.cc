@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -210,6 +211,117 @@ TEST_F(CliTest, UsageAndConnectionErrorsExitTwo) {
   Result help = Candor({"help", "prove", "inclusion"});
   EXPECT_EQ(help.code, 0);
   EXPECT_TRUE(absl::StartsWith(help.out, "usage: candor prove inclusion --log ADDR"));
+}
+
+// One rule for every `candor verify`: input that is not of the form it should
+// be (an empty file included) exits 2; input of the right form that does not
+// verify exits 1.
+TEST_F(CliTest, VerifyExitsTwoForUnusableInputAndOneForWhatDoesNotVerify) {
+  for (const char* name : {"a", "b"}) {
+    ASSERT_EQ(Candor({"keygen", "--name", name, "--out", dir_}).code, 0);
+    Result reg = Candor({"register", "--log", log_.address(), "--admin_key",
+                         dir_ + "/admin.key", "--role", "auditor", "--name", name, "--pub",
+                         absl::StrCat(dir_, "/", name, ".pub"), "--wait"});
+    ASSERT_EQ(reg.code, 0) << reg.err;
+  }
+  auto write = [&](const std::string& name, const std::string& text) {
+    EXPECT_THAT(keyfile::WritePublicFile(dir_ + "/" + name, text), IsOk());
+    return dir_ + "/" + name;
+  };
+  Result cp1 = Candor({"checkpoint", "--log", log_.address(), "--size", "1"});
+  Result cp2 = Candor({"checkpoint", "--log", log_.address(), "--size", "2"});
+  ASSERT_EQ(cp1.code, 0) << cp1.err;
+  ASSERT_EQ(cp2.code, 0) << cp2.err;
+  const std::string old_cp = write("cp1", cp1.out);
+  const std::string new_cp = write("cp2", cp2.out);
+  ASSERT_EQ(Candor({"prove", "inclusion", "--log", log_.address(), "--index", "0",
+                    "--size", "2", "--out", dir_ + "/p.tlog-proof"})
+                .code,
+            0);
+  ASSERT_EQ(Candor({"prove", "consistency", "--log", log_.address(), "--from", "1",
+                    "--to", "2", "--out", dir_ + "/c.json"})
+                .code,
+            0);
+  Result entry = Candor({"get", "--log", log_.address(), "--index", "0"});
+  ASSERT_EQ(entry.code, 0);
+  const std::string entry0 = write("entry0", entry.out);
+  const std::string empty = write("empty", "");
+  const std::string garbage = write("garbage", "not a checkpoint\n");
+  // The right form, the wrong bytes: a root changed after signing.
+  std::string forged = cp2.out;
+  char& root0 = forged[forged.find('\n', forged.find('\n') + 1) + 1];
+  root0 = root0 == 'A' ? 'B' : 'A';
+  const std::string forged_cp = write("forged", forged);
+  std::string proof = *ReadFileToString(dir_ + "/p.tlog-proof");
+  const std::string forged_proof =
+      write("forged.tlog-proof", proof.substr(0, proof.find("\n\n") + 2) + forged);
+  // Another log's checkpoint: well formed, not signed by this log's key.
+  LogFixture other({.name = "cli-other-log"});
+  ASSERT_THAT(other.Start(), IsOk());
+  const std::string other_pub =
+      write("other.pub", other.log_signer().verifier().EncodedKey());
+  const std::string log_pub = dir_ + "/log.pub";
+
+  struct Case {
+    std::vector<std::string> argv;
+    int code;
+    std::string err;  // how the message starts
+  } cases[] = {
+      {{"verify", "checkpoint", "--log_pub", log_pub, new_cp}, 0, ""},
+      {{"verify", "checkpoint", "--log_pub", log_pub, empty}, 2,
+       "candor verify checkpoint: not a checkpoint: "},
+      {{"verify", "checkpoint", "--log_pub", log_pub, garbage}, 2,
+       "candor verify checkpoint: not a checkpoint: "},
+      {{"verify", "checkpoint", "--log_pub", log_pub, dir_ + "/missing"}, 2,
+       "candor verify checkpoint: "},
+      {{"verify", "checkpoint", "--log_pub", log_pub, forged_cp}, 1,
+       "candor verify checkpoint: invalid signature for key "},
+      {{"verify", "checkpoint", "--log_pub", other_pub, new_cp}, 1,
+       "candor verify checkpoint: note has no verifiable signature by a known key"},
+
+      {{"verify", "inclusion", "--log_pub", log_pub, "--proof", dir_ + "/p.tlog-proof",
+        "--entry", entry0},
+       0, ""},
+      {{"verify", "inclusion", "--log_pub", log_pub, "--proof", empty, "--entry", entry0},
+       2, "candor verify inclusion: not a tlog-proof: "},
+      {{"verify", "inclusion", "--log_pub", log_pub, "--proof", new_cp, "--entry", entry0},
+       2, "candor verify inclusion: not a tlog-proof: "},
+      {{"verify", "inclusion", "--log_pub", log_pub, "--proof", forged_proof, "--entry",
+        entry0},
+       1, "candor verify inclusion: invalid signature for key "},
+      {{"verify", "inclusion", "--log_pub", log_pub, "--proof", dir_ + "/p.tlog-proof",
+        "--entry", new_cp},
+       1, "candor verify inclusion: inclusion proof does not lead to the root"},
+
+      {{"verify", "consistency", "--log_pub", log_pub, "--old", old_cp, "--proof",
+        dir_ + "/c.json"},
+       0, ""},
+      {{"verify", "consistency", "--log_pub", log_pub, "--old", old_cp, "--proof", empty},
+       2, "candor verify consistency: not a consistency proof: "},
+      {{"verify", "consistency", "--log_pub", log_pub, "--old", empty, "--proof",
+        dir_ + "/c.json"},
+       2, "candor verify consistency: old checkpoint: not a checkpoint: "},
+      {{"verify", "consistency", "--log_pub", log_pub, "--old", old_cp, "--new", empty,
+        "--proof", dir_ + "/c.json"},
+       2, "candor verify consistency: new checkpoint: not a checkpoint: "},
+      {{"verify", "consistency", "--log_pub", log_pub, "--old", old_cp, "--new",
+        forged_cp, "--proof", dir_ + "/c.json"},
+       1, "candor verify consistency: new checkpoint: invalid signature for key "},
+      {{"verify", "consistency", "--log_pub", other_pub, "--old", old_cp, "--proof",
+        dir_ + "/c.json"},
+       1, "candor verify consistency: old checkpoint: note has no verifiable signature"},
+
+      {{"verify", "finding", "--log_pub", log_pub, empty}, 2,
+       "candor verify finding: not a finding bundle: "},
+      {{"verify", "finding", "--log_pub", log_pub, garbage}, 2,
+       "candor verify finding: not a finding bundle: "},
+  };
+  for (const Case& c : cases) {
+    Result r = Candor(c.argv);
+    EXPECT_EQ(r.code, c.code) << absl::StrJoin(c.argv, " ") << "\n" << r.err;
+    EXPECT_TRUE(absl::StartsWith(r.err, c.err)) << absl::StrJoin(c.argv, " ") << "\n"
+                                                << r.err;
+  }
 }
 
 }  // namespace

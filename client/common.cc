@@ -108,4 +108,8 @@ absl::Status WriteOutput(Io& io, const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status NotA(absl::string_view what, const absl::Status& problem) {
+  return absl::InvalidArgumentError(absl::StrCat("not a ", what, ": ", problem.message()));
+}
+
 }  // namespace candor::cli

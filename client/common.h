@@ -33,6 +33,14 @@ absl::StatusOr<std::string> ReadInput(const std::string& path);
 absl::Status WriteOutput(Io& io, const std::string& path,
                          absl::string_view content);
 
+// `candor verify ...` keeps one rule (cli.h): input that cannot be read or is
+// not of the form it should be (a checkpoint, a tlog-proof, a consistency
+// proof, a finding bundle) exits 2; input of the right form that does not
+// verify exits 1. Each verify command checks the form of everything it was
+// given first, and reports a wrong form with this: "not a <what>: <problem>",
+// INVALID_ARGUMENT.
+absl::Status NotA(absl::string_view what, const absl::Status& problem);
+
 // Submits `entry` to --log and prints the receipt as JSON; with --wait (or
 // --proof_out) waits for inclusion, checks the receipt with --log_pub and
 // saves it as a tlog-proof to --proof_out. Returns the exit code.

@@ -177,6 +177,9 @@ int VerifyCheckpoint(const Args& args, Io& io) {
   }
   absl::StatusOr<std::string> text = ReadInput(args.positional()[0]);
   if (!text.ok()) return Fail(io, "verify checkpoint", text.status());
+  if (absl::Status s = note::CheckCheckpointForm(*text); !s.ok()) {
+    return Fail(io, "verify checkpoint", NotA("checkpoint", s));
+  }
   absl::StatusOr<note::SignedCheckpoint> cp = note::OpenCheckpoint(*text, *key);
   if (!cp.ok()) {
     return Fail(io, "verify checkpoint", cp.status(), kExitVerificationFailed);
@@ -194,8 +197,9 @@ int VerifyInclusion(const Args& args, Io& io) {
   absl::StatusOr<std::string> text = ReadInput(*proof_path);
   if (!text.ok()) return Fail(io, "verify inclusion", text.status());
   absl::StatusOr<proofs::TlogProof> proof = proofs::ParseTlogProof(*text);
-  if (!proof.ok()) {
-    return Fail(io, "verify inclusion", proof.status(), kExitVerificationFailed);
+  if (!proof.ok()) return Fail(io, "verify inclusion", NotA("tlog-proof", proof.status()));
+  if (absl::Status s = note::CheckCheckpointForm(proof->checkpoint); !s.ok()) {
+    return Fail(io, "verify inclusion", NotA("tlog-proof", s));
   }
   merkle::Hash leaf;
   if (args.Has("entry")) {
@@ -238,21 +242,32 @@ int VerifyConsistency(const Args& args, Io& io) {
   pb::GetConsistencyProofResponse proof;
   google::protobuf::util::JsonParseOptions options;
   if (absl::StatusOr<json::Value> strict = json::Parse(*proof_text); !strict.ok()) {
-    return Fail(io, "verify consistency", strict.status(), kExitVerificationFailed);
+    return Fail(io, "verify consistency", NotA("consistency proof", strict.status()));
   }
   if (auto s = google::protobuf::util::JsonStringToMessage(*proof_text, &proof,
                                                           options);
       !s.ok()) {
     return Fail(io, "verify consistency",
                 absl::InvalidArgumentError(absl::StrCat(
-                    "not a consistency proof: ", std::string(s.message()))),
-                kExitVerificationFailed);
+                    "not a consistency proof: ", std::string(s.message()))));
   }
   std::string new_text = proof.checkpoint();
   if (args.Has("new")) {
     absl::StatusOr<std::string> t = ReadInput(args.Get("new"));
     if (!t.ok()) return Fail(io, "verify consistency", t.status());
     new_text = *std::move(t);
+  }
+  if (absl::Status s = note::CheckCheckpointForm(*old_text); !s.ok()) {
+    return Fail(io, "verify consistency",
+                absl::InvalidArgumentError(absl::StrCat("old checkpoint: ", NotA("checkpoint", s).message())));
+  }
+  if (absl::Status s = note::CheckCheckpointForm(new_text); !s.ok()) {
+    return Fail(io, "verify consistency",
+                absl::InvalidArgumentError(absl::StrCat("new checkpoint: ", NotA("checkpoint", s).message())));
+  }
+  absl::StatusOr<std::vector<merkle::Hash>> hashes = Hashes(proof.proof());
+  if (!hashes.ok()) {
+    return Fail(io, "verify consistency", NotA("consistency proof", hashes.status()));
   }
   absl::StatusOr<note::SignedCheckpoint> old_cp = note::OpenCheckpoint(*old_text, *key);
   if (!old_cp.ok()) {
@@ -277,10 +292,7 @@ int VerifyConsistency(const Args& args, Io& io) {
                     old_cp->checkpoint.size, " and ", new_cp->checkpoint.size)),
                 kExitVerificationFailed);
   }
-  absl::StatusOr<std::vector<merkle::Hash>> hashes = Hashes(proof.proof());
-  if (!hashes.ok()) {
-    return Fail(io, "verify consistency", hashes.status(), kExitVerificationFailed);
-  }
+
   if (absl::Status s = merkle::VerifyConsistency(
           old_cp->checkpoint.size, new_cp->checkpoint.size, *hashes,
           merkle::AsBytes(old_cp->checkpoint.root),

@@ -100,4 +100,10 @@ absl::StatusOr<SignedCheckpoint> OpenCheckpoint(absl::string_view signed_note,
   return out;
 }
 
+absl::Status CheckCheckpointForm(absl::string_view signed_note) {
+  absl::StatusOr<Note> parsed = Parse(signed_note);
+  if (!parsed.ok()) return parsed.status();
+  return ParseCheckpoint(parsed->text).status();
+}
+
 }  // namespace candor::note

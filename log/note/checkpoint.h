@@ -49,6 +49,10 @@ struct SignedCheckpoint {
 absl::StatusOr<SignedCheckpoint> OpenCheckpoint(absl::string_view signed_note,
                                                 const Verifier& log_key);
 
+// Checks only the form: a signed note (note::Parse) whose text is a
+// checkpoint. INVALID_ARGUMENT saying what is wrong; no signature is checked.
+absl::Status CheckCheckpointForm(absl::string_view signed_note);
+
 }  // namespace candor::note
 
 #endif  // CANDOR_LOG_NOTE_CHECKPOINT_H_

@@ -385,10 +385,14 @@ absl::StatusOr<std::string> Sign(absl::string_view text,
   return out;
 }
 
+namespace {
+
 // Follows Go's note.Open step by step: the same checks in the same order,
-// the same treatment of unknown, repeated and ambiguous keys.
-absl::StatusOr<Note> Open(absl::string_view signed_note,
-                          absl::Span<const Verifier> known) {
+// the same treatment of unknown, repeated and ambiguous keys. Without
+// `require_verified`, a note no known key signed is returned as it is.
+absl::StatusOr<Note> OpenNote(absl::string_view signed_note,
+                              absl::Span<const Verifier> known,
+                              bool require_verified) {
   if (signed_note.size() > kMaxNoteSize) return TooLarge();
   if (absl::Status s = CheckText(signed_note); !s.ok()) return s;
   absl::string_view text, sigs;
@@ -426,11 +430,22 @@ absl::StatusOr<Note> Open(absl::string_view signed_note,
     }
     note.verified.push_back(*std::move(sig));
   }
-  if (note.verified.empty()) {
+  if (require_verified && note.verified.empty()) {
     return absl::InvalidArgumentError(
         "note has no verifiable signature by a known key");
   }
   return note;
+}
+
+}  // namespace
+
+absl::StatusOr<Note> Open(absl::string_view signed_note,
+                          absl::Span<const Verifier> known) {
+  return OpenNote(signed_note, known, /*require_verified=*/true);
+}
+
+absl::StatusOr<Note> Parse(absl::string_view signed_note) {
+  return OpenNote(signed_note, {}, /*require_verified=*/false);
 }
 
 }  // namespace candor::note

@@ -117,6 +117,12 @@ absl::StatusOr<std::string> Sign(absl::string_view text,
 absl::StatusOr<Note> Open(absl::string_view signed_note,
                           absl::Span<const Verifier> known);
 
+// Reads a signed note's form without checking any signature: the same limits
+// and the same errors as Open for text that is not a signed note; every
+// signature is in `unverified`. Tells input that is not a note at all from
+// a note that does not verify.
+absl::StatusOr<Note> Parse(absl::string_view signed_note);
+
 }  // namespace candor::note
 
 #endif  // CANDOR_LOG_NOTE_NOTE_H_

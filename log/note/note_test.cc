@@ -182,6 +182,22 @@ TEST(Note, SeveralSignaturesAndUnknownKeys) {
       StatusIs(kInvalid, "note has no verifiable signature by a known key"));
 }
 
+// Parse reads the form only: a tampered note parses (Open refuses it),
+// text that is not a note does not, with Open's error.
+TEST(Note, ParseChecksTheFormAndNoSignature) {
+  auto tampered = Parse(TestData("checkpoint.tampered"));
+  ASSERT_THAT(tampered, IsOk());
+  EXPECT_THAT(tampered->verified, IsEmpty());
+  ASSERT_EQ(tampered->unverified.size(), 1u);
+  EXPECT_EQ(tampered->unverified[0].name, "example.com/candor-test-log");
+  for (const std::string& bad : {std::string(""), std::string("no blank line\n"),
+                                 absl::StrCat("text\n\n", kDash, "a.example !!!\n")}) {
+    absl::StatusOr<Note> parsed = Parse(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status(), Open(bad, {TestLogKey()}).status()) << bad;
+  }
+}
+
 // C2SP: signatures by a key that shares only the name, or only the hash,
 // with a known key are ignored, not verified.
 TEST(Note, NameOrHashAloneDoesNotMakeAKeyKnown) {
