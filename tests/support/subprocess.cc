@@ -26,7 +26,8 @@ std::vector<char*> CArgs(const std::vector<std::string>& argv) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
-    const std::vector<std::string>& argv, const std::string& stderr_path) {
+    const std::vector<std::string>& argv, const std::string& stderr_path,
+    const std::string& working_dir) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) {
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
@@ -44,6 +45,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) ::_exit(126);
     ::execv(args[0], args.data());
     ::_exit(127);
   }

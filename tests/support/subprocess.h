@@ -17,9 +17,12 @@ namespace candor::testing {
 class Subprocess {
  public:
   // Starts argv[0] with argv; stdout is piped to the test, stderr goes to
-  // `stderr_path` (appended) if set, else is inherited.
+  // `stderr_path` (appended) if set, else is inherited. The child runs in
+  // `working_dir` if set (it exits with 126 if it cannot go there), else in
+  // the test's. A relative argv[0] is taken from the child's directory.
   static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
-      const std::vector<std::string>& argv, const std::string& stderr_path = "");
+      const std::vector<std::string>& argv, const std::string& stderr_path = "",
+      const std::string& working_dir = "");
   // Kills the child (SIGKILL) if it still runs.
   ~Subprocess();
 

@@ -310,7 +310,10 @@ absl::StatusOr<LoadedOrganisations> LoadOrganisations(
     const std::string& shipped_path, const std::string& operator_path,
     OperatorMode mode, const PublicSuffixList& psl) {
   absl::StatusOr<OrganisationsFile> shipped =
-      ReadOrganisationsFile(shipped_path);
+      shipped_path.empty()
+          ? ParseOrganisationsFile(ShippedOrganisationsJson(),
+                                   absl::StrCat("built-in ", kDefaultOrganisationsPath))
+          : ReadOrganisationsFile(shipped_path);
   if (!shipped.ok()) return shipped.status();
   LoadedOrganisations out;
   out.version = shipped->version;

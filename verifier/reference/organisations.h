@@ -51,6 +51,10 @@ inline constexpr absl::string_view kOrganisationsFormat =
 inline constexpr absl::string_view kDefaultOrganisationsPath =
     "verifier/reference/data/organisations.json";
 
+// The shipped table's bytes, built into the binary from
+// kDefaultOrganisationsPath at build time.
+absl::string_view ShippedOrganisationsJson();
+
 // What an organisation mainly does in app traffic:
 //   holding          owns operating companies; its own domains are corporate
 //   platform         operating system, app store, browser or ecosystem
@@ -148,7 +152,8 @@ struct LoadedOrganisations {
   std::string source;
 };
 
-// The shipped file, extended or replaced by an operator file when
+// The shipped file (the built-in copy, ShippedOrganisationsJson, if
+// `shipped_path` is empty), extended or replaced by an operator file when
 // `operator_path` is not empty, validated and checked against `psl`.
 absl::StatusOr<LoadedOrganisations> LoadOrganisations(
     const std::string& shipped_path, const std::string& operator_path,

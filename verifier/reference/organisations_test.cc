@@ -1,6 +1,7 @@
 #include "verifier/reference/organisations.h"
 
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,25 @@ std::string WriteFile(absl::string_view name, absl::string_view text) {
 
 absl::StatusOr<LoadedOrganisations> LoadShipped() {
   return LoadOrganisations(kShipped, "", OperatorMode::kExtend, Psl());
+}
+
+// The copy built into binaries is the shipped file, byte for byte, and
+// loads into the same table (an empty path selects it).
+TEST(ShippedOrganisations, TheBuiltInCopyIsTheFile) {
+  std::ifstream in(kShipped, std::ios::binary);
+  ASSERT_TRUE(in) << kShipped;
+  const std::string file((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_EQ(ShippedOrganisationsJson(), file);
+  absl::StatusOr<LoadedOrganisations> built_in =
+      LoadOrganisations("", "", OperatorMode::kExtend, Psl());
+  absl::StatusOr<LoadedOrganisations> from_file = LoadShipped();
+  ASSERT_THAT(built_in, IsOk());
+  ASSERT_THAT(from_file, IsOk());
+  EXPECT_EQ(built_in->version, from_file->version);
+  EXPECT_EQ(built_in->source, from_file->source);
+  EXPECT_EQ(built_in->table.organisations().size(),
+            from_file->table.organisations().size());
 }
 
 // The organisation attributed to `host`, or "" for none.

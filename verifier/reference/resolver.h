@@ -62,7 +62,8 @@ class PartsResolver final : public evaluate::DestinationResolver {
 // Where the verifier's tables come from.
 struct TableSources {
   std::string psl_path = std::string(kDebianPslPath);
-  std::string shipped_organisations;  // data/organisations.json
+  // data/organisations.json; empty: the copy built into the binary.
+  std::string shipped_organisations;
   std::string operator_organisations;  // optional
   OperatorMode operator_mode = OperatorMode::kExtend;
   std::string ip_country_dir;  // the installed npm dataset

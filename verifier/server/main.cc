@@ -9,8 +9,6 @@
 // reference data is published; logs go to stderr as JSON lines. SIGTERM or
 // SIGINT shuts it down cleanly.
 
-#include <unistd.h>
-
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -44,7 +42,8 @@ ABSL_FLAG(std::string, organisations, "",
 ABSL_FLAG(bool, replace_organisations, false,
           "use --organisations instead of the shipped table, not in addition");
 ABSL_FLAG(std::string, shipped_organisations, "",
-          "the shipped organisations table (default: found next to the binary)");
+          "read the shipped organisations table from this file instead of the "
+          "copy built into the binary");
 ABSL_FLAG(std::string, ip_dir, "",
           "the IP-to-country dataset (default: where third_party/setup.sh puts it)");
 ABSL_FLAG(std::string, psl, std::string(candor::reference::kDebianPslPath),
@@ -62,19 +61,6 @@ int Fail(absl::string_view message) {
   candor::logging::Error(message);
   std::cerr << "candor-verifier: " << message << "\n";
   return 1;
-}
-
-// The shipped table: in the binary's runfiles when run from bazel-bin, else
-// relative to the working directory (a checkout).
-std::string ShippedOrganisations(const char* argv0) {
-  std::string flag = absl::GetFlag(FLAGS_shipped_organisations);
-  if (!flag.empty()) return flag;
-  std::string path = candor::reference::kDefaultOrganisationsPath.data();
-  for (const std::string& candidate :
-       {absl::StrCat(argv0, ".runfiles/candor/", path), path}) {
-    if (access(candidate.c_str(), R_OK) == 0) return candidate;
-  }
-  return path;
 }
 
 }  // namespace
@@ -141,7 +127,8 @@ int main(int argc, char** argv) {
 
   candor::reference::TableSources sources;
   sources.psl_path = absl::GetFlag(FLAGS_psl);
-  sources.shipped_organisations = ShippedOrganisations(argv[0]);
+  // Empty: the table built into the binary, wherever it runs from.
+  sources.shipped_organisations = absl::GetFlag(FLAGS_shipped_organisations);
   sources.operator_organisations = absl::GetFlag(FLAGS_organisations);
   sources.operator_mode = absl::GetFlag(FLAGS_replace_organisations)
                               ? candor::reference::OperatorMode::kReplace
