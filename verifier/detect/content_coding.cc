@@ -320,6 +320,7 @@ ContentDecoding DecodeContentCodings(absl::string_view body,
           IsTokenWord(*it) ? absl::StrCat("\"", *it, "\"") : "a coding",
           ", which is not supported; the body was searched as sent"));
       d.complete = false;
+      d.unknown_coding = true;
       return d;
     }
     if (!UndoIfPresent(*coding, limits, d)) return d;  // decoded already

@@ -67,6 +67,8 @@ struct ContentDecoding {
   // False when the body could not be decoded whole (capped, damaged, or an
   // unknown coding): the parts not decoded were not examined.
   bool complete = true;
+  // A coding was named that is not supported.
+  bool unknown_coding = false;
 };
 
 // Undoes the codings that `content_encoding` (the header's value, possibly

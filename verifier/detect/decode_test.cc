@@ -93,5 +93,43 @@ TEST(DecodeBase64Body, AcceptsPaddingAndLineBreaks) {
   EXPECT_FALSE(DecodeBase64Body("YW=", out));
 }
 
+TEST(HexTokens, OneCaseEvenRunsAndBothAlignmentsOfOddOnes) {
+  std::vector<std::pair<size_t, std::string>> found;
+  auto collect = [&](absl::string_view text) {
+    found.clear();
+    ForEachHexToken(text, 12, [&](const HexToken& t) {
+      found.emplace_back(t.begin, std::string(t.text));
+    });
+    return found;
+  };
+  using P = std::pair<size_t, std::string>;
+  EXPECT_EQ(collect("x=616c69636540 y"), (std::vector<P>{{2, "616c69636540"}}));
+  EXPECT_EQ(collect("ABCDEF012345"), (std::vector<P>{{0, "ABCDEF012345"}}));
+  EXPECT_EQ(collect("abcdef0123456"),
+            (std::vector<P>{{0, "abcdef012345"}, {1, "bcdef0123456"}}));
+  EXPECT_TRUE(collect("AbCdEf012345").empty());  // mixed case: not hex
+  EXPECT_TRUE(collect("abcdef0123").empty());    // too short
+  EXPECT_EQ(DecodeHexRun("616C696365"), "alice");
+}
+
+TEST(Latin1Bytes, TextWrittenOneCharacterPerByte) {
+  EXPECT_EQ(Latin1Bytes("\xc3\xbf\xc3\x98\xc2\x80" "a"), std::string("\xff\xd8\x80" "a"));
+  EXPECT_EQ(Latin1Bytes("plain ASCII"), std::nullopt);  // the text is the bytes
+  EXPECT_EQ(Latin1Bytes("\xe2\x82\xac"), std::nullopt);  // U+20AC is not a byte
+}
+
+TEST(IsUtf8, WellFormedOnly) {
+  EXPECT_TRUE(IsUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsUtf8("\xff"));
+  EXPECT_FALSE(IsUtf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(IsUtf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(IsUtf8("\xe2\x82"));          // cut
+}
+
+TEST(QuotedPrintable, EscapesAndSoftBreaks) {
+  EXPECT_EQ(DecodeQuotedPrintable("alice=40example.org=\r\n!"), "alice@example.org!");
+  EXPECT_EQ(DecodeQuotedPrintable("a=zz=\nb="), "a=zzb=");
+}
+
 }  // namespace
 }  // namespace candor::detect

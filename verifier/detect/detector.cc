@@ -1410,11 +1410,8 @@ void Detector::ScanBody(Context& ctx, const HttpRequest& request,
       }
       for (std::string& p : d.problems) ctx.problems.push_back(std::move(p));
       if (!d.complete) {
-        ctx.body_not_examined = std::string(
-            d.undone.empty() && !d.problems.empty() &&
-                    absl::StartsWith(d.problems.back(), "Content-Encoding names")
-                ? kUnknownCoding
-                : kUndecodableCoding);
+        ctx.body_not_examined =
+            std::string(d.unknown_coding ? kUnknownCoding : kUndecodableCoding);
       }
       ScanBodyBytes(ctx, d.bytes, content_type, loc, chain);
     }

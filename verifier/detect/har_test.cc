@@ -281,5 +281,52 @@ TEST(HarReader, RefusesTruncatedAndDeepDocumentsWithOffsetsInTheFile) {
               limits);
 }
 
+TEST(HarReader, ReadsWhatChromeHarAndDevToolsWrite) {
+  absl::StatusOr<std::vector<HarEntry>> entries = ReadAll(R"({"log": {"entries": [
+    {"startedDateTime": "2026-12-01T10:00:00Z", "request": {"method": "POST",
+     "url": "https://a.example/j", "bodySize": 40,
+     "postData": {"mimeType": "application/json", "params": [
+       {"name": "user", "value": {"email": "a@b.c", "n": [1, 2.50, true, null]}},
+       {"name": "count", "value": 3}, {"name": "ok", "value": false},
+       {"name": "s", "value": "text"}]}}},
+    {"startedDateTime": "2026-12-01T10:00:01Z", "request": {"method": "POST",
+     "url": "https://a.example/upload",
+     "headers": [{"name": "Content-Length", "value": "1073"}]}},
+    {"startedDateTime": "2026-12-01T10:00:02Z", "request": {"method": "GET",
+     "url": "wss://a.example/ws"},
+     "_webSocketMessages": [
+       {"type": "receive", "time": 1, "opcode": 1, "data": "hello"},
+       {"type": "send", "time": 2, "opcode": 1, "data": "{\"a\": 1}"},
+       {"type": "send", "time": 3, "opcode": 2, "data": "AAEC"}]},
+    {"startedDateTime": "2026-12-01T10:00:03Z", "request": {"method": "POST",
+     "url": "https://a.example/empty", "bodySize": 0,
+     "postData": {"mimeType": "text/plain", "text": ""}}}
+  ]}})");
+  ASSERT_THAT(entries, IsOk());
+  ASSERT_EQ(entries->size(), 4u);
+  const std::vector<FormParam>& params = (*entries)[0].request.body_params;
+  ASSERT_EQ(params.size(), 4u);
+  EXPECT_EQ(params[0].value, R"({"email":"a@b.c","n":[1,2.50,true,null]})");
+  EXPECT_EQ(params[1].value, "3");
+  EXPECT_EQ(params[2].value, "false");
+  EXPECT_EQ(params[3].value, "text");
+  EXPECT_TRUE((*entries)[0].has_body);
+  EXPECT_TRUE((*entries)[0].body_not_examined.empty());
+  // A body that the exporter did not write is said to be omitted.
+  EXPECT_TRUE((*entries)[1].has_body);
+  EXPECT_EQ((*entries)[1].body_not_examined, kOmittedByExporter);
+  EXPECT_EQ((*entries)[1].problems,
+            std::vector<std::string>{"the request sent a body that the capture does not hold"});
+  // Sent messages only, with their index among all; binary ones decoded.
+  const std::vector<WebSocketMessage>& ws = (*entries)[2].request.websocket_messages;
+  ASSERT_EQ(ws.size(), 2u);
+  EXPECT_EQ(ws[0].index, 1u);
+  EXPECT_EQ(ws[0].data, R"({"a": 1})");
+  EXPECT_EQ(ws[1].index, 2u);
+  EXPECT_EQ(ws[1].data, std::string("\0\1\2", 3));
+  // An empty body is no body.
+  EXPECT_FALSE((*entries)[3].has_body);
+}
+
 }  // namespace
 }  // namespace candor::detect
