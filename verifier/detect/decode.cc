@@ -305,7 +305,13 @@ bool IsUtf8(absl::string_view bytes) {
 }
 
 std::optional<std::string> Latin1Bytes(absl::string_view utf8) {
+  // Most bodies are ASCII: nothing to do, and nothing to copy.
+  if (std::none_of(utf8.begin(), utf8.end(),
+                   [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    return std::nullopt;
+  }
   std::string out;
+  out.reserve(utf8.size());
   bool high = false;
   for (size_t i = 0; i < utf8.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(utf8[i]);
