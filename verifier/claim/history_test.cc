@@ -219,12 +219,72 @@ TEST(History, RecordFromEntry) {
   EXPECT_EQ(r->effective_at, kDay0 + absl::Milliseconds(500));
   ASSERT_TRUE(r->supersedes.has_value());
   EXPECT_EQ(*r->supersedes, LeafOf(1));
+  // The same statement in another JSON form: another leaf, one identity.
+  absl::StatusOr<ClaimRecord> replay = ClaimRecordFromEntry(8, " " + entry);
+  ASSERT_THAT(replay, IsOk());
+  EXPECT_NE(replay->leaf_hash, r->leaf_hash);
+  ASSERT_TRUE(r->identity.has_value());
+  EXPECT_EQ(replay->identity, r->identity);
 
   c.set_supersedes("short");
   st.predicate_json = PredicateToJson(c);
   EXPECT_THAT(ClaimRecordFromEntry(7, *SignStatement(st, key)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "claim supersedes: must be a 32-byte leaf hash"));
+}
+
+// Anyone can log a claim again in other bytes. The repeat counts as the
+// original: it cannot come back once its vendor superseded it, and naming it
+// names the original.
+ClaimRecord Repeat(const ClaimRecord& original, uint64_t index) {
+  ClaimRecord r = original;
+  r.index = index;
+  r.leaf_hash = LeafOf(index);
+  return r;
+}
+
+ClaimRecord WithIdentity(ClaimRecord r) {
+  r.identity = Sha256(absl::StrCat("statement of entry ", r.index));
+  return r;
+}
+
+TEST(History, AReplayedClaimChangesNoHistory) {
+  // The vendor corrects claim 0 with claim 1, effective earlier; someone then
+  // logs claim 0 again as entry 2.
+  const ClaimRecord c = WithIdentity(Claim(0, 2));
+  const ClaimRecord s = WithIdentity(Claim(1, 1, 0));
+  const std::vector<ClaimRecord> claims = {c, s, Repeat(c, 2)};
+  EXPECT_EQ(InForceAt(claims, Day(3)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:a repeat", "1:in force", "0:superseded>1"));
+  const std::vector<ClaimState> states = ClaimStatesAt(claims, kExample, Day(3));
+  ASSERT_NE(states[0].repeats, nullptr);
+  EXPECT_EQ(states[0].repeats->index, 0u);
+
+  // Without the supersession, the repeat is still not a second claim in
+  // force: the original is.
+  const std::vector<ClaimRecord> alone = {c, Repeat(c, 1)};
+  EXPECT_EQ(InForceAt(alone, Day(3)), 0);
+  EXPECT_THAT(StatesAt(alone, Day(3)), ElementsAre("1:a repeat", "0:in force"));
+}
+
+TEST(History, SupersedingARepeatSupersedesTheOriginal) {
+  const ClaimRecord c = WithIdentity(Claim(0, 1));
+  const std::vector<ClaimRecord> claims = {c, Repeat(c, 1), WithIdentity(Claim(2, 2, 1))};
+  EXPECT_EQ(InForceAt(claims, Day(3)), 2);
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:in force", "1:a repeat", "0:superseded>2"));
+}
+
+// A superseding claim replayed supersedes nothing a second time, and its
+// replay is not in force on its own.
+TEST(History, AReplayedSupersedingClaimIsTheSameSupersession) {
+  const ClaimRecord c = WithIdentity(Claim(0, 1));
+  const ClaimRecord s = WithIdentity(Claim(1, 2, 0));
+  const std::vector<ClaimRecord> claims = {c, s, Repeat(s, 2)};
+  EXPECT_EQ(InForceAt(claims, Day(3)), 1);
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:a repeat", "1:in force", "0:superseded>1"));
 }
 
 }  // namespace

@@ -85,8 +85,11 @@ struct AssertionResult {
 // covers (a claim with a version range needs a measured version).
 bool Applies(const claim::v1::Claim& claim, const measurement::v1::Measurement& m);
 
-// Evaluates every assertion of the claim, in claim order. Fails only if
-// the resolver does.
+// Evaluates every assertion of the claim, in claim order. Auditors are
+// counted by name (Measurement.auditor, which the caller has checked is the
+// signer), each once per assertion however many measurements it made, so
+// repeated entries of one measurement never make a quorum. Fails only if the
+// resolver does.
 absl::StatusOr<std::vector<AssertionResult>> Evaluate(
     const ClaimInput& claim, absl::Span<const MeasurementInput> measurements,
     const DestinationResolver& resolver, uint32_t quorum);

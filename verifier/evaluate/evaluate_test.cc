@@ -101,6 +101,28 @@ TEST(Evaluate, ThirdPartySharingContradictsAndQuorumConfirms) {
   EXPECT_EQ(confirmed[0].cited, (std::vector<size_t>{0, 1, 2}));
 }
 
+// Replays of one auditor's measurement, however many entries repeat it,
+// are one auditor: they never reach a quorum of two, whatever the verdict.
+TEST(Evaluate, ReplaysOfOneAuditorsMeasurementCountOnce) {
+  TableResolver resolver;
+  for (cpb::Practice practice : {cpb::NOT_SHARED_WITH_THIRD_PARTIES, cpb::NOT_COLLECTED}) {
+    ClaimInput claim = MakeClaim(practice);
+    if (practice == cpb::NOT_COLLECTED) {
+      claim.claim.mutable_assertions(0)->add_exemptions(cpb::USER_INITIATED);
+    }
+    std::vector<MeasurementInput> ms;
+    for (uint64_t index = 20; index < 25; ++index) {
+      ms.push_back(MakeMeasurement("lab-one", index, "collect.tracker.cn"));
+    }
+    auto r = *Evaluate(claim, ms, resolver, 2);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].verdict, practice == cpb::NOT_COLLECTED ? fpb::EXEMPTION_DEPENDENT
+                                                           : fpb::CONTRADICTED);
+    EXPECT_EQ(r[0].contradicting_auditors, 1u);
+    EXPECT_FALSE(r[0].confirmed);
+  }
+}
+
 TEST(Evaluate, CitedMeasurementCitesReferencesOfItsConsistentFlowsToo) {
   // Re-evaluating a cited measurement from a bundle resolves every flow
   // again, so the finding must cite what the consistent ones needed.

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "gtest/gtest.h"
+#include "log/statement/statement.h"
 #include "tests/support/status_matchers.h"
 
 namespace candor::finding {
@@ -82,6 +83,48 @@ TEST(ValidateReferenceData, Parts) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "reference data table must be \"organisations\" or "
                        "\"ip-countries\""));
+}
+
+class FixedLog : public admission::LogView {
+ public:
+  absl::Time Now() const override { return absl::FromUnixSeconds(1800000000); }
+  absl::StatusOr<std::optional<admission::IndexedEntry>> FindEntry(
+      const merkle::Hash&) const override {
+    return std::nullopt;
+  }
+};
+
+// Fresh or refused: a finding carries the time it was signed, and the log
+// admits it only within its window.
+TEST(FindingValidator, IssuedAtIsRequiredAndFresh) {
+  registry::RegistryState state;
+  registry::PrincipalRecord watchdog;
+  watchdog.mutable_registration()->set_name("verifier-one");
+  FixedLog log;
+  admission::ValidationContext context{state, log, &watchdog};
+  SignedStatement st;
+  st.statement.subjects.push_back(NamedSubject("android:com.example.app"));
+  FindingValidator validator;
+  auto with_time = [&](std::optional<int64_t> seconds) {
+    v1::Finding f = Valid();
+    if (seconds) f.mutable_issued_at()->set_seconds(*seconds);
+    st.statement.predicate_json = PredicateToJson(f);
+    return validator.Validate(st, context);
+  };
+  EXPECT_THAT(with_time(1800000000 - 240), IsOk());
+  EXPECT_THAT(with_time(std::nullopt),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "finding issued_at is missing: give the time of signing"));
+  EXPECT_THAT(with_time(1800000000 - 360),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "finding issued_at 2027-01-15T07:54:00Z is 6m before now "
+                       "(2027-01-15T08:00:00Z); the log admits only signed times "
+                       "within 5m of its clock: sign it again with the current time"));
+  EXPECT_THAT(with_time(1800000000 - 3600),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "finding issued_at 2027-01-15T07:00:00Z is 1h before now "
+                       "(2027-01-15T08:00:00Z); the log admits only signed times "
+                       "within 5m of its clock: sign it again with the current time"));
 }
 
 }  // namespace
