@@ -1,5 +1,7 @@
 #include "verifier/detect/decode.h"
 
+#include "absl/strings/ascii.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -264,6 +266,86 @@ std::string DecodeQuotedPrintable(absl::string_view text) {
     }
   }
   return out;
+}
+
+namespace {
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::optional<std::string> Utf16ToUtf8(absl::string_view bytes, bool little) {
+  if (bytes.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(bytes.size());
+  auto unit = [&](size_t i) -> uint32_t {
+    const uint32_t a = static_cast<unsigned char>(bytes[i]);
+    const uint32_t b = static_cast<unsigned char>(bytes[i + 1]);
+    return little ? a | (b << 8) : (a << 8) | b;
+  };
+  for (size_t i = 0; i < bytes.size(); i += 2) {
+    uint32_t cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < bytes.size()) {
+      const uint32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        i += 2;
+      } else {
+        return std::nullopt;
+      }
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      return std::nullopt;
+    }
+    AppendUtf8(cp, out);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> CharsetToUtf8(absl::string_view bytes,
+                                         absl::string_view charset) {
+  std::string name;
+  for (char c : charset) {
+    if (c != '"' && c != ' ') name.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  if (name == "utf-16" || name == "utf-16le" || name == "utf-16be") {
+    bool little = name != "utf-16be";
+    absl::string_view rest = bytes;
+    if (rest.size() >= 2 && rest[0] == '\xff' && rest[1] == '\xfe') {
+      little = true;
+      rest.remove_prefix(2);
+    } else if (rest.size() >= 2 && rest[0] == '\xfe' && rest[1] == '\xff') {
+      little = false;
+      rest.remove_prefix(2);
+    } else if (name == "utf-16") {
+      little = false;  // RFC 2781: big-endian without a mark
+    }
+    return Utf16ToUtf8(rest, little);
+  }
+  if (name == "iso-8859-1" || name == "latin1" || name == "latin-1" ||
+      name == "windows-1252" || name == "cp1252") {
+    if (IsUtf8(bytes)) return std::nullopt;
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 4);
+    for (char c : bytes) AppendUtf8(static_cast<unsigned char>(c), out);
+    return out;
+  }
+  return std::nullopt;
 }
 
 bool IsUtf8(absl::string_view bytes) {

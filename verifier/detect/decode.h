@@ -80,6 +80,13 @@ std::string DecodeHexRun(absl::string_view hex);
 // breaks; anything malformed is copied.
 std::string DecodeQuotedPrintable(absl::string_view text);
 
+// Text in the charset a Content-Type names, as UTF-8: UTF-16 (LE, BE, or
+// by its byte-order mark) and Latin-1 (iso-8859-1, windows-1252 taken as
+// Latin-1) are converted; nullopt for UTF-8, ASCII, unknown charsets, or
+// bytes that are not in the charset (then the bytes are searched as sent).
+std::optional<std::string> CharsetToUtf8(absl::string_view bytes,
+                                         absl::string_view charset);
+
 // Whether `bytes` are well-formed UTF-8.
 bool IsUtf8(absl::string_view bytes);
 

@@ -131,5 +131,16 @@ TEST(QuotedPrintable, EscapesAndSoftBreaks) {
   EXPECT_EQ(DecodeQuotedPrintable("a=zz=\nb="), "a=zzb=");
 }
 
+TEST(CharsetToUtf8, Utf16AndLatin1) {
+  const std::string le("a\0@\0\xe9\0", 6);
+  EXPECT_EQ(CharsetToUtf8(le, "utf-16le"), "a@\xc3\xa9");
+  EXPECT_EQ(CharsetToUtf8(std::string("\xff\xfe", 2) + le, "UTF-16"), "a@\xc3\xa9");
+  EXPECT_EQ(CharsetToUtf8(std::string("\0a\0@", 4), "\"utf-16\""), "a@");
+  EXPECT_EQ(CharsetToUtf8("caf\xe9", "iso-8859-1"), "caf\xc3\xa9");
+  EXPECT_EQ(CharsetToUtf8("caf\xc3\xa9", "iso-8859-1"), std::nullopt);  // UTF-8 already
+  EXPECT_EQ(CharsetToUtf8("abc", "utf-8"), std::nullopt);
+  EXPECT_EQ(CharsetToUtf8(std::string("a\0\0", 3), "utf-16le"), std::nullopt);  // odd length
+}
+
 }  // namespace
 }  // namespace candor::detect

@@ -1413,6 +1413,19 @@ void Detector::ScanBody(Context& ctx, const HttpRequest& request,
         ctx.body_not_examined =
             std::string(d.unknown_coding ? kUnknownCoding : kUndecodableCoding);
       }
+      // Text in another charset (UTF-16, Latin-1), as UTF-8.
+      const std::optional<std::string> charset =
+          ContentTypeParameter(content_type, "charset");
+      if (charset.has_value()) {
+        if (std::optional<std::string> utf8 = CharsetToUtf8(d.bytes, *charset);
+            utf8.has_value()) {
+          loc.path = Join(loc.path, absl::StrCat("charset ", absl::AsciiStrToLower(*charset)));
+          loc.slice_base.reset();
+          loc.offset = 0;
+          ScanBodyBytes(ctx, *utf8, content_type, loc, chain);
+          continue;
+        }
+      }
       ScanBodyBytes(ctx, d.bytes, content_type, loc, chain);
     }
     return;

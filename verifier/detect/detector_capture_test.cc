@@ -282,6 +282,18 @@ TEST_F(CaptureTest, UnknownCodingsAreReportedAndTheBodyStillSearched) {
   EXPECT_EQ(f.detections.size(), 1u);
 }
 
+TEST_F(CaptureTest, TextInTheCharsetItsContentTypeNames) {
+  std::string utf16;
+  for (char c : std::string(R"({"e": "honey.alice@example.org"})")) {
+    utf16.push_back(c);
+    utf16.push_back('\0');
+  }
+  RequestFindings f = Scan(Post("application/json; charset=utf-16le", utf16));
+  EXPECT_THAT(Ds(f), ElementsAre(D{v1::BODY_JSON, "$.e", "personal_info.email_address",
+                                   {v1::PLAIN}, kEmail, "the e-mail address"}));
+  EXPECT_EQ(f.detections[0].path(), "charset utf-16le > json $.e");
+}
+
 TEST(PublishableName, SchemaNamesYesPeoplesDataNo) {
   for (const char* yes : {"e", "email", "deviceId", "user_email", "X-Device-Id", "ids",
                           "Cookie", "Authorization", "v1", "$type", "api.v2"}) {
