@@ -312,9 +312,9 @@ TEST_F(CliTest, VerifyExitsTwoForUnusableInputAndOneForWhatDoesNotVerify) {
        1, "candor verify consistency: old checkpoint: note has no verifiable signature"},
 
       {{"verify", "finding", "--log_pub", log_pub, empty}, 2,
-       "candor verify finding: not a finding bundle: "},
+       "candor verify finding: finding bundle: "},
       {{"verify", "finding", "--log_pub", log_pub, garbage}, 2,
-       "candor verify finding: not a finding bundle: "},
+       "candor verify finding: finding bundle: "},
   };
   for (const Case& c : cases) {
     Result r = Candor(c.argv);

@@ -37,7 +37,8 @@ absl::Status WriteOutput(Io& io, const std::string& path,
 // not of the form it should be (a checkpoint, a tlog-proof, a consistency
 // proof, a finding bundle) exits 2; input of the right form that does not
 // verify exits 1. Each verify command checks the form of everything it was
-// given first, and reports a wrong form with this: "not a <what>: <problem>",
+// given first, and reports a wrong form with this (unless the parser's
+// message already names what it reads): "not a <what>: <problem>",
 // INVALID_ARGUMENT.
 absl::Status NotA(absl::string_view what, const absl::Status& problem);
 

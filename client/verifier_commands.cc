@@ -105,7 +105,9 @@ int VerifyFinding(const Args& args, Io& io) {
   if (!text.ok()) return Fail(io, "verify finding", text.status());
 
   absl::StatusOr<fpb::FindingBundle> bundle = bundle::BundleFromJson(*text);
-  if (!bundle.ok()) return Fail(io, "verify finding", NotA("finding bundle", bundle.status()));
+  // Not a bundle at all: unusable input (its message already says "finding
+  // bundle: ...").
+  if (!bundle.ok()) return Fail(io, "verify finding", bundle.status());
   absl::StatusOr<bundle::CheckedFinding> checked =
       bundle::CheckBundle(*bundle, *log_key, admin_key, *psl);
   if (!checked.ok()) {

@@ -473,7 +473,7 @@ TEST_F(VerifierTest, EveryTamperedPartOfTheProofIsCaughtAndNamed) {
   ASSERT_THAT(keyfile::WritePublicFile(P("truncated.json"), "{\"format\": \"https://can"),
               IsOk());
   r = Candor({"verify", "finding", P("truncated.json"), "--log_pub", P("log.pub")});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.code, 2);  // not a bundle at all: unusable input
   EXPECT_THAT(r.err, HasSubstr("candor verify finding: finding bundle: "));
 }
 
