@@ -358,6 +358,10 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
 
 absl::Status Integrator::PublishFiles(uint64_t old_size,
                                       const PublishedCheckpoint& cp) {
+  // Tiles and bundles that this growth made full: their partial versions
+  // go once the checkpoint that covers them is published (tlog-tiles lets a
+  // log delete a partial tile when the full one exists).
+  std::vector<std::string> superseded;
   if (cp.size > old_size) {
     for (uint32_t level = 0; level < 8; ++level) {
       tiles::TileRange r = tiles::ChangedTiles(level, old_size, cp.size);
@@ -375,7 +379,10 @@ absl::Status Integrator::PublishFiles(uint64_t old_size,
             !s.ok()) {
           return s;
         }
+        const bool full = width == tiles::kTileWidth;
+        if (full) superseded.push_back(tiles::TilePath(level, index, width) + ".p");
         if (level != 0) continue;
+        if (full) superseded.push_back(tiles::EntryBundlePath(index, width) + ".p");
         std::vector<std::string> entries;
         if (absl::Status s = store_->ReadEntries(index * tiles::kTileWidth,
                                                  width, SIZE_MAX, entries);
@@ -394,6 +401,11 @@ absl::Status Integrator::PublishFiles(uint64_t old_size,
   }
   if (absl::Status s = files_->WriteFile("checkpoint", cp.note); !s.ok()) {
     return s;
+  }
+  // Before the published size is stored: after a crash here the range is
+  // published again, and its partials removed again.
+  for (const std::string& dir : superseded) {
+    if (absl::Status s = files_->RemoveDirectory(dir); !s.ok()) return s;
   }
   published_size_ = cp.size;
   {

@@ -58,4 +58,16 @@ absl::Status DirectoryWriter::WriteFile(absl::string_view relative_path,
   return absl::OkStatus();
 }
 
+absl::Status DirectoryWriter::RemoveDirectory(absl::string_view relative_path) {
+  const std::filesystem::path target =
+      std::filesystem::path(root_) / std::string(relative_path);
+  std::error_code ec;
+  std::filesystem::remove_all(target, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("removing ", target.string(), ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace candor::tiles

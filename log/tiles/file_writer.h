@@ -21,6 +21,9 @@ class FileWriter {
   // either the old content or the new, never a mix.
   virtual absl::Status WriteFile(absl::string_view relative_path,
                                  absl::string_view data) = 0;
+  // Removes the directory at `relative_path` and everything in it; OK if it
+  // does not exist (removal is repeated after a crash).
+  virtual absl::Status RemoveDirectory(absl::string_view relative_path) = 0;
 };
 
 // Writes under a root directory: parent directories are created, data goes
@@ -31,6 +34,7 @@ class DirectoryWriter : public FileWriter {
   explicit DirectoryWriter(std::string root) : root_(std::move(root)) {}
   absl::Status WriteFile(absl::string_view relative_path,
                          absl::string_view data) override;
+  absl::Status RemoveDirectory(absl::string_view relative_path) override;
 
  private:
   std::string root_;

@@ -147,6 +147,12 @@ export_ms = int(read("export-ms-%d" % small_n))
 row("scale", "export of %s entries as tlog-tiles (start-up with --tiles_dir)" % fmt(small_n),
     export_ms / 1000, "s", "", "", "")
 
+tu = load("tiles-usage.json")
+row("scale", "tlog-tiles directory per byte of entries, %s entries under live traffic"
+    % fmt(tu["entries"]), tu["ratio"], "ratio",
+    "%.1f MB for %.1f MB of entries" % (tu["files_bytes"] / 1e6, tu["entry_bytes"] / 1e6),
+    "", "<= 1.5", tu["ratio"] <= 1.5)
+
 # Verifier.
 detect = gbench("detect.json")
 har = next(b for name, b in detect.items() if name.startswith("BM_MeasureHar/0"))[

@@ -117,6 +117,15 @@ say "Integration latency at half the maximum rate ($half_rate entries/s)"
 echo "$(rss_kib "$log_pid")" >"$raw/admission-rss-kib"
 stop_log
 
+say "tlog-tiles directory under live traffic: 40,000 entries at 1,000/s, a checkpoint every 250 ms"
+mkdir -p "$work/live"
+start_log "$work/live/log" --tiles_dir="$work/live/tiles"
+"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=40000 \
+  --streams=2 --unary=2 --rate=1000 >/dev/null
+stop_log
+python3 tests/bench/tiles_usage.py "$work/live/tiles" >"$raw/tiles-usage.json"
+rm -rf "$work/live"
+
 # proofs DIR N: populate N entries, then start-up time, proofs cold and warm,
 # RSS, bytes on disk.
 proofs() {

@@ -1,10 +1,13 @@
 // Integration tests of candor-log through its real gRPC API on 127.0.0.1,
 // with RocksDB in a temporary directory.
 
+#include <filesystem>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
@@ -420,6 +423,35 @@ TEST(LogService, PublishedTilesVerifyAgainstCheckpoint) {
   auto tile = log.client().GetTile(0, 2, 188);
   ASSERT_THAT(tile, IsOk());
   EXPECT_EQ(tile->data(), *ReadFileToString(log.tiles_dir() + "/tile/0/002.p/188"));
+
+  // Partial tiles and bundles of the tiles that became full are gone, so
+  // the directory grows with the log and not with its number of checkpoints.
+  for (const char* gone : {"tile/0/000.p", "tile/0/001.p", "tile/entries/000.p",
+                           "tile/entries/001.p"}) {
+    EXPECT_FALSE(std::filesystem::exists(log.tiles_dir() + "/" + gone)) << gone;
+  }
+  // What remains partial is the last, incomplete tile of each level, one
+  // version per checkpoint that ended inside it; beside its newest version
+  // the directory holds about the entries' own bytes.
+  uint64_t entry_bytes = 0;
+  for (const std::string& e : entries) entry_bytes += e.size();
+  // The incomplete tiles at size 700, and their newest versions.
+  const std::map<std::string, std::string> incomplete = {
+      {"tile/0/002.p", "188"}, {"tile/entries/002.p", "188"}, {"tile/1/000.p", "2"}};
+  uint64_t file_bytes = 0;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(log.tiles_dir())) {
+    if (!f.is_regular_file()) continue;
+    const std::string dir =
+        std::filesystem::relative(f.path().parent_path(), log.tiles_dir()).string();
+    if (absl::EndsWith(dir, ".p")) {
+      ASSERT_EQ(incomplete.count(dir), 1u) << "a partial of a full tile: " << f.path();
+      if (f.path().filename() != incomplete.at(dir)) continue;
+    }
+    file_bytes += f.file_size();
+  }
+  EXPECT_LT(file_bytes, entry_bytes * 3 / 2)
+      << "tiles directory " << file_bytes << " bytes for " << entry_bytes
+      << " bytes of entries";
 }
 
 }  // namespace
