@@ -190,6 +190,32 @@ TEST_F(CliTest, WatchRemembersTheCheckpointAndCatchesAForkedLog) {
   EXPECT_EQ(*ReadFileToString(remembered), *seen);
 }
 
+// Submitting another form of a logged statement: the receipt is the
+// original entry's, checked to carry the same statement, and says so.
+TEST_F(CliTest, SubmittingAnotherFormOfALoggedStatementGivesTheOriginalsReceipt) {
+  absl::StatusOr<PrivateKey> key = log_.RegisterVendor("vendor");
+  ASSERT_THAT(key, IsOk());
+  const std::string entry = LogFixture::TestEntry(*key, 1);
+  ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/e.json", entry), IsOk());
+  ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/spaced.json", "  " + entry + "\n"), IsOk());
+  Result first = Candor({"submit", "--log", log_.address(), dir_ + "/e.json"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_TRUE(absl::StrContains(first.out, "\"index\": \"1\"")) << first.out;
+
+  Result again = Candor({"submit", "--log", log_.address(), dir_ + "/spaced.json",
+                         "--log_pub", dir_ + "/log.pub", "--proof_out",
+                         dir_ + "/again.tlog-proof"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "\"index\": \"1\"")) << again.out;
+  EXPECT_TRUE(absl::StrContains(again.out, "\"duplicate\": true")) << again.out;
+  EXPECT_EQ(again.err,
+            "candor submit: the log already holds this statement, in other bytes, as "
+            "entry 1; the receipt is for that entry (`candor get --index 1` prints it)\n");
+  Result verified = Candor({"verify", "inclusion", "--log_pub", dir_ + "/log.pub", "--proof",
+                            dir_ + "/again.tlog-proof", "--entry", dir_ + "/e.json"});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+}
+
 TEST_F(CliTest, UsageAndConnectionErrorsExitTwo) {
   Result none = Candor({});
   EXPECT_EQ(none.code, 2);
