@@ -906,8 +906,14 @@ void Detector::ScanString(Context& ctx, absl::string_view text,
   if (chain.size() < options_.max_decode_depth) {
     // A compressed blob (gzip, zstd) inside a value or a body.
     if (const std::optional<Coding> coding = SniffCompression(text);
-        coding.has_value() && *coding != Coding::kZlib) {
-      Decompressed out = Decompress(*coding, text, options_.decompression);
+        coding.has_value() && *coding != Coding::kZlib &&
+        ctx.decoded_bytes < options_.max_decoded_bytes) {
+      // Never more than the request's decoding budget has left, so that
+      // many small bombs cost no more than one.
+      DecodeLimits limits = options_.decompression;
+      limits.max_output = std::min(limits.max_output,
+                                   options_.max_decoded_bytes - ctx.decoded_bytes);
+      Decompressed out = Decompress(*coding, text, limits);
       if (!out.bytes.empty() && ctx.Charge(out.bytes.size(), options_)) {
         if (out.capped || out.damaged) {
           ctx.problems.push_back(absl::StrCat(
