@@ -107,6 +107,7 @@ class LogService::StreamAdder
     pb::AddEntryRequest request;
     const absl::Status parsed = ParseRequest(request_, kAddEntriesMethod, request);
     uint64_t seq;
+    bool add = false;
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
@@ -115,7 +116,6 @@ class LogService::StreamAdder
         reads_done_ = true;
         final_status_ = ToGrpcStatus(absl::InvalidArgumentError(
             absl::StrCat("message ", seq, " of the stream: ", parsed.message())));
-        seq = service_->limits_.max_entries_per_stream;  // not added
         --next_seq_;
       } else if (seq >= service_->limits_.max_entries_per_stream) {
         reads_done_ = true;
@@ -127,9 +127,10 @@ class LogService::StreamAdder
         --next_seq_;
       } else {
         ++in_flight_;
+        add = true;
       }
     }
-    if (seq < service_->limits_.max_entries_per_stream) {
+    if (add) {
       auto response = std::make_shared<pb::AddEntriesResponse>();
       service_->Add(request, peer_, deadline_, response->mutable_added(),
                     [this, seq, response](absl::Status s) mutable {
