@@ -1,5 +1,7 @@
 #include "verifier/detect/detector.h"
 
+#include "verifier/detect/detector_internal.h"
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -22,6 +24,10 @@
 
 namespace candor::detect {
 namespace {
+
+using internal::AnyEscaped;
+using internal::Bytes;
+using internal::Join;
 
 namespace v1 = ::candor::measurement::v1;
 
@@ -112,33 +118,12 @@ bool InDecimal(absl::string_view text, size_t begin, size_t end) {
   return point_after || point_before;
 }
 
-// "16 MiB" or "1000 bytes", for problems that quote a limit.
-std::string Bytes(size_t n) {
-  if (n >= (size_t{1} << 20) && n % (size_t{1} << 20) == 0) {
-    return absl::StrCat(n >> 20, " MiB");
-  }
-  return absl::StrCat(n, " bytes");
-}
 
 bool IsEmailLocalByte(char c) {
   return IsWordByte(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
          c == '-';
 }
 
-std::optional<v1::Encoding> EncodingOf(Coding coding) {
-  switch (coding) {
-    case Coding::kGzip:
-      return v1::GZIP;
-    case Coding::kZlib:
-    case Coding::kRawDeflate:
-      return v1::DEFLATE;
-    case Coding::kBrotli:
-      return v1::BROTLI;
-    case Coding::kZstd:
-      return v1::ZSTD;
-  }
-  return std::nullopt;
-}
 
 // How a terminal encoding ends a decoding path; empty for a plain value.
 absl::string_view TerminalLabel(v1::Encoding e) {
@@ -227,46 +212,9 @@ absl::string_view HexCase(absl::string_view s) {
   return "";
 }
 
-bool AnyEscaped(const std::vector<bool>* escaped, size_t begin, size_t end) {
-  if (escaped == nullptr) return true;
-  for (size_t i = begin; i < end && i < escaped->size(); ++i) {
-    if ((*escaped)[i]) return true;
-  }
-  return false;
-}
 
-std::string Join(absl::string_view outer, absl::string_view inner) {
-  if (outer.empty()) return std::string(inner);
-  if (inner.empty()) return std::string(outer);
-  return absl::StrCat(outer, " > ", inner);
-}
 
-// A JSON path step for member `key`, the `position`th (1-based) of its
-// object: ".key" for identifiers, ["key"] for other publishable names, and
-// [#position] for names that may be data.
-void AppendKey(std::string& path, absl::string_view key, size_t position) {
-  bool identifier = !key.empty() &&
-                    (absl::ascii_isalpha(static_cast<unsigned char>(key[0])) ||
-                     key[0] == '_');
-  for (char c : key) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') {
-      identifier = false;
-    }
-  }
-  if (!IsPublishableName(key)) {
-    absl::StrAppend(&path, "[#", position, "]");
-  } else if (identifier) {
-    absl::StrAppend(&path, ".", key);
-  } else {
-    absl::StrAppend(&path, "[", json::Quote(key), "]");
-  }
-}
 
-// `name` if it may be published, else its position ("#3").
-std::string PublishedName(absl::string_view name, size_t position) {
-  if (IsPublishableName(name)) return std::string(name);
-  return absl::StrCat("#", position);
-}
 
 }  // namespace
 
@@ -309,86 +257,73 @@ bool IsPublishableName(absl::string_view name) {
   return false;
 }
 
-struct Detector::Location {
-  v1::Where where;
-  std::string name;  // published names, outermost first, joined by " > "
-  std::string path;  // the decoding path so far
-  uint32_t occurrence = 0;
-  std::optional<uint32_t> message;
-  // When set, the text being searched starts at this offset of the body or
-  // message, and a hit's own position is added to it.
-  std::optional<uint64_t> slice_base;
-  // Else, when set, the offset reported for any hit: where the enclosing
-  // encoded token or line starts.
-  std::optional<uint64_t> offset;
-  // Set when the text is a member of a JSON body that the exporter split
-  // into fields (chrome-har): its JSON path, which a JSON value continues.
-  std::string json_root;
+namespace internal {
 
-  // The location of what decoding `begin` onwards of the current text gives,
-  // with `step` added to the path.
-  Location Inner(absl::string_view step, size_t begin) const {
-    Location inner = *this;
-    inner.json_root.clear();
-    inner.path = Join(path, step);
-    if (slice_base.has_value()) inner.offset = *slice_base + begin;
-    inner.slice_base.reset();
-    return inner;
+// "16 MiB" or "1000 bytes", for problems that quote a limit.
+std::string Bytes(size_t n) {
+  if (n >= (size_t{1} << 20) && n % (size_t{1} << 20) == 0) {
+    return absl::StrCat(n >> 20, " MiB");
   }
-};
+  return absl::StrCat(n, " bytes");
+}
 
-struct Detector::Hit {
-  size_t honey;
-  size_t begin;
-  size_t end;
-  const Needle* needle;    // or
-  const PhoneForm* phone;  // a number written with separators
-};
-
-struct Detector::Context {
-  std::vector<v1::Detection> out;
-  absl::flat_hash_set<std::string> seen;
-  size_t emitted = 0;  // findings, counting duplicates
-  size_t decoded_bytes = 0;
-  bool budget_reported = false;
-  bool cap_reported = false;
-  std::vector<std::string> problems;
-  std::string body_not_examined;
-  // The last name redacted, and the result: hits come in runs per name.
-  std::string redacted_for;
-  std::string redacted;
-  bool redacted_valid = false;
-
-  static std::string Key(const v1::Detection& d) {
-    std::string key = absl::StrCat(
-        d.data_type(), "\n", static_cast<int>(d.where()), "\n", d.name(), "\n",
-        d.honey_commitment(), "\n", d.evidence(), "\n");
-    for (int e : d.encodings()) absl::StrAppend(&key, e, ",");
-    return key;
+std::optional<v1::Encoding> EncodingOf(Coding coding) {
+  switch (coding) {
+    case Coding::kGzip:
+      return v1::GZIP;
+    case Coding::kZlib:
+    case Coding::kRawDeflate:
+      return v1::DEFLATE;
+    case Coding::kBrotli:
+      return v1::BROTLI;
+    case Coding::kZstd:
+      return v1::ZSTD;
   }
+  return std::nullopt;
+}
 
-  // Undoes the detections found after `mark` (a JSON walk that failed).
-  void Truncate(size_t mark) {
-    if (out.size() <= mark) return;
-    out.resize(mark);
-    seen.clear();
-    for (const v1::Detection& d : out) seen.insert(Key(d));
+bool AnyEscaped(const std::vector<bool>* escaped, size_t begin, size_t end) {
+  if (escaped == nullptr) return true;
+  for (size_t i = begin; i < end && i < escaped->size(); ++i) {
+    if ((*escaped)[i]) return true;
   }
+  return false;
+}
 
-  bool Charge(size_t bytes, const DetectOptions& options) {
-    if (decoded_bytes + bytes > options.max_decoded_bytes) {
-      if (!budget_reported) {
-        problems.push_back(absl::StrCat("nested encodings beyond ",
-                                        Bytes(options.max_decoded_bytes),
-                                        " of decoded data were not searched"));
-        budget_reported = true;
-      }
-      return false;
+std::string Join(absl::string_view outer, absl::string_view inner) {
+  if (outer.empty()) return std::string(inner);
+  if (inner.empty()) return std::string(outer);
+  return absl::StrCat(outer, " > ", inner);
+}
+
+// A JSON path step for member `key`, the `position`th (1-based) of its
+// object: ".key" for identifiers, ["key"] for other publishable names, and
+// [#position] for names that may be data.
+void AppendKey(std::string& path, absl::string_view key, size_t position) {
+  bool identifier = !key.empty() &&
+                    (absl::ascii_isalpha(static_cast<unsigned char>(key[0])) ||
+                     key[0] == '_');
+  for (char c : key) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      identifier = false;
     }
-    decoded_bytes += bytes;
-    return true;
   }
-};
+  if (!IsPublishableName(key)) {
+    absl::StrAppend(&path, "[#", position, "]");
+  } else if (identifier) {
+    absl::StrAppend(&path, ".", key);
+  } else {
+    absl::StrAppend(&path, "[", json::Quote(key), "]");
+  }
+}
+
+// `name` if it may be published, else its position ("#3").
+std::string PublishedName(absl::string_view name, size_t position) {
+  if (IsPublishableName(name)) return std::string(name);
+  return absl::StrCat("#", position);
+}
+
+}  // namespace internal
 
 Detector::Detector(const Identities& identities, DetectOptions options)
     : options_(options) {
@@ -898,652 +833,6 @@ void Detector::MatchPhoto(Context& ctx, absl::string_view bytes,
          "planted photo's)",
          absl::string_view::npos);
   }
-}
-
-void Detector::ScanString(Context& ctx, absl::string_view text,
-                          const Location& loc, const Chain& chain,
-                          const std::vector<bool>* escaped) const {
-  if (chain.size() < options_.max_decode_depth) {
-    // A compressed blob (gzip, zstd) inside a value or a body.
-    if (const std::optional<Coding> coding = SniffCompression(text);
-        coding.has_value() && *coding != Coding::kZlib &&
-        ctx.decoded_bytes < options_.max_decoded_bytes) {
-      // Never more than the request's decoding budget has left, so that
-      // many small bombs cost no more than one.
-      DecodeLimits limits = options_.decompression;
-      limits.max_output = std::min(limits.max_output,
-                                   options_.max_decoded_bytes - ctx.decoded_bytes);
-      Decompressed out = Decompress(*coding, text, limits);
-      if (!out.bytes.empty() && ctx.Charge(out.bytes.size(), options_)) {
-        if (out.capped || out.damaged) {
-          ctx.problems.push_back(absl::StrCat(
-              "a ", CodingName(*coding), " blob inside the request ",
-              out.capped ? "expands past the decompression cap"
-                         : "is damaged",
-              "; only what came before was searched"));
-        }
-        Chain nested = chain;
-        nested.push_back(*EncodingOf(*coding));
-        ScanString(ctx, out.bytes, loc.Inner(CodingName(*coding), 0), nested,
-                   nullptr);
-        return;
-      }
-    }
-    const absl::string_view t = absl::StripAsciiWhitespace(text);
-    if (t.size() >= 2 && (t.front() == '{' || t.front() == '[')) {
-      Chain nested = chain;
-      // A member of a split JSON body is no new layer.
-      if (loc.json_root.empty()) nested.push_back(v1::JSON);
-      if ((t.back() == '}' || t.back() == ']') && WalkJson(ctx, t, loc, nested)) {
-        return;
-      }
-      if (ScanNdjson(ctx, text, loc, chain, nested)) return;
-    }
-    if (ScanUrl(ctx, t, loc, chain)) return;
-    if (LooksLikeForm(t)) {
-      Chain nested = chain;
-      nested.push_back(v1::FORM);
-      ScanPairs(ctx, ParseQuery(t), loc, nested, "form");
-      return;
-    }
-  }
-  ScanFlat(ctx, text, loc, chain, escaped);
-}
-
-void Detector::ScanFlat(Context& ctx, absl::string_view text,
-                        const Location& loc, const Chain& chain,
-                        const std::vector<bool>* escaped) const {
-  const Spans matched = MatchNeedles(ctx, text, loc, chain, escaped);
-  MatchPhoto(ctx, text, loc, chain);
-  if (chain.size() >= options_.max_decode_depth) return;
-  // A token that is itself a match (a hex digest) is not decoded again.
-  auto inside_match = [&](size_t begin, size_t size) {
-    for (const auto& [b, e] : matched) {
-      if (begin >= b && begin + size <= e) return true;
-    }
-    return false;
-  };
-  if (HasPercentEscape(text)) {
-    std::vector<bool> mask;
-    const std::string decoded = PercentDecode(text, false, &mask);
-    if (ctx.Charge(decoded.size(), options_)) {
-      Chain nested = chain;
-      nested.push_back(v1::URL_ENCODED);
-      ScanString(ctx, decoded, loc.Inner("percent-decoded", 0), nested, &mask);
-    }
-  }
-  std::string decoded;
-  ForEachBase64Token(
-      text, options_.min_base64_chars, [&](const Base64Token& token) {
-        if (!AnyEscaped(escaped, token.begin, token.begin + token.text.size()))
-          return;
-        if (inside_match(token.begin, token.text.size())) return;
-        if (!DecodeBase64Lenient(token.text, token.alphabet, decoded)) return;
-        if (decoded.size() < MultiMatcher::kMinPatternBytes) return;
-        if (!ctx.Charge(decoded.size(), options_)) return;
-        const bool url = token.alphabet == Base64Alphabet::kUrl;
-        Chain nested = chain;
-        nested.push_back(url ? v1::BASE64URL : v1::BASE64);
-        // `decoded` is reused by the next token; the nested scan finishes
-        // first.
-        ScanString(ctx, decoded,
-                   loc.Inner(url ? "base64url" : "base64", token.begin), nested,
-                   nullptr);
-      });
-  ForEachHexToken(text, options_.min_hex_chars, [&](const HexToken& token) {
-    if (!AnyEscaped(escaped, token.begin, token.begin + token.text.size()))
-      return;
-    if (inside_match(token.begin, token.text.size())) return;
-    const std::string bytes = DecodeHexRun(token.text);
-    if (!ctx.Charge(bytes.size(), options_)) return;
-    Chain nested = chain;
-    nested.push_back(v1::HEX);
-    ScanString(ctx, bytes, loc.Inner("hex", token.begin), nested, nullptr);
-  });
-}
-
-bool Detector::ScanNdjson(Context& ctx, absl::string_view text,
-                          const Location& loc, const Chain& chain,
-                          const Chain& json_chain) const {
-  size_t nonempty = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (!absl::StripAsciiWhitespace(line).empty()) ++nonempty;
-  }
-  if (nonempty < 2) return false;
-  const size_t mark = ctx.out.size();
-  size_t lines = 0;
-  size_t json_lines = 0;
-  for (size_t begin = 0; begin < text.size();) {
-    size_t end = text.find('\n', begin);
-    if (end == absl::string_view::npos) end = text.size();
-    const absl::string_view line = absl::StripAsciiWhitespace(
-        text.substr(begin, end - begin));
-    if (!line.empty()) {
-      ++lines;
-      const size_t at = static_cast<size_t>(line.data() - text.data());
-      Location inner = loc.Inner(
-          absl::StrCat("ndjson line ", lines, " (byte ",
-                       loc.slice_base.value_or(loc.offset.value_or(0)) + at,
-                       ")"),
-          at);
-      inner.name = Join(loc.name, absl::StrCat("line ", lines));
-      Location json_line = inner;
-      if (json_line.where == v1::BODY_TEXT) json_line.where = v1::BODY_JSON;
-      if ((line.front() == '{' || line.front() == '[') &&
-          WalkJson(ctx, line, json_line, json_chain)) {
-        ++json_lines;
-      } else {
-        Location flat = inner;
-        flat.slice_base = inner.offset;
-        flat.offset.reset();
-        ScanFlat(ctx, line, flat, chain, nullptr);
-      }
-    }
-    begin = end + 1;
-  }
-  if (json_lines >= 1) return true;
-  ctx.Truncate(mark);
-  return false;
-}
-
-bool Detector::ScanUrl(Context& ctx, absl::string_view text,
-                       const Location& loc, const Chain& chain) const {
-  // "https://host/path?query" or "/path?query", in a value.
-  const size_t question = text.find('?');
-  if (question == absl::string_view::npos || question + 1 >= text.size()) {
-    return false;
-  }
-  const absl::string_view before = text.substr(0, question);
-  const size_t scheme = before.find("://");
-  const bool absolute = scheme != absl::string_view::npos && scheme > 0 &&
-                        scheme <= 10;
-  if (!absolute && (before.empty() || before.front() != '/')) return false;
-  for (char c : text) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '"') {
-      return false;
-    }
-  }
-  ScanFlat(ctx, before, loc, chain, nullptr);
-  absl::string_view query = text.substr(question + 1);
-  query = query.substr(0, query.find('#'));
-  Chain nested = chain;
-  nested.push_back(v1::URL);
-  ScanPairs(ctx, ParseQuery(query), loc.Inner("url", question + 1), nested,
-            "?");
-  return true;
-}
-
-void Detector::ScanPairs(Context& ctx, const std::vector<NameValue>& pairs,
-                         const Location& loc, const Chain& chain,
-                         absl::string_view label) const {
-  struct Axis1 {
-    AxisName axis;
-    std::string name;
-    Coordinate c;
-  };
-  std::vector<Axis1> axes;
-  absl::flat_hash_map<absl::string_view, uint32_t> count;
-  for (const auto& [name, value] : pairs) ++count[name];
-  absl::flat_hash_map<absl::string_view, uint32_t> seen;
-  // "json": the members of a JSON body that the exporter wrote as fields,
-  // a repeated name standing for an array's items.
-  const bool json_members = label == "json";
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    const auto& [name, value] = pairs[i];
-    std::string shown;
-    Location child = loc;
-    child.slice_base.reset();
-    if (json_members) {
-      shown = "$";
-      AppendKey(shown, name, i + 1);
-      if (count[name] > 1) absl::StrAppend(&shown, "[", seen[name]++, "]");
-      child.name = shown;
-      child.json_root = shown;
-      child.path = Join(loc.path, absl::StrCat("json ", shown));
-    } else {
-      shown = PublishedName(name, i + 1);
-      child.name = Join(loc.name, shown);
-      child.path =
-          Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ", shown));
-      child.occurrence = count[name] > 1 ? ++seen[name] : 0;
-    }
-    MatchNeedles(ctx, name, child, chain, nullptr);
-    ScanString(ctx, value, child, chain, nullptr);
-    if (positions_.empty()) continue;
-    AxisName axis = ClassifyAxisName(name);
-    if (axis.axis == Axis::kNone) continue;
-    if (std::optional<Coordinate> c = ParseCoordinate(value); c.has_value()) {
-      axes.push_back(Axis1{std::move(axis), shown, *c});
-    }
-  }
-  for (const Axis1& lat : axes) {
-    if (lat.axis.axis != Axis::kLatitude) continue;
-    for (const Axis1& lng : axes) {
-      if (lng.axis.axis != Axis::kLongitude ||
-          lng.axis.prefix != lat.axis.prefix) {
-        continue;
-      }
-      Location both = loc;
-      both.name = json_members ? "$"
-                               : Join(loc.name, absl::StrCat(lat.name, ",", lng.name));
-      both.path = Join(loc.path, absl::StrCat(label, label == "?" ? "" : " ",
-                                              lat.name, ",", lng.name));
-      both.slice_base.reset();
-      ReportPosition(ctx, lat.c, lng.c, /*either_order=*/false, both, chain,
-                     absl::StrCat("latitude and longitude fields ",
-                                  json::Quote(lat.name), " and ",
-                                  json::Quote(lng.name)),
-                     absl::string_view::npos);
-    }
-  }
-}
-
-bool Detector::WalkJson(Context& ctx, absl::string_view text,
-                        const Location& loc, const Chain& chain) const {
-  json::Limits limits;
-  limits.max_depth = options_.max_json_depth;
-  limits.max_token_bytes = text.size() + 1;
-  json::Reader reader(text, limits);
-
-  struct Candidate {
-    AxisName axis;
-    std::string key;
-    Coordinate c;
-  };
-  struct Frame {
-    bool is_object = false;
-    size_t path_size = 0;  // the container's own path
-    size_t items = 0;
-    // Objects: the member being read, and latitude/longitude members.
-    std::string key;
-    std::vector<Candidate> candidates;
-    // Arrays: the first numbers, while every item is a number.
-    bool all_numbers = true;
-    std::optional<Coordinate> numbers[3];
-  };
-  std::vector<Frame> stack;
-  std::string path = loc.json_root.empty() ? "$" : loc.json_root;
-  const size_t mark = ctx.out.size();
-
-  // Sets `path` to the value about to be read in the current container.
-  auto enter_value = [&](std::optional<Coordinate> number) {
-    if (stack.empty()) return;
-    Frame& f = stack.back();
-    if (f.is_object) return;  // the key set the path
-    path.resize(f.path_size);
-    absl::StrAppend(&path, "[", f.items, "]");
-    if (f.items < 3 && number.has_value()) {
-      f.numbers[f.items] = number;
-    } else {
-      f.all_numbers = false;
-    }
-    ++f.items;
-  };
-  // Where the value about to be read is: its JSON path among the names,
-  // and "json <path>" in the decoding path.
-  auto here = [&]() {
-    Location at = loc;
-    at.name = loc.json_root.empty() ? Join(loc.name, path) : path;
-    at.path = Join(loc.path, absl::StrCat("json ", path));
-    at.slice_base.reset();
-    at.json_root.clear();
-    return at;
-  };
-
-  while (true) {
-    absl::StatusOr<json::Token> token = reader.Next();
-    if (!token.ok()) {
-      ctx.Truncate(mark);
-      if (token.status().code() == absl::StatusCode::kResourceExhausted) {
-        ctx.problems.push_back(absl::StrCat(
-            "a JSON document nested deeper than ", options_.max_json_depth,
-            " levels was searched as plain text"));
-      }
-      return false;
-    }
-    switch (*token) {
-      case json::Token::kEnd:
-        return true;
-      case json::Token::kKey: {
-        Frame& f = stack.back();
-        path.resize(f.path_size);
-        AppendKey(path, reader.value(), ++f.items);
-        f.key = std::string(reader.value().substr(0, 64));
-        MatchNeedles(ctx, reader.value(), here(), chain, nullptr);
-        break;
-      }
-      case json::Token::kBeginObject:
-      case json::Token::kBeginArray:
-        enter_value(std::nullopt);
-        stack.emplace_back();
-        stack.back().is_object = *token == json::Token::kBeginObject;
-        stack.back().path_size = path.size();
-        break;
-      case json::Token::kEndObject: {
-        Frame& f = stack.back();
-        path.resize(f.path_size);
-        for (const Candidate& lat : f.candidates) {
-          if (lat.axis.axis != Axis::kLatitude) continue;
-          for (const Candidate& lng : f.candidates) {
-            if (lng.axis.axis != Axis::kLongitude ||
-                lng.axis.prefix != lat.axis.prefix) {
-              continue;
-            }
-            ReportPosition(ctx, lat.c, lng.c, /*either_order=*/false, here(),
-                           chain,
-                           absl::StrCat("latitude and longitude members ",
-                                        json::Quote(lat.key), " and ",
-                                        json::Quote(lng.key)),
-                           absl::string_view::npos);
-          }
-        }
-        stack.pop_back();
-        break;
-      }
-      case json::Token::kEndArray: {
-        Frame& f = stack.back();
-        path.resize(f.path_size);
-        if (!positions_.empty() && f.all_numbers &&
-            (f.items == 2 || f.items == 3)) {
-          // GeoJSON writes [longitude, latitude]; others the other way.
-          ReportPosition(ctx, *f.numbers[0], *f.numbers[1],
-                         /*either_order=*/true, here(), chain, "an array",
-                         absl::string_view::npos);
-        }
-        stack.pop_back();
-        break;
-      }
-      case json::Token::kString:
-      case json::Token::kNumber: {
-        const bool is_number = *token == json::Token::kNumber;
-        std::optional<Coordinate> coordinate;
-        if (!positions_.empty()) coordinate = ParseCoordinate(reader.value());
-        enter_value(is_number ? coordinate : std::nullopt);
-        const Location value_at = here();
-        if (is_number) {
-          MatchNeedles(ctx, reader.value(), value_at, chain, nullptr);
-        } else {
-          ScanString(ctx, reader.value(), value_at, chain, nullptr);
-        }
-        if (coordinate.has_value() && !stack.empty() &&
-            stack.back().is_object) {
-          Frame& f = stack.back();
-          AxisName axis = ClassifyAxisName(f.key);
-          if (axis.axis != Axis::kNone) {
-            f.candidates.push_back(
-                Candidate{std::move(axis), f.key, *coordinate});
-          }
-        }
-        break;
-      }
-      case json::Token::kTrue:
-      case json::Token::kFalse:
-      case json::Token::kNull:
-        enter_value(std::nullopt);
-        break;
-    }
-  }
-}
-
-void Detector::ScanMultipart(Context& ctx,
-                             const std::vector<MultipartPart>& parts,
-                             const Location& loc, const Chain& chain) const {
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const MultipartPart& part = parts[i];
-    const std::string shown = PublishedName(part.name, i + 1);
-    Location child = loc;
-    child.where = v1::BODY_MULTIPART;
-    child.name = Join(loc.name, shown);
-    child.path = Join(loc.path, absl::StrCat("multipart part ", shown));
-    child.slice_base.reset();
-    MatchNeedles(ctx, part.file_name, child, chain, nullptr);
-    // A part may carry its own transfer and content codings.
-    std::string bytes(part.body);
-    Chain nested = chain;
-    if (absl::EqualsIgnoreCase(part.transfer_encoding, "base64")) {
-      std::string decoded;
-      if (DecodeBase64Body(bytes, decoded)) {
-        bytes = std::move(decoded);
-        nested.push_back(v1::BASE64);
-        child.path = Join(child.path, "base64");
-      }
-    } else if (absl::EqualsIgnoreCase(part.transfer_encoding,
-                                      "quoted-printable")) {
-      bytes = DecodeQuotedPrintable(bytes);
-      child.path = Join(child.path, "quoted-printable");
-    }
-    if (!part.content_encoding.empty()) {
-      ContentDecoding d = DecodeContentCodings(bytes, part.content_encoding,
-                                               options_.decompression);
-      for (Coding c : d.undone) {
-        nested.push_back(*EncodingOf(c));
-        child.path = Join(child.path, CodingName(c));
-      }
-      for (std::string& p : d.problems) {
-        ctx.problems.push_back(absl::StrCat("multipart part ", i + 1, ": ", p));
-      }
-      bytes = std::move(d.bytes);
-    }
-    // A part is a document inside the body: its JSON, forms and encodings
-    // are layers.
-    ScanString(ctx, bytes, child, nested, nullptr);
-  }
-}
-
-void Detector::ScanBodyBytes(Context& ctx, absl::string_view bytes,
-                             absl::string_view content_type,
-                             const Location& loc, const Chain& chain) const {
-  const std::string media = MediaType(content_type);
-  if (absl::StartsWith(media, "multipart/")) {
-    const std::optional<std::string> boundary =
-        ContentTypeParameter(content_type, "boundary");
-    if (boundary.has_value()) {
-      const std::vector<MultipartPart> parts = ParseMultipart(bytes, *boundary);
-      if (!parts.empty()) {
-        ScanMultipart(ctx, parts, loc, chain);
-        return;
-      }
-    }
-  }
-  if (media == "application/x-www-form-urlencoded") {
-    Location form = loc;
-    form.where = v1::BODY_FORM;
-    ScanPairs(ctx, ParseQuery(bytes), form, chain, "form");
-    return;
-  }
-  const absl::string_view trimmed = absl::StripAsciiWhitespace(bytes);
-  const bool json_like =
-      !trimmed.empty() && (trimmed[0] == '{' || trimmed[0] == '[');
-  if (absl::StrContains(media, "json") || json_like) {
-    Location json_loc = loc;
-    if (json_loc.where == v1::WHERE_UNSPECIFIED) json_loc.where = v1::BODY_JSON;
-    json_loc.slice_base.reset();
-    if (json_like && WalkJson(ctx, trimmed, json_loc, chain)) return;
-    Location text_loc = loc;
-    if (text_loc.where == v1::WHERE_UNSPECIFIED) text_loc.where = v1::BODY_TEXT;
-    if (json_like && ScanNdjson(ctx, bytes, text_loc, chain, chain)) return;
-    // Not JSON after all (or too deep to walk): a mislabelled form, or text.
-    if (LooksLikeForm(trimmed)) {
-      Location form = loc;
-      if (form.where == v1::WHERE_UNSPECIFIED) form.where = v1::BODY_FORM;
-      ScanPairs(ctx, ParseQuery(trimmed), form, chain, "form");
-    } else {
-      ScanFlat(ctx, bytes, text_loc, chain, nullptr);
-    }
-    return;
-  }
-  Location text_loc = loc;
-  if (text_loc.where == v1::WHERE_UNSPECIFIED) text_loc.where = v1::BODY_TEXT;
-  ScanString(ctx, bytes, text_loc, chain, nullptr);
-}
-
-void Detector::ScanBody(Context& ctx, const HttpRequest& request,
-                        absl::string_view content_type,
-                        absl::string_view content_encoding) const {
-  Location base{v1::WHERE_UNSPECIFIED, "", ""};
-  base.slice_base = 0;
-  if (request.body.has_value() && !request.body->empty()) {
-    const std::string& sent = *request.body;
-    // A body the exporter wrote one character per byte: its bytes are the
-    // body, unless the text reads as UTF-8 text already (then both are
-    // searched: a photo or compressed data only shows in the bytes).
-    std::optional<std::string> latin1 =
-        request.body_is_text ? Latin1Bytes(sent) : std::nullopt;
-    std::vector<ContentDecoding> readings;
-    if (latin1.has_value()) {
-      ContentDecoding from_bytes = DecodeContentCodings(
-          *latin1, content_encoding, options_.decompression);
-      const std::string media = MediaType(content_type);
-      const bool textual = absl::StartsWith(media, "text/") ||
-                           absl::StrContains(media, "json") ||
-                           absl::StrContains(media, "xml") ||
-                           absl::StrContains(media, "form-urlencoded");
-      if (from_bytes.undone.empty() && textual && !IsUtf8(*latin1)) {
-        readings.push_back(
-            DecodeContentCodings(sent, content_encoding, options_.decompression));
-      }
-      readings.push_back(std::move(from_bytes));
-    } else {
-      readings.push_back(
-          DecodeContentCodings(sent, content_encoding, options_.decompression));
-    }
-    for (ContentDecoding& d : readings) {
-      Chain chain;
-      Location loc = base;
-      for (Coding c : d.undone) {
-        chain.push_back(*EncodingOf(c));
-        loc.path = Join(loc.path, CodingName(c));
-      }
-      for (std::string& p : d.problems) ctx.problems.push_back(std::move(p));
-      if (!d.complete) {
-        ctx.body_not_examined =
-            std::string(d.unknown_coding ? kUnknownCoding : kUndecodableCoding);
-      }
-      // Text in another charset (UTF-16, Latin-1), as UTF-8.
-      const std::optional<std::string> charset =
-          ContentTypeParameter(content_type, "charset");
-      if (charset.has_value()) {
-        if (std::optional<std::string> utf8 = CharsetToUtf8(d.bytes, *charset);
-            utf8.has_value()) {
-          loc.path = Join(loc.path, absl::StrCat("charset ", absl::AsciiStrToLower(*charset)));
-          loc.slice_base.reset();
-          loc.offset = 0;
-          ScanBodyBytes(ctx, *utf8, content_type, loc, chain);
-          continue;
-        }
-      }
-      ScanBodyBytes(ctx, d.bytes, content_type, loc, chain);
-    }
-    return;
-  }
-  if (request.body_params.empty()) return;
-  const std::string media = MediaType(content_type);
-  const bool multipart = absl::StartsWith(media, "multipart/");
-  // chrome-har writes a JSON body as its members, one field each.
-  const bool json = absl::StrContains(media, "json");
-  base.where = multipart ? v1::BODY_MULTIPART
-               : json    ? v1::BODY_JSON
-                         : v1::BODY_FORM;
-  base.slice_base.reset();
-  std::vector<NameValue> pairs;
-  for (size_t i = 0; i < request.body_params.size(); ++i) {
-    const FormParam& p = request.body_params[i];
-    Location file = base;
-    file.name = PublishedName(p.name, i + 1);
-    MatchNeedles(ctx, p.file_name, file, {}, nullptr);
-    pairs.emplace_back(p.name, p.value);
-  }
-  ScanPairs(ctx, pairs, base, {}, json ? "json" : "field");
-}
-
-RequestFindings Detector::Scan(const HttpRequest& request) const {
-  Context ctx;
-
-  // The path, segment by segment; a segment that holds a honey value, or
-  // that does not look like a name, is not published.
-  std::vector<std::string> segments = absl::StrSplit(request.path, '/');
-  for (size_t i = 0; i < segments.size(); ++i) {
-    std::string& segment = segments[i];
-    if (segment.empty()) continue;
-    const size_t before = ctx.emitted;
-    const std::string decoded = PercentDecode(segment, false);
-    Location loc{v1::URL_PATH, "", absl::StrCat("path segment ", i)};
-    ScanString(ctx, decoded, loc, {}, nullptr);
-    if (ctx.emitted != before) {
-      segment = std::string(kRedacted);
-    } else if (!IsPublishableName(decoded)) {
-      segment = std::string(kDataSegment);
-    }
-  }
-
-  Location query{v1::QUERY, "", ""};
-  if (request.query.has_value()) {
-    ScanPairs(ctx, ParseQuery(*request.query), query, {}, "query");
-  } else {
-    ScanPairs(ctx, request.query_params, query, {}, "query");
-  }
-
-  bool cookie_header = false;
-  std::string content_type;
-  std::string content_encoding;
-  absl::flat_hash_map<std::string, uint32_t> header_count;
-  for (const auto& [name, value] : request.headers) {
-    ++header_count[absl::AsciiStrToLower(name)];
-  }
-  absl::flat_hash_map<std::string, uint32_t> header_seen;
-  auto scan_cookies = [&](const std::vector<NameValue>& cookies) {
-    absl::flat_hash_map<absl::string_view, uint32_t> count;
-    for (const auto& [cookie, v] : cookies) ++count[cookie];
-    absl::flat_hash_map<absl::string_view, uint32_t> seen;
-    for (size_t i = 0; i < cookies.size(); ++i) {
-      const auto& [cookie, cookie_value] = cookies[i];
-      const std::string shown = PublishedName(cookie, i + 1);
-      Location loc{v1::COOKIE, shown, absl::StrCat("cookie ", shown)};
-      loc.occurrence = count[cookie] > 1 ? ++seen[cookie] : 0;
-      MatchNeedles(ctx, cookie, loc, {}, nullptr);
-      ScanString(ctx, cookie_value, loc, {}, nullptr);
-    }
-  };
-  for (size_t i = 0; i < request.headers.size(); ++i) {
-    const auto& [name, value] = request.headers[i];
-    if (absl::StartsWith(name, ":")) continue;  // repeats the URL
-    if (absl::EqualsIgnoreCase(name, "cookie")) {
-      cookie_header = true;
-      scan_cookies(ParseCookieHeader(value));
-      continue;
-    }
-    if (absl::EqualsIgnoreCase(name, "content-type")) content_type = value;
-    if (absl::EqualsIgnoreCase(name, "content-encoding")) {
-      content_encoding = content_encoding.empty()
-                             ? value
-                             : absl::StrCat(content_encoding, ", ", value);
-    }
-    const std::string lower = absl::AsciiStrToLower(name);
-    const std::string shown = PublishedName(name, i + 1);
-    Location loc{v1::HEADER, shown, absl::StrCat("header ", shown)};
-    loc.occurrence = header_count[lower] > 1 ? ++header_seen[lower] : 0;
-    ScanString(ctx, value, loc, {}, nullptr);
-  }
-  if (!cookie_header) scan_cookies(request.cookies);
-
-  ScanBody(ctx,
-           request,
-           request.body_mime_type.empty() ? content_type : request.body_mime_type,
-           content_encoding);
-
-  for (const WebSocketMessage& m : request.websocket_messages) {
-    Location loc{v1::WEBSOCKET, "", absl::StrCat("websocket message ", m.index)};
-    loc.message = m.index;
-    loc.slice_base = 0;
-    ScanBodyBytes(ctx, m.data, "", loc, {});
-  }
-
-  RequestFindings findings;
-  findings.detections = std::move(ctx.out);
-  findings.path = Redact(absl::StrJoin(segments, "/"));
-  findings.problems = std::move(ctx.problems);
-  findings.body_not_examined = std::move(ctx.body_not_examined);
-  return findings;
 }
 
 }  // namespace candor::detect
