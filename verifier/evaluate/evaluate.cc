@@ -196,6 +196,10 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
         continue;
       }
       r.applicable.push_back(mi);
+      r.bodies += m.coverage().bodies();
+      if (m.coverage().bodies() > m.coverage().bodies_examined()) {
+        r.bodies_not_examined += m.coverage().bodies() - m.coverage().bodies_examined();
+      }
       bool cited = false;
       // Every reference this measurement's flows were attributed with: a
       // re-evaluation of a cited measurement resolves all of them again.
@@ -260,7 +264,19 @@ std::string Summarize(const ClaimInput& claim,
       vendor, " claimed (log entry ", claim.ref.index(), ") that ",
       claim.claim.app().id(), " ", PracticePhrase(result.assertion), ".");
   if (result.verdict == fpb::CONSISTENT) {
+    if (result.applicable.empty()) {
+      absl::StrAppend(&out, " No auditor has measured it yet.");
+      return out;
+    }
     absl::StrAppend(&out, " No flow observed by the auditors contradicts it.");
+    if (result.bodies_not_examined > 0) {
+      absl::StrAppend(
+          &out, " As far as they could see: ", result.bodies_not_examined, " of the ",
+          result.bodies,
+          " request bodies captured were not examined (left out by the capture "
+          "tool, cut, or in a coding that could not be undone); what they carried "
+          "is unknown, not evidence that nothing was sent.");
+    }
     return out;
   }
   for (size_t i = 0; i < cited.size(); ++i) {

@@ -79,6 +79,11 @@ struct AssertionResult {
   std::vector<finding::v1::ViolatingFlow> flows;
   // Reference entries used for the cited flows.
   std::vector<size_t> references;
+  // Request bodies in the applicable measurements, and those not examined
+  // (Measurement.coverage): what was not examined is unknown, so a
+  // consistent verdict says how much it rests on.
+  uint32_t bodies = 0;
+  uint32_t bodies_not_examined = 0;
 };
 
 // Whether `m` bears on `claim` at all: same app, and a version the claim

@@ -152,6 +152,34 @@ TEST(Evaluate, FirstPartyAndUncoveredTypesAreConsistent) {
   EXPECT_EQ(r[0].applicable, (std::vector<size_t>{0, 1}));
 }
 
+TEST(Evaluate, WhatWasNotExaminedIsUnknownNotAbsence) {
+  ClaimInput claim = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  TableResolver resolver;
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "api.example.com"),
+                                      MakeMeasurement("lab-two", 21, "api.example.com")};
+  ms[0].measurement.mutable_coverage()->set_bodies(10);
+  ms[0].measurement.mutable_coverage()->set_bodies_examined(7);
+  ms[1].measurement.mutable_coverage()->set_bodies(5);
+  ms[1].measurement.mutable_coverage()->set_bodies_examined(5);
+  auto r = *Evaluate(claim, ms, resolver, 2);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].verdict, fpb::CONSISTENT);
+  EXPECT_EQ(r[0].bodies, 15u);
+  EXPECT_EQ(r[0].bodies_not_examined, 3u);
+  const std::string summary = Summarize(claim, {}, r[0], 2);
+  EXPECT_TRUE(absl::EndsWith(
+      summary,
+      "No flow observed by the auditors contradicts it. As far as they could see: 3 of "
+      "the 15 request bodies captured were not examined (left out by the capture tool, "
+      "cut, or in a coding that could not be undone); what they carried is unknown, not "
+      "evidence that nothing was sent."))
+      << summary;
+  // With nothing measured, there is nothing to be consistent with.
+  auto none = *Evaluate(claim, {}, resolver, 2);
+  EXPECT_TRUE(absl::EndsWith(Summarize(claim, {}, none[0], 2),
+                             "No auditor has measured it yet."));
+}
+
 TEST(Evaluate, EachPractice) {
   TableResolver resolver;
   struct Case {
