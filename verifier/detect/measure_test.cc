@@ -454,6 +454,41 @@ TEST_F(MeasureTest, EntriesWithoutAFlowAreReported) {
   EXPECT_EQ(m->capture_sha256(), HexEncode(DigestBytes(Sha256(har))));
 }
 
+TEST_F(MeasureTest, ACaptureTooLargeToLogIsRefusedAsSoonAsThatIsClear) {
+  // 200,000 flows: far more than one log entry holds. The refusal comes
+  // after a small part of the file, not after all of it.
+  std::string har = R"({"log": {"entries": [)";
+  for (int i = 0; i < 200000; ++i) {
+    absl::StrAppend(&har, i ? "," : "",
+                    R"({"startedDateTime": "2024-05-01T10:00:00Z", "request": )",
+                    R"({"method": "GET", "url": "https://cdn.example.net/a/)", i,
+                    R"("}, "serverIPAddress": "192.0.2.1"})");
+  }
+  har += "]}}";
+  StringByteSource inner(har);
+  struct Counting : json::ByteSource {
+    explicit Counting(json::ByteSource* in) : in(in) {}
+    absl::Status Read(size_t max, std::string& out) override {
+      const size_t before = out.size();
+      absl::Status s = in->Read(max, out);
+      read += out.size() - before;
+      return s;
+    }
+    json::ByteSource* in;
+    size_t read = 0;
+  } counting(&inner);
+  MeasureOptions options;
+  options.max_measurement_bytes = 65535;
+  absl::StatusOr<v1::Measurement> m = MeasureHar(counting, ids_, options);
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(m.status().message()),
+              ::testing::StartsWith("the measurement's flows pass 65535 bytes by entry "));
+  EXPECT_THAT(std::string(m.status().message()),
+              ::testing::EndsWith("split the capture into shorter runs (e.g. by time) "
+                                  "and measure each"));
+  EXPECT_LT(counting.read, har.size() / 20) << "read " << counting.read << " of " << har.size();
+}
+
 TEST_F(MeasureTest, UnreadableCapturesAreErrors) {
   StringByteSource truncated(
       R"({"log": {"entries": [{"startedDateTime": "2024)");
