@@ -34,6 +34,13 @@ packages=(
   libclang-rt-14-dev
   # Profiling for make bench.
   linux-perf
+  # Libraries and data instead of hand-made parsers: Public Suffix List
+  # lookups, IDNA 2008 / UTS 46, phone numbers, ISO 3166-1 countries
+  # (/usr/share/iso-codes/json/iso_3166-1.json, read at run time).
+  libpsl-dev
+  libidn2-dev
+  libphonenumber-dev
+  iso-codes
 )
 
 missing=()

@@ -1,83 +1,141 @@
 #include "verifier/detect/phone.h"
 
-#include <vector>
+#include <map>
+#include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "phonenumbers/phonenumber.pb.h"
+#include "phonenumbers/phonenumberutil.h"
 
 namespace candor::detect {
 namespace {
 
-struct CountryPlan {
-  absl::string_view country;
-  absl::string_view calling_code;
-  absl::string_view trunk_prefix;
-};
+namespace pn = ::i18n::phonenumbers;
 
-// ITU-T E.164 calling codes and national trunk prefixes. Calling codes are a
-// prefix code, so the first table code that starts a number is its code.
-constexpr CountryPlan kPlans[] = {
-    {"US", "1", "1"},   {"CA", "1", "1"},   {"RU", "7", "8"},
-    {"KZ", "7", "8"},   {"EG", "20", "0"},  {"ZA", "27", "0"},
-    {"GR", "30", ""},   {"NL", "31", "0"},  {"BE", "32", "0"},
-    {"FR", "33", "0"},  {"ES", "34", ""},   {"HU", "36", "06"},
-    {"IT", "39", ""},   {"RO", "40", "0"},  {"CH", "41", "0"},
-    {"AT", "43", "0"},  {"GB", "44", "0"},  {"DK", "45", ""},
-    {"SE", "46", "0"},  {"NO", "47", ""},   {"PL", "48", ""},
-    {"DE", "49", "0"},  {"MX", "52", ""},   {"AR", "54", "0"},
-    {"BR", "55", "0"},  {"MY", "60", "0"},  {"AU", "61", "0"},
-    {"ID", "62", "0"},  {"PH", "63", "0"},  {"NZ", "64", "0"},
-    {"SG", "65", ""},   {"TH", "66", "0"},  {"JP", "81", "0"},
-    {"KR", "82", "0"},  {"VN", "84", "0"},  {"CN", "86", "0"},
-    {"TR", "90", "0"},  {"IN", "91", "0"},  {"PK", "92", "0"},
-    {"NG", "234", "0"}, {"KE", "254", "0"}, {"PT", "351", ""},
-    {"LU", "352", ""},  {"IE", "353", "0"}, {"IS", "354", ""},
-    {"FI", "358", "0"}, {"BG", "359", "0"}, {"EE", "372", ""},
-    {"UA", "380", "0"}, {"RS", "381", "0"}, {"HR", "385", "0"},
-    {"SI", "386", "0"}, {"CZ", "420", ""},  {"SK", "421", "0"},
-    {"HK", "852", ""},  {"TW", "886", "0"}, {"SA", "966", "0"},
-    {"AE", "971", "0"}, {"IL", "972", "0"},
-};
+const pn::PhoneNumberUtil& Util() { return *pn::PhoneNumberUtil::GetInstance(); }
 
-const PhonePlan* PlanFor(const CountryPlan& p) {
-  // One PhonePlan per table row, built once.
-  static const std::vector<PhonePlan>* plans = [] {
-    auto* v = new std::vector<PhonePlan>;
-    for (const CountryPlan& row : kPlans) {
-      v->push_back(PhonePlan{std::string(row.calling_code),
-                             std::string(row.trunk_prefix)});
+// Every region's plan, built once from libphonenumber's metadata; never
+// changed afterwards, so pointers into it stay valid.
+const std::map<std::string, PhonePlan, std::less<>>& Plans() {
+  static const auto* plans = [] {
+    auto* out = new std::map<std::string, PhonePlan, std::less<>>;
+    std::set<std::string> regions;
+    Util().GetSupportedRegions(&regions);
+    for (const std::string& region : regions) {
+      PhonePlan plan;
+      plan.calling_code = absl::StrCat(Util().GetCountryCodeForRegion(region));
+      Util().GetNddPrefixForRegion(region, /*strip_non_digits=*/true,
+                                   &plan.trunk_prefix);
+      plan.region = region;
+      out->emplace(region, std::move(plan));
     }
-    return v;
+    return out;
   }();
-  return &(*plans)[&p - kPlans];
+  return *plans;
 }
 
 bool IsSeparator(char c) {
   return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')';
 }
 
+absl::Status TooShort() {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the phone number's national number has fewer than ", kMinNationalDigits,
+      " digits, too few to find without false matches"));
+}
+
+absl::Status TooLong() {
+  return absl::InvalidArgumentError(
+      "the phone number has more than the 15 digits E.164 allows");
+}
+
+absl::Status WrongCallingCode(const PhonePlan& plan) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the phone number does not start with its country's calling code +",
+      plan.calling_code));
+}
+
+// The trunk prefix of the region a number belongs to: the region its digits
+// say, else the main region of its calling code; none for non-geographic
+// codes (+800, +882, ...).
+std::string TrunkPrefixOf(const pn::PhoneNumber& number) {
+  std::string region;
+  Util().GetRegionCodeForNumber(number, &region);
+  auto it = Plans().find(region);
+  if (it == Plans().end()) {
+    Util().GetRegionCodeForCountryCode(number.country_code(), &region);
+    it = Plans().find(region);
+  }
+  return it == Plans().end() ? "" : it->second.trunk_prefix;
+}
+
+// A plan given by hand names only a calling code and a trunk prefix: the
+// digits after the code (or after the trunk prefix) are the national number.
+PhoneNumber SplitByHand(absl::string_view digits, bool international,
+                        const PhonePlan& plan) {
+  PhoneNumber out;
+  out.calling_code = plan.calling_code;
+  out.trunk_prefix = plan.trunk_prefix;
+  if (international) {
+    out.national_number = std::string(digits.substr(plan.calling_code.size()));
+  } else if (!plan.trunk_prefix.empty() &&
+             absl::StartsWith(digits, plan.trunk_prefix)) {
+    out.national_number = std::string(digits.substr(plan.trunk_prefix.size()));
+  } else {
+    out.national_number = std::string(digits);
+  }
+  return out;
+}
+
+// Reads the number with libphonenumber, for `plan`'s region when national.
+absl::StatusOr<PhoneNumber> ParseWithLibrary(const std::string& text,
+                                             bool international,
+                                             const PhonePlan* plan) {
+  pn::PhoneNumber number;
+  switch (Util().Parse(text, international ? "ZZ" : plan->region, &number)) {
+    case pn::PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
+    case pn::PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return absl::InvalidArgumentError(
+          "the phone number's calling code is not one libphonenumber knows; "
+          "if it is newer than that, give \"calling_code\" and "
+          "\"trunk_prefix\"");
+    case pn::PhoneNumberUtil::TOO_LONG_NSN:
+      return TooLong();
+    default:  // NOT_A_NUMBER, TOO_SHORT_NSN, TOO_SHORT_AFTER_IDD
+      return TooShort();
+  }
+  PhoneNumber out;
+  out.calling_code = absl::StrCat(number.country_code());
+  if (plan != nullptr && out.calling_code != plan->calling_code) {
+    if (international) return WrongCallingCode(*plan);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the phone number in national form dials abroad (+", out.calling_code,
+        ") with the international prefix; write it in international form"));
+  }
+  Util().GetNationalSignificantNumber(number, &out.national_number);
+  out.trunk_prefix =
+      plan != nullptr ? plan->trunk_prefix : TrunkPrefixOf(number);
+  return out;
+}
+
 }  // namespace
 
 const PhonePlan* FindPhonePlan(absl::string_view country) {
-  for (const CountryPlan& p : kPlans) {
-    if (p.country == country) return PlanFor(p);
-  }
-  return nullptr;
+  auto it = Plans().find(country);
+  return it == Plans().end() ? nullptr : &it->second;
 }
 
 absl::StatusOr<PhoneNumber> ParsePhoneNumber(absl::string_view text,
                                              const PhonePlan* plan) {
-  std::string s(absl::StripAsciiWhitespace(text));
+  const std::string s(absl::StripAsciiWhitespace(text));
   const bool international = absl::StartsWith(s, "+");
-  if (international) {
-    // "+44 (0)20 ..." writes the trunk prefix that E.164 leaves out.
-    s = absl::StrReplaceAll(s.substr(1), {{"(0)", ""}});
-  }
   std::string digits;
-  for (char c : s) {
+  for (char c : international ? s.substr(1) : s) {
     if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
       digits.push_back(c);
     } else if (!IsSeparator(c)) {
@@ -89,55 +147,45 @@ absl::StatusOr<PhoneNumber> ParsePhoneNumber(absl::string_view text,
   if (digits.empty()) {
     return absl::InvalidArgumentError("the phone number has no digits");
   }
+  if (!international && plan == nullptr) {
+    return absl::InvalidArgumentError(
+        "a phone number in national form needs a country: write it in "
+        "international form (+...) or give \"country\" or "
+        "\"default_country\"");
+  }
+
+  // libphonenumber reads at most 250 characters (and calls more
+  // TOO_LONG_NSN).
+  if (s.size() > 250) {
+    return absl::InvalidArgumentError(
+        "the phone number is written with more than 250 characters");
+  }
+
   PhoneNumber out;
-  if (international) {
-    const PhonePlan* found = nullptr;
-    if (plan != nullptr) {
-      if (!absl::StartsWith(digits, plan->calling_code)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the phone number does not start with its country's calling code +",
-            plan->calling_code));
-      }
-      found = plan;
-    } else {
-      for (const CountryPlan& p : kPlans) {
-        if (absl::StartsWith(digits, p.calling_code)) {
-          found = PlanFor(p);
-          break;
+  if (plan != nullptr && plan->region.empty()) {
+    if (international) {
+      // "+44 (0)20 ..." writes the trunk prefix that E.164 leaves out
+      // (libphonenumber knows where that is so; a plan by hand cannot).
+      digits.clear();
+      for (char c : absl::StrReplaceAll(s.substr(1), {{"(0)", ""}})) {
+        if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+          digits.push_back(c);
         }
       }
-      if (found == nullptr) {
-        return absl::InvalidArgumentError(
-            "the phone number's calling code is not in the built-in table; "
-            "give \"calling_code\" and \"trunk_prefix\"");
+      if (!absl::StartsWith(digits, plan->calling_code)) {
+        return WrongCallingCode(*plan);
       }
     }
-    out.calling_code = found->calling_code;
-    out.trunk_prefix = found->trunk_prefix;
-    out.national_number = digits.substr(found->calling_code.size());
+    out = SplitByHand(digits, international, *plan);
   } else {
-    if (plan == nullptr) {
-      return absl::InvalidArgumentError(
-          "a phone number in national form needs a country: write it in "
-          "international form (+...) or give \"country\" or "
-          "\"default_country\"");
-    }
-    out.calling_code = plan->calling_code;
-    out.trunk_prefix = plan->trunk_prefix;
-    out.national_number = digits;
-    if (!plan->trunk_prefix.empty() &&
-        absl::StartsWith(digits, plan->trunk_prefix)) {
-      out.national_number = digits.substr(plan->trunk_prefix.size());
-    }
+    absl::StatusOr<PhoneNumber> parsed =
+        ParseWithLibrary(s, international, plan);
+    if (!parsed.ok()) return parsed.status();
+    out = *std::move(parsed);
   }
-  if (out.national_number.size() < kMinNationalDigits) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the phone number's national number has fewer than ",
-        kMinNationalDigits, " digits, too few to find without false matches"));
-  }
+  if (out.national_number.size() < kMinNationalDigits) return TooShort();
   if (out.calling_code.size() + out.national_number.size() > 15) {
-    return absl::InvalidArgumentError(
-        "the phone number has more than the 15 digits E.164 allows");
+    return TooLong();
   }
   return out;
 }

@@ -1,17 +1,15 @@
 #include "verifier/reference/psl.h"
 
-#include <fstream>
-#include <sstream>
-#include <vector>
+#include <libpsl.h>
+
+#include <cstdio>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "log/json/json.h"
 #include "verifier/net/host.h"
-#include "verifier/reference/punycode.h"
+#include "verifier/reference/idna.h"
 
 namespace candor::reference {
 namespace {
@@ -34,10 +32,6 @@ std::string LabelProblem(absl::string_view label) {
   if (label.empty()) return "has an empty label";
   if (label.size() > 63) return "has a label longer than 63 characters";
   for (char c : label) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return "is not ASCII; give internationalised names in their A-label "
-             "(xn--) form";
-    }
     if (!IsLabelChar(c)) {
       return absl::StrCat("has the character ", json::Quote(std::string(1, c)),
                           " (only letters, digits, '-' and '_' are allowed)");
@@ -48,6 +42,39 @@ std::string LabelProblem(absl::string_view label) {
   }
   return "";
 }
+
+bool IsAscii(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Hosts travel in A-label form; say what that form is when there is one.
+absl::Status NotAscii(absl::string_view host) {
+  std::string message =
+      absl::StrCat("host ", QuoteHost(host),
+                   " is not ASCII; give internationalised names in their "
+                   "A-label (xn--) form");
+  absl::StatusOr<std::string> a_label = ToAsciiHost(host);
+  if (a_label.ok() && IsAscii(*a_label)) {
+    absl::StrAppend(&message, ": ", QuoteHost(*a_label));
+  } else {
+    absl::StrAppend(&message, "; it has none under IDNA 2008");
+  }
+  return absl::InvalidArgumentError(message);
+}
+
+struct PslFree {
+  void operator()(const psl_ctx_t* ctx) const {
+    psl_free(const_cast<psl_ctx_t*>(ctx));
+  }
+};
+
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileClose>;
 
 }  // namespace
 
@@ -65,6 +92,7 @@ absl::StatusOr<std::string> NormalizeDnsName(absl::string_view host) {
     return absl::InvalidArgumentError(
         absl::StrCat("host ", QuoteHost(host), " ends with a dot"));
   }
+  if (!IsAscii(host)) return NotAscii(host);
   std::string lower = absl::AsciiStrToLower(host);
   bool all_numeric = true;
   for (absl::string_view label : absl::StrSplit(lower, '.')) {
@@ -87,135 +115,87 @@ absl::StatusOr<std::string> NormalizeDnsName(absl::string_view host) {
   return lower;
 }
 
+absl::StatusOr<PublicSuffixList> PublicSuffixList::Adopt(
+    psl_ctx_t* raw, absl::string_view source) {
+  std::shared_ptr<const psl_ctx_t> ctx(raw, PslFree());
+  if (ctx == nullptr) {
+    // psl_load_fp fails only on empty input (or when out of memory).
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, "public suffix list has no rules"));
+  }
+  const int suffixes = psl_suffix_count(ctx.get());
+  const int exceptions = psl_suffix_exception_count(ctx.get());
+  if (suffixes < 0) return PublicSuffixList(std::move(ctx), 0);  // DAFSA
+  if (suffixes + exceptions == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, "public suffix list has no rules"));
+  }
+  return PublicSuffixList(std::move(ctx),
+                          static_cast<size_t>(suffixes + exceptions));
+}
+
 absl::StatusOr<PublicSuffixList> PublicSuffixList::Parse(
     absl::string_view text) {
-  PublicSuffixList psl;
-  bool in_private = false;
-  size_t line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    if (trimmed.empty()) continue;
-    if (absl::StartsWith(trimmed, "//")) {
-      if (absl::StrContains(trimmed, "===BEGIN PRIVATE DOMAINS===")) {
-        in_private = true;
-      } else if (absl::StrContains(trimmed, "===END PRIVATE DOMAINS===") ||
-                 absl::StrContains(trimmed, "===BEGIN ICANN DOMAINS===")) {
-        in_private = false;
-      }
-      continue;
-    }
-    auto error = [&](absl::string_view problem) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("public suffix list line ", line_number, ": rule ",
-                       QuoteHost(trimmed), " ", problem));
-    };
-    // The list's format: the rule is the line up to the first whitespace.
-    absl::string_view rule = trimmed.substr(0, trimmed.find_first_of(" \t"));
-    uint8_t kind = kNormal;
-    if (absl::ConsumePrefix(&rule, "!")) {
-      kind = kException;
-    } else if (absl::ConsumePrefix(&rule, "*.")) {
-      kind = kWildcard;
-    }
-    std::vector<std::string> labels;
-    for (absl::string_view label : absl::StrSplit(rule, '.')) {
-      if (label == "*") {
-        return error("has a wildcard that is not its leftmost label");
-      }
-      absl::StatusOr<std::string> ascii = ToAsciiLabel(label);
-      if (!ascii.ok()) return error(ascii.status().message());
-      absl::AsciiStrToLower(&*ascii);
-      const std::string problem = LabelProblem(*ascii);
-      if (!problem.empty()) return error(problem);
-      labels.push_back(*std::move(ascii));
-    }
-    if (kind == kException && labels.size() < 2) {
-      return error("is an exception to a top-level domain");
-    }
-    Rules& rules = psl.rules_[absl::StrJoin(labels, ".")];
-    if (rules.kinds & kind) return error("is listed twice");
-    rules.kinds |= kind;
-    if (in_private) rules.from_private |= kind;
-    ++psl.rule_count_;
-  }
-  if (psl.rule_count_ == 0) {
+  if (text.empty()) {
     return absl::InvalidArgumentError("public suffix list has no rules");
   }
-  return psl;
+  std::string copy(text);  // fmemopen reads from a buffer it may not own
+  File in(fmemopen(copy.data(), copy.size(), "r"));
+  if (in == nullptr) {
+    return absl::ResourceExhaustedError(
+        "cannot open the public suffix list's text as a stream");
+  }
+  return Adopt(psl_load_fp(in.get()), "");
 }
 
 absl::StatusOr<PublicSuffixList> PublicSuffixList::Load(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  File in(std::fopen(path.c_str(), "rb"));
+  if (in == nullptr) {
     return absl::NotFoundError(absl::StrCat(
         "cannot read the public suffix list ", path,
         "; install Debian's publicsuffix package (third_party/setup.sh)"));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<PublicSuffixList> psl = Parse(text.str());
-  if (!psl.ok()) {
-    return absl::Status(psl.status().code(),
-                        absl::StrCat(path, ": ", psl.status().message()));
-  }
-  return psl;
+  return Adopt(psl_load_fp(in.get()), absl::StrCat(path, ": "));
 }
 
-bool PublicSuffixList::Has(absl::string_view key, uint8_t kind,
-                           Sections sections, Section* section) const {
-  auto it = rules_.find(key);
-  if (it == rules_.end() || !(it->second.kinds & kind)) return false;
-  const bool is_private = (it->second.from_private & kind) != 0;
-  if (is_private && sections == Sections::kIcannOnly) return false;
-  *section = is_private ? Section::kPrivate : Section::kIcann;
-  return true;
-}
-
-PublicSuffixList::Match PublicSuffixList::LookupValid(absl::string_view host,
-                                                      Sections sections) const {
-  // starts[i] is where the suffix of the last (n - i) labels begins.
-  std::vector<size_t> starts = {0};
-  for (size_t i = 0; i < host.size(); ++i) {
-    if (host[i] == '.') starts.push_back(i + 1);
-  }
-  const size_t n = starts.size();
-  auto suffix = [&](size_t i) { return host.substr(starts[i]); };
-
-  Match match;
-  size_t suffix_index = n;  // none yet
-  // An exception rule prevails over every other rule; it makes its parent
-  // the public suffix.
-  for (size_t i = 0; i + 1 < n && suffix_index == n; ++i) {
-    if (Has(suffix(i), kException, sections, &match.section)) {
-      suffix_index = i + 1;
-    }
-  }
-  // Otherwise the rule with the most labels: the first match from the left.
-  for (size_t i = 0; i < n && suffix_index == n; ++i) {
-    if (Has(suffix(i), kNormal, sections, &match.section) ||
-        (i + 1 < n &&
-         Has(suffix(i + 1), kWildcard, sections, &match.section))) {
-      suffix_index = i;
-    }
-  }
-  if (suffix_index == n) {  // the implicit "*" rule
-    suffix_index = n - 1;
-    match.section = Section::kIcann;
-  }
-  match.public_suffix = std::string(suffix(suffix_index));
-  if (suffix_index > 0) {
-    match.registrable_domain = std::string(suffix(suffix_index - 1));
-  }
-  return match;
+bool PublicSuffixList::IsSuffix(const std::string& name,
+                                Sections sections) const {
+  return psl_is_public_suffix2(
+             ctx_.get(), name.c_str(),
+             sections == Sections::kAll ? PSL_TYPE_ANY : PSL_TYPE_ICANN) != 0;
 }
 
 absl::StatusOr<PublicSuffixList::Match> PublicSuffixList::Lookup(
     absl::string_view host, Sections sections) const {
   absl::StatusOr<std::string> name = NormalizeDnsName(host);
   if (!name.ok()) return name.status();
-  return LookupValid(*name, sections);
+  // From the left, as psl_registrable_domain does (it stops at 8 labels;
+  // this does not): the first suffix that is public is the longest.
+  size_t start = 0;
+  size_t previous = std::string::npos;
+  while (!IsSuffix(name->substr(start), sections)) {
+    const size_t dot = name->find('.', start);
+    if (dot == std::string::npos) break;  // a single label always is
+    previous = start;
+    start = dot + 1;
+  }
+  Match match;
+  match.public_suffix = name->substr(start);
+  if (previous != std::string::npos) {
+    match.registrable_domain = name->substr(previous);
+  }
+  // The section of the prevailing rule: one that only the private section
+  // lists. A single label is a top-level domain (ICANN) or the "*" rule.
+  if (sections == Sections::kAll &&
+      match.public_suffix.find('.') != std::string::npos &&
+      psl_is_public_suffix2(ctx_.get(), match.public_suffix.c_str(),
+                            PSL_TYPE_ICANN) == 0 &&
+      psl_is_public_suffix2(ctx_.get(), match.public_suffix.c_str(),
+                            PSL_TYPE_PRIVATE) != 0) {
+    match.section = Section::kPrivate;
+  }
+  return match;
 }
 
 absl::StatusOr<std::string> PublicSuffixList::RegistrableDomain(

@@ -40,9 +40,10 @@ constexpr absl::string_view kKatIpDigest =
 constexpr absl::string_view kKatOrgDigest =
     "305c0455eca63288a4e24932831887292cb409af3d7a5b305fb5c46af8e95e08";
 // The whole real dataset (npm version kIpCountryPackageVersion), with the
-// codes verifier/geo assigns. Changes when either changes; recompute with
+// codes verifier/geo assigns (Debian's iso-codes). Changes when either
+// changes; recompute with
 //   tools/reference_digest.py ip-countries DATASET_DIR
-//   verifier/geo/countries.cc
+//   /usr/share/iso-codes/json/iso_3166-1.json
 // where DATASET_DIR is DefaultIpCountryDir().
 constexpr absl::string_view kRealIpDigest =
     "ef35ef8356d0a00853ba0df9919e5e332476f10038799246c27b550e7ca746ec";

@@ -7,19 +7,19 @@ an organisations file, following verifier/reference/README.md without any of
 the C++ code, so the canonical form can be checked by a second
 implementation:
 
-  reference_digest.py ip-countries DATASET_DIR COUNTRIES_CC
+  reference_digest.py ip-countries DATASET_DIR COUNTRIES_JSON
   reference_digest.py organisations ORGANISATIONS_JSON VERSION SOURCE
-  reference_digest.py lookup DATASET_DIR COUNTRIES_CC IP...
+  reference_digest.py lookup DATASET_DIR COUNTRIES_JSON IP...
 
-COUNTRIES_CC is verifier/geo/countries.cc, the list of assigned ISO 3166-1
-codes the table keeps. Standard library only.
+COUNTRIES_JSON is Debian's iso-codes /usr/share/iso-codes/json/iso_3166-1.json,
+the assigned ISO 3166-1 codes the table keeps (what verifier/geo reads).
+Standard library only.
 """
 
 import hashlib
 import ipaddress
 import json
 import os
-import re
 import sys
 
 IPV4_ROWS_PER_PART = 600
@@ -73,8 +73,8 @@ def resolve(raw, maximum, assigned):
     return out
 
 
-def load_ranges(dataset_dir, countries_cc):
-    assigned = set(re.findall(r'\{"([A-Z]{2})",', open(countries_cc).read()))
+def load_ranges(dataset_dir, countries_json):
+    assigned = {c["alpha_2"] for c in json.load(open(countries_json))["3166-1"]}
     tables = []
     for name, maximum in (("geo-whois-asn-country-ipv4.csv", 2**32 - 1),
                           ("geo-whois-asn-country-ipv6.csv", 2**128 - 1)):
@@ -87,10 +87,10 @@ def load_ranges(dataset_dir, countries_cc):
     return tables
 
 
-def ip_countries_digest(dataset_dir, countries_cc):
+def ip_countries_digest(dataset_dir, countries_json):
     version = json.load(open(os.path.join(dataset_dir, "package.json")))["version"]
     source = "npm @ip-location-db/geo-whois-asn-country@" + version
-    v4, v6 = load_ranges(dataset_dir, countries_cc)
+    v4, v6 = load_ranges(dataset_dir, countries_json)
     leaves = []
     for family, rows, per_part, width, maximum in (
             ("4", v4, IPV4_ROWS_PER_PART, 8, 2**32 - 1),
