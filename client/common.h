@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "client/cli.h"
-#include "client/log_client.h"
 #include "client/verifier_client.h"
+#include "log/client/log_client.h"
 
 namespace candor::cli {
 

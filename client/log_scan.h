@@ -13,13 +13,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "client/grpc_log_source.h"
-#include "client/log_client.h"
+#include "log/client/log_client.h"
 #include "log/crypto/sha256.h"
 #include "log/note/note.h"
 #include "log/registry/registry.h"
 #include "log/statement/statement.h"
 #include "verifier/follower/follower.h"
+#include "verifier/follower/grpc_log_source.h"
 
 namespace candor::client {
 
@@ -48,7 +48,7 @@ class LogScanner {
  private:
   explicit LogScanner(LogClient* log) : source_(log) {}
 
-  GrpcLogSource source_;
+  follower::GrpcLogSource source_;
   std::optional<follower::Follower> follower_;
   registry::RegistryState registry_;
   // Identities of the statements handed on.

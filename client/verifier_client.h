@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "client/log_client.h"
+#include "log/client/log_client.h"
 #include "proto/candor/verifier/v1/verifier.grpc.pb.h"
 
 namespace candor::client {

@@ -9,10 +9,10 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "client/grpc_log_source.h"
-#include "client/log_client.h"
+#include "log/client/log_client.h"
 #include "log/keyfile/keyfile.h"
 #include "verifier/follower/follower.h"
+#include "verifier/follower/grpc_log_source.h"
 
 ABSL_FLAG(std::string, log, "", "candor-log address");
 ABSL_FLAG(std::string, log_pub, "", "the log's public key");
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   candor::client::ClientOptions options;
   options.timeout = absl::Seconds(60);
   candor::client::LogClient client(absl::GetFlag(FLAGS_log), options);
-  candor::client::GrpcLogSource source(&client);
+  candor::follower::GrpcLogSource source(&client);
   absl::StatusOr<candor::follower::Follower> follower =
       candor::follower::Follower::Resume(&source, *key, {});
   if (!follower.ok()) {

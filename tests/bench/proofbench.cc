@@ -15,10 +15,10 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "client/log_client.h"
+#include "log/client/log_client.h"
+#include "log/keyfile/keyfile.h"
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
-#include "log/keyfile/keyfile.h"
 
 ABSL_FLAG(std::string, log, "", "candor-log address");
 ABSL_FLAG(std::string, log_pub, "", "the log's public key");

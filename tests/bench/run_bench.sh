@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "Building optimised binaries"
-targets=(//client:candor //log/server:candor-log //verifier/server:candor-verifier
+targets=(//client:candor //cmd/candor-log:candor-log //verifier/server:candor-verifier
   //tests/bench:loadgen //tests/bench:proofbench //tests/bench:populate
   //tests/bench:followbench //tests/bench:evaluate_benchmark
   //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark)

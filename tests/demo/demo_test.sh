@@ -6,7 +6,7 @@ set -euo pipefail
 state=$TEST_TMPDIR/demo
 bin=$TEST_TMPDIR/bin
 mkdir -p "$bin"
-ln -sf "$PWD/log/server/candor-log" "$bin/candor-log"
+ln -sf "$PWD/cmd/candor-log/candor-log" "$bin/candor-log"
 ln -sf "$PWD/verifier/server/candor-verifier" "$bin/candor-verifier"
 ln -sf "$PWD/client/candor" "$bin/candor"
 stop() {

@@ -17,7 +17,7 @@ data=$root/tests/demo/data
 bin=${1:-}
 state=${2:-$root/var/demo}
 if [[ -z $bin ]]; then
-  candor_log=$root/bazel-bin/log/server/candor-log
+  candor_log=$root/bazel-bin/cmd/candor-log/candor-log
   candor_verifier=$root/bazel-bin/verifier/server/candor-verifier
   candor=$root/bazel-bin/client/candor
 else

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "client/log_client.h"
 #include "gtest/gtest.h"
+#include "log/client/log_client.h"
 #include "log/keyfile/keyfile.h"
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
@@ -25,7 +25,7 @@
 namespace candor::testing {
 namespace {
 
-constexpr char kBinary[] = "log/server/candor-log";
+constexpr char kBinary[] = "cmd/candor-log/candor-log";
 
 class CrashTest : public ::testing::Test {
  protected:

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "log/server/validators.h"
 #include "log/statement/statement.h"
+#include "verifier/predicates/predicates.h"
 
 namespace candor::testing {
 namespace {
@@ -60,7 +60,7 @@ absl::Status LogFixture::Start() {
   config.admission = options_.admission;
   config.store.env = options_.env;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
-  logserver::RegisterStatementValidators(*validators);
+  predicates::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());
   absl::StatusOr<std::unique_ptr<logserver::LogServer>> server =
       logserver::LogServer::Start(std::move(config), std::move(validators));

@@ -18,15 +18,15 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "client/grpc_log_source.h"
-#include "client/log_client.h"
 #include "log/admission/admission.h"
+#include "log/client/log_client.h"
 #include "log/crypto/keys.h"
 #include "log/note/note.h"
 #include "verifier/evaluate/evaluate.h"
 #include "verifier/follower/follower.h"
-#include "verifier/server/indexer.h"
+#include "verifier/follower/grpc_log_source.h"
 #include "verifier/reference/resolver.h"
+#include "verifier/server/indexer.h"
 #include "verifier/server/verifier_store.h"
 
 namespace candor::verifier {
@@ -96,7 +96,7 @@ class VerifierCore {
   VerifierStore* store_;
   client::LogClient* log_;
   const reference::PartsResolver* tables_;
-  client::GrpcLogSource source_;
+  follower::GrpcLogSource source_;
   std::optional<Indexer> indexer_;
   std::optional<follower::Follower> follower_;
   // Log refs of the reference parts, in tables_->parts() order, once

@@ -1,10 +1,10 @@
-#include "log/server/validators.h"
+#include "verifier/predicates/predicates.h"
 
 #include "verifier/claim/claim.h"
 #include "verifier/finding/finding.h"
 #include "verifier/measurement/measurement.h"
 
-namespace candor::logserver {
+namespace candor::predicates {
 
 void RegisterStatementValidators(admission::ValidatorRegistry& registry) {
   claim::RegisterClaimValidator(registry);
@@ -12,4 +12,4 @@ void RegisterStatementValidators(admission::ValidatorRegistry& registry) {
   finding::RegisterVerifierValidators(registry);
 }
 
-}  // namespace candor::logserver
+}  // namespace candor::predicates

@@ -20,10 +20,10 @@
 #include "log/admission/admission.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
-#include "log/server/shutdown.h"
 #include "log/server/log_server.h"
-#include "log/server/validators.h"
+#include "log/server/shutdown.h"
 #include "log/tls/tls.h"
+#include "verifier/predicates/predicates.h"
 
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory of the log (created if missing)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   config.admin_key = *std::move(admin);
 
   auto validators = std::make_unique<candor::admission::ValidatorRegistry>();
-  candor::logserver::RegisterStatementValidators(*validators);
+  candor::predicates::RegisterStatementValidators(*validators);
   absl::StatusOr<std::unique_ptr<candor::logserver::LogServer>> server =
       candor::logserver::LogServer::Start(std::move(config), std::move(validators));
   if (!server.ok()) return Fail(server.status().ToString());

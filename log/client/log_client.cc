@@ -1,4 +1,4 @@
-#include "client/log_client.h"
+#include "log/client/log_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"

@@ -1,17 +1,17 @@
 // A follower::LogSource over a log's gRPC API.
 
-#ifndef CANDOR_CLIENT_GRPC_LOG_SOURCE_H_
-#define CANDOR_CLIENT_GRPC_LOG_SOURCE_H_
+#ifndef CANDOR_VERIFIER_FOLLOWER_GRPC_LOG_SOURCE_H_
+#define CANDOR_VERIFIER_FOLLOWER_GRPC_LOG_SOURCE_H_
 
-#include "client/log_client.h"
+#include "log/client/log_client.h"
 #include "verifier/follower/follower.h"
 
-namespace candor::client {
+namespace candor::follower {
 
-class GrpcLogSource : public follower::LogSource {
+class GrpcLogSource : public LogSource {
  public:
   // `client` must outlive this object.
-  explicit GrpcLogSource(LogClient* client) : client_(client) {}
+  explicit GrpcLogSource(client::LogClient* client) : client_(client) {}
   absl::StatusOr<std::string> LatestCheckpoint() override;
   absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(uint64_t from,
                                                              uint64_t to) override;
@@ -19,9 +19,9 @@ class GrpcLogSource : public follower::LogSource {
                                                    uint64_t count) override;
 
  private:
-  LogClient* client_;
+  client::LogClient* client_;
 };
 
-}  // namespace candor::client
+}  // namespace candor::follower
 
-#endif  // CANDOR_CLIENT_GRPC_LOG_SOURCE_H_
+#endif  // CANDOR_VERIFIER_FOLLOWER_GRPC_LOG_SOURCE_H_

@@ -3,8 +3,8 @@
 // Thread-safe. Errors are the server's status, or UNAVAILABLE /
 // DEADLINE_EXCEEDED when it cannot be reached in time.
 
-#ifndef CANDOR_CLIENT_LOG_CLIENT_H_
-#define CANDOR_CLIENT_LOG_CLIENT_H_
+#ifndef CANDOR_LOG_CLIENT_LOG_CLIENT_H_
+#define CANDOR_LOG_CLIENT_LOG_CLIENT_H_
 
 #include <memory>
 #include <string>
@@ -58,4 +58,4 @@ class LogClient {
 
 }  // namespace candor::client
 
-#endif  // CANDOR_CLIENT_LOG_CLIENT_H_
+#endif  // CANDOR_LOG_CLIENT_LOG_CLIENT_H_

@@ -1,6 +1,6 @@
-#include "client/grpc_log_source.h"
+#include "verifier/follower/grpc_log_source.h"
 
-namespace candor::client {
+namespace candor::follower {
 
 absl::StatusOr<std::string> GrpcLogSource::LatestCheckpoint() {
   absl::StatusOr<log::v1::GetCheckpointResponse> cp = client_->GetCheckpoint();
@@ -25,4 +25,4 @@ absl::StatusOr<std::vector<std::string>> GrpcLogSource::Entries(uint64_t start,
   return std::vector<std::string>(got->entries().begin(), got->entries().end());
 }
 
-}  // namespace candor::client
+}  // namespace candor::follower
