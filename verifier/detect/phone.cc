@@ -16,7 +16,9 @@ namespace {
 
 namespace pn = ::i18n::phonenumbers;
 
-const pn::PhoneNumberUtil& Util() { return *pn::PhoneNumberUtil::GetInstance(); }
+const pn::PhoneNumberUtil& Util() {
+  return *pn::PhoneNumberUtil::GetInstance();
+}
 
 // Every region's plan, built once from libphonenumber's metadata; never
 // changed afterwards, so pointers into it stay valid.

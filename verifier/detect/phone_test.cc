@@ -81,10 +81,11 @@ TEST(Phone, RefusesWhatCannotBeFoundSafely) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "the phone number has more than the 15 digits E.164 "
                        "allows"));
-  EXPECT_THAT(ParsePhoneNumber("020 7946 0000 0000 0000 000", FindPhonePlan("GB")),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "the phone number has more than the 15 digits E.164 "
-                       "allows"));
+  EXPECT_THAT(
+      ParsePhoneNumber("020 7946 0000 0000 0000 000", FindPhonePlan("GB")),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "the phone number has more than the 15 digits E.164 "
+               "allows"));
   EXPECT_THAT(ParsePhoneNumber("+44 20 7946 0000 ext 1", nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "a phone number may hold only digits, a leading '+', "
@@ -104,11 +105,11 @@ TEST(Phone, RefusesWhatCannotBeFoundSafely) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "the phone number does not start with its country's "
                        "calling code +263"));
-  EXPECT_THAT(ParsePhoneNumber("+44" + std::string(240, ' ') + "20 7946 0000",
-                               nullptr),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "the phone number is written with more than 250 "
-                       "characters"));
+  EXPECT_THAT(
+      ParsePhoneNumber("+44" + std::string(240, ' ') + "20 7946 0000", nullptr),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "the phone number is written with more than 250 "
+               "characters"));
   EXPECT_THAT(ParsePhoneNumber(" + ", nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "the phone number has no digits"));
@@ -129,25 +130,26 @@ TEST(Phone, PlansOfTheOldTableAreUnchanged) {
     const char* trunk_prefix;
   };
   constexpr Row kOldTable[] = {
-      {"US", "1", "1"}, {"CA", "1", "1"}, {"RU", "7", "8"}, {"KZ", "7", "8"},
-      {"EG", "20", "0"}, {"ZA", "27", "0"}, {"GR", "30", ""},
-      {"NL", "31", "0"}, {"BE", "32", "0"}, {"FR", "33", "0"},
-      {"ES", "34", ""}, {"HU", "36", "06"}, {"IT", "39", ""},
-      {"RO", "40", "0"}, {"CH", "41", "0"}, {"AT", "43", "0"},
-      {"GB", "44", "0"}, {"DK", "45", ""}, {"SE", "46", "0"},
-      {"NO", "47", ""}, {"PL", "48", ""}, {"DE", "49", "0"}, {"MX", "52", ""},
-      {"AR", "54", "0"}, {"BR", "55", "0"}, {"MY", "60", "0"},
-      {"AU", "61", "0"}, {"ID", "62", "0"}, {"PH", "63", "0"},
-      {"NZ", "64", "0"}, {"SG", "65", ""}, {"TH", "66", "0"},
-      {"JP", "81", "0"}, {"KR", "82", "0"}, {"VN", "84", "0"},
-      {"CN", "86", "0"}, {"TR", "90", "0"}, {"IN", "91", "0"},
-      {"PK", "92", "0"}, {"NG", "234", "0"}, {"KE", "254", "0"},
-      {"PT", "351", ""}, {"LU", "352", ""}, {"IE", "353", "0"},
-      {"IS", "354", ""}, {"FI", "358", "0"}, {"BG", "359", "0"},
-      {"EE", "372", ""}, {"UA", "380", "0"}, {"RS", "381", "0"},
-      {"HR", "385", "0"}, {"SI", "386", "0"}, {"CZ", "420", ""},
-      {"SK", "421", "0"}, {"HK", "852", ""}, {"TW", "886", "0"},
-      {"SA", "966", "0"}, {"AE", "971", "0"}, {"IL", "972", "0"},
+      {"US", "1", "1"},   {"CA", "1", "1"},   {"RU", "7", "8"},
+      {"KZ", "7", "8"},   {"EG", "20", "0"},  {"ZA", "27", "0"},
+      {"GR", "30", ""},   {"NL", "31", "0"},  {"BE", "32", "0"},
+      {"FR", "33", "0"},  {"ES", "34", ""},   {"HU", "36", "06"},
+      {"IT", "39", ""},   {"RO", "40", "0"},  {"CH", "41", "0"},
+      {"AT", "43", "0"},  {"GB", "44", "0"},  {"DK", "45", ""},
+      {"SE", "46", "0"},  {"NO", "47", ""},   {"PL", "48", ""},
+      {"DE", "49", "0"},  {"MX", "52", ""},   {"AR", "54", "0"},
+      {"BR", "55", "0"},  {"MY", "60", "0"},  {"AU", "61", "0"},
+      {"ID", "62", "0"},  {"PH", "63", "0"},  {"NZ", "64", "0"},
+      {"SG", "65", ""},   {"TH", "66", "0"},  {"JP", "81", "0"},
+      {"KR", "82", "0"},  {"VN", "84", "0"},  {"CN", "86", "0"},
+      {"TR", "90", "0"},  {"IN", "91", "0"},  {"PK", "92", "0"},
+      {"NG", "234", "0"}, {"KE", "254", "0"}, {"PT", "351", ""},
+      {"LU", "352", ""},  {"IE", "353", "0"}, {"IS", "354", ""},
+      {"FI", "358", "0"}, {"BG", "359", "0"}, {"EE", "372", ""},
+      {"UA", "380", "0"}, {"RS", "381", "0"}, {"HR", "385", "0"},
+      {"SI", "386", "0"}, {"CZ", "420", ""},  {"SK", "421", "0"},
+      {"HK", "852", ""},  {"TW", "886", "0"}, {"SA", "966", "0"},
+      {"AE", "971", "0"}, {"IL", "972", "0"},
   };
   for (const Row& row : kOldTable) {
     const PhonePlan* plan = FindPhonePlan(row.country);

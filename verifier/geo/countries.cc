@@ -55,9 +55,9 @@ absl::StatusOr<const std::string*> StringMember(const json::Value& entry,
   const json::Value* v = entry.Find(key);
   if (v == nullptr) return nullptr;
   if (!v->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ".", key, " is a JSON ", json::TypeName(v->type()),
-        ", not a string"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ".", key, " is a JSON ", json::TypeName(v->type()),
+                     ", not a string"));
   }
   return &v->text();
 }
@@ -77,8 +77,8 @@ absl::Span<const PublishedName> PublishedNames() { return kPublished; }
 absl::StatusOr<CountryTable> CountryTable::Parse(absl::string_view text) {
   absl::StatusOr<json::Value> doc = json::Parse(text);
   if (!doc.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ISO 3166-1 data is not JSON: ", doc.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ISO 3166-1 data is not JSON: ", doc.status().message()));
   }
   const json::Value* list = doc->is_object() ? doc->Find("3166-1") : nullptr;
   if (list == nullptr || !list->is_array()) {
@@ -98,10 +98,11 @@ absl::StatusOr<CountryTable> CountryTable::Parse(absl::string_view text) {
         StringMember(entry, "alpha_2", where);
     if (!code.ok()) return code.status();
     if (*code == nullptr || !IsAlpha2(**code)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, " has no \"alpha_2\" of two upper-case letters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " has no \"alpha_2\" of two upper-case letters"));
     }
-    absl::StatusOr<const std::string*> name = StringMember(entry, "name", where);
+    absl::StatusOr<const std::string*> name =
+        StringMember(entry, "name", where);
     if (!name.ok()) return name.status();
     if (*name == nullptr || (*name)->empty()) {
       return absl::InvalidArgumentError(
@@ -111,7 +112,9 @@ absl::StatusOr<CountryTable> CountryTable::Parse(absl::string_view text) {
         StringMember(entry, "common_name", where);
     if (!common.ok()) return common.status();
     Data::Record r{**code, **name, **name};
-    if (*common != nullptr && !(*common)->empty()) r.name = r.iso_name = **common;
+    if (*common != nullptr && !(*common)->empty()) {
+      r.name = r.iso_name = **common;
+    }
     if (absl::string_view published = PublishedNameOf(r.code);
         !published.empty()) {
       r.name = std::string(published);
@@ -190,9 +193,7 @@ const CountryTable& SystemTableOrDie() {
 
 absl::Status CheckCountries() { return SystemTable().status(); }
 
-absl::Span<const Country> Countries() {
-  return SystemTableOrDie().countries();
-}
+absl::Span<const Country> Countries() { return SystemTableOrDie().countries(); }
 
 const Country* FindCountry(absl::string_view code) {
   return SystemTableOrDie().Find(code);

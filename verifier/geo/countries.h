@@ -34,8 +34,8 @@ inline constexpr absl::string_view kIso3166Path =
     "/usr/share/iso-codes/json/iso_3166-1.json";
 
 struct Country {
-  absl::string_view code;      // "RU"
-  absl::string_view name;      // Candor's name: "Russia"
+  absl::string_view code;  // "RU"
+  absl::string_view name;  // Candor's name: "Russia"
   // iso-codes' common name, else its name: "Russian Federation". The same
   // as `name` but for the codes in PublishedNames().
   absl::string_view iso_name;

@@ -38,7 +38,9 @@ TEST(ToAsciiHost, MapsAsUts46NonTransitional) {
   EXPECT_EQ(Ascii("3年B組金八先生"), "xn--3b-ww4c5e180e575a65lsy2b");
   EXPECT_EQ(Ascii("Bücher.EXAMPLE"), "xn--bcher-kva.example");
   // NFC: "u" + U+0308 COMBINING DIAERESIS is "ü".
-  EXPECT_EQ(Ascii("bu\xCC\x88" "cher.example"), "xn--bcher-kva.example");
+  EXPECT_EQ(Ascii("bu\xCC\x88"
+                  "cher.example"),
+            "xn--bcher-kva.example");
   // Non-transitional: 'ß' is kept (IDNA 2003 and transitional processing
   // map it to "ss", another domain).
   EXPECT_EQ(Ascii("faß.de"), "xn--fa-hia.de");

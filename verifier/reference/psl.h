@@ -19,9 +19,10 @@
 // implicit "*" rule), unless an exception rule ("!city.kobe.jp") names it.
 // A wildcard rule also makes its own parent a public suffix ("kobe.jp",
 // "compute.amazonaws.com"): libpsl's reading, under which nobody holds the
-// name a wildcard divides among others. Sections::kIcannOnly ignores private-section rules
-// (and rules outside both sections). The list's Unicode rules are matched in
-// their A-label form, so hosts are given in ASCII ("xn--55qx5d.cn").
+// name a wildcard divides among others. Sections::kIcannOnly ignores
+// private-section rules (and rules outside both sections). The list's Unicode
+// rules are matched in their A-label form, so hosts are given in ASCII
+// ("xn--55qx5d.cn").
 //
 // Host names are matched case-insensitively and returned in lower case. A
 // host is a DNS name as net::IsDnsName defines it (1..253 characters, labels

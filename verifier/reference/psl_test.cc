@@ -141,8 +141,8 @@ TEST(PublicSuffixList, AWildcardMakesItsParentAPublicSuffix) {
   Check("sch.uk", "");
   Check("example.sch.uk", "");
   Check("school.example.sch.uk", "school.example.sch.uk");
-  EXPECT_TRUE(Psl().IsPublicSuffix("kobe.jp",
-                                   PublicSuffixList::Sections::kIcannOnly));
+  EXPECT_TRUE(
+      Psl().IsPublicSuffix("kobe.jp", PublicSuffixList::Sections::kIcannOnly));
   absl::StatusOr<PublicSuffixList::Match> m =
       Psl().Lookup("compute.amazonaws.com");
   ASSERT_THAT(m, IsOk());
@@ -256,6 +256,23 @@ TEST(PublicSuffixList, ParseKeepsGoingPastOddRules) {
   EXPECT_EQ(*psl->RegistrableDomain("www.example.com"), "example.com");
   EXPECT_EQ(*psl->RegistrableDomain("www.example.co.uk"), "example.co.uk");
   EXPECT_EQ(*psl->RegistrableDomain("x.foo.y.bar"), "y.bar");
+}
+
+// Debian also ships the list compiled to libpsl's DAFSA form; it answers
+// the same (and does not say how many rules it holds).
+TEST(PublicSuffixList, LoadsTheDafsaFormToo) {
+  absl::StatusOr<PublicSuffixList> dafsa = PublicSuffixList::Load(
+      "/usr/share/publicsuffix/public_suffix_list.dafsa");
+  ASSERT_THAT(dafsa, IsOk());
+  EXPECT_EQ(dafsa->rule_count(), 0u);
+  for (const char* host :
+       {"www.example.co.uk", "a.b.c.kobe.jp", "www.city.kobe.jp",
+        "d1.cloudfront.net", "www.xn--85x722f.xn--55qx5d.cn"}) {
+    EXPECT_EQ(*dafsa->RegistrableDomain(host), *Psl().RegistrableDomain(host))
+        << host;
+    EXPECT_EQ(dafsa->Lookup(host)->section, Psl().Lookup(host)->section)
+        << host;
+  }
 }
 
 TEST(PublicSuffixList, ParseAndLoadErrors) {
