@@ -87,9 +87,6 @@ std::string DecodeQuotedPrintable(absl::string_view text);
 std::optional<std::string> CharsetToUtf8(absl::string_view bytes,
                                          absl::string_view charset);
 
-// Whether `bytes` are well-formed UTF-8.
-bool IsUtf8(absl::string_view bytes);
-
 // Capture tools that cannot write a body's bytes as UTF-8 text write one
 // character per byte (Latin-1: mitmproxy for bodies without a text charset,
 // Chromium for bodies that are not UTF-8). Given such text as UTF-8, returns

@@ -118,14 +118,6 @@ TEST(Latin1Bytes, TextWrittenOneCharacterPerByte) {
   EXPECT_EQ(Latin1Bytes("\xe2\x82\xac"), std::nullopt);  // U+20AC is not a byte
 }
 
-TEST(IsUtf8, WellFormedOnly) {
-  EXPECT_TRUE(IsUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsUtf8("\xff"));
-  EXPECT_FALSE(IsUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsUtf8("\xed\xa0\x80"));      // a surrogate
-  EXPECT_FALSE(IsUtf8("\xe2\x82"));          // cut
-}
-
 TEST(QuotedPrintable, EscapesAndSoftBreaks) {
   EXPECT_EQ(DecodeQuotedPrintable("alice=40example.org=\r\n!"), "alice@example.org!");
   EXPECT_EQ(DecodeQuotedPrintable("a=zz=\nb="), "a=zzb=");

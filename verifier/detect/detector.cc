@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "log/crypto/sha256.h"
 #include "log/encoding/encoding.h"
+#include "log/encoding/utf8.h"
 #include "log/json/json.h"
 #include "openssl/evp.h"
 #include "verifier/detect/decode.h"
@@ -32,33 +33,6 @@ using internal::Join;
 namespace v1 = ::candor::measurement::v1;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// The code point of the UTF-8 sequence that starts at text[i], or -1 if
-// none does (binary bytes).
-int32_t Utf8At(absl::string_view text, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(text[i]);
-  size_t len = 0;
-  int32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return -1;
-  }
-  if (i + len > text.size()) return -1;
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  return cp;
-}
 
 // Whether a code point reads as part of a word: letters and digits of other
 // scripts, not punctuation, symbols, spaces or the replacement character.
@@ -80,7 +54,7 @@ bool GluedAfter(absl::string_view text, size_t i) {
   if (i >= text.size()) return false;
   const unsigned char u = static_cast<unsigned char>(text[i]);
   if (u < 0x80) return absl::ascii_isalnum(u);
-  const int32_t cp = Utf8At(text, i);
+  const int32_t cp = DecodeUtf8At(text, i);
   return cp >= 0 && IsWordCodePoint(cp);
 }
 
@@ -96,7 +70,7 @@ bool GluedBefore(absl::string_view text, size_t i) {
          (static_cast<unsigned char>(text[lead]) & 0xC0) == 0x80) {
     --lead;
   }
-  const int32_t cp = Utf8At(text, lead);
+  const int32_t cp = DecodeUtf8At(text, lead);
   if (cp < 0) return false;
   const size_t len = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   return lead + len == i && IsWordCodePoint(cp);

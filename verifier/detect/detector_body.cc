@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "log/encoding/utf8.h"
 #include "log/json/json.h"
 #include "verifier/detect/content_coding.h"
 #include "verifier/detect/coordinates.h"
