@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "proto/candor/log/v1/log.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "log/server/malformed_requests.h"
@@ -59,7 +60,13 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
       server->store_.get(), server->admission_.get(), server->sequencer_.get(),
       server->integrator_.get(), config.limits, config.clock);
 
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own health service (base/health), which reflection can describe,
+  // instead of gRPC's default one.
+  grpc::EnableDefaultHealthCheckService(false);
+  server->health_ = std::make_unique<health::HealthService>(
+      std::vector<std::string>{candor::log::v1::Log::service_full_name(),
+                               grpc::health::v1::Health::service_full_name(),
+                               "grpc.reflection.v1alpha.ServerReflection"});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -68,6 +75,7 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
       config.credentials ? config.credentials : grpc::InsecureServerCredentials(),
       &port);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->health_.get());
   AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   server->server_ = builder.BuildAndStart();
@@ -84,6 +92,9 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
 void LogServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  // Draining: health watchers see NOT_SERVING (for "" and every service)
+  // before the server stops taking calls.
+  if (health_ != nullptr) health_->Shutdown();
   // Calls waiting for inclusion finish within one integration interval, as
   // the integrator keeps running until the server is down.
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

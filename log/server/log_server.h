@@ -1,5 +1,6 @@
 // candor-log assembled: the store, sequencer, integrator and gRPC service,
-// with health checking and reflection, listening on one address.
+// with health checking (base/health: every service name, NOT_SERVING while
+// draining) and reflection, listening on one address.
 //
 // Thread-safe. Shutdown() (or destruction) stops accepting calls, lets calls
 // in progress finish, then stops integration and closes the store.
@@ -16,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
+#include "base/health/health_service.h"
 #include "grpcpp/server.h"
 #include "log/admission/admission.h"
 #include "log/crypto/keys.h"
@@ -83,6 +85,7 @@ class LogServer {
   std::unique_ptr<sequencer::Sequencer> sequencer_;
   std::unique_ptr<sequencer::Integrator> integrator_;
   std::unique_ptr<LogService> service_;
+  std::unique_ptr<health::HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
 };

@@ -193,7 +193,13 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
   }
 
   server->service_ = std::make_unique<Service>(server.get());
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own health service (base/health), which reflection can describe,
+  // instead of gRPC's default one.
+  grpc::EnableDefaultHealthCheckService(false);
+  server->health_ = std::make_unique<health::HealthService>(
+      std::vector<std::string>{candor::verifier::v1::Verifier::service_full_name(),
+                               grpc::health::v1::Health::service_full_name(),
+                               "grpc.reflection.v1alpha.ServerReflection"});
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -202,6 +208,7 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
                                                        : grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->health_.get());
   logserver::AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(1 << 20);
   server->server_ = builder.BuildAndStart();
@@ -277,6 +284,9 @@ void VerifierServer::Shutdown() {
     if (stopping_) return;
     stopping_ = true;
   }
+  // Draining: health watchers see NOT_SERVING (for "" and every service)
+  // before the server stops taking calls.
+  if (health_ != nullptr) health_->Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (follower_.joinable()) follower_.join();
 }

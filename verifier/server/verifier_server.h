@@ -1,6 +1,7 @@
 // candor-verifier assembled: its store, the core that follows the log and
 // publishes findings (on its own thread), and the candor.verifier.v1 gRPC
-// service, with health checking and reflection.
+// service, with health checking (base/health: every service name,
+// NOT_SERVING while draining) and reflection.
 //
 // Thread-safe. Handlers that must wait (SubmitMeasurement waits for the log
 // and for the follower) run on gRPC's synchronous thread pool, never on a
@@ -18,6 +19,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
+#include "base/health/health_service.h"
 #include "grpcpp/server.h"
 #include "log/client/log_client.h"
 #include "proto/candor/verifier/v1/verifier.grpc.pb.h"
@@ -68,6 +70,7 @@ class VerifierServer {
   std::unique_ptr<VerifierStore> store_;
   std::unique_ptr<client::LogClient> log_;
   std::unique_ptr<Service> service_;
+  std::unique_ptr<health::HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
 
   absl::Mutex mu_;
