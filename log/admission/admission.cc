@@ -1,10 +1,17 @@
 #include "log/admission/admission.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "log/crypto/sha256.h"
+#include "log/encoding/encoding.h"
+#include "log/json/json.h"
 #include "log/statement/dsse.h"
+#include "log/statement/predicate_types.h"
 
 namespace candor::admission {
 namespace {
@@ -99,6 +106,58 @@ const PredicateValidator* ValidatorRegistry::Find(
   return it == validators_.end() ? nullptr : it->second.get();
 }
 
+std::string DescribeSignatures(const std::vector<SignatureOutcome>& signatures) {
+  std::string out;
+  for (const SignatureOutcome& o : signatures) {
+    absl::StrAppend(&out, out.empty() ? "" : "; ", "signature ", o.index,
+                    o.given_keyid.empty()
+                        ? std::string(" (no key id)")
+                        : absl::StrCat(" (key id ", json::Quote(o.given_keyid), ")"));
+    if (o.keyid.empty()) {
+      absl::StrAppend(&out, " ignored: ", o.ignored_because);
+    } else {
+      absl::StrAppend(&out, " verified by key ", o.keyid);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Candor's key id of a registered PEM key. The PEM body is the DER
+// SubjectPublicKeyInfo whose SHA-256 is the key id, so no OpenSSL parsing
+// is needed on the admission path; the registry confirms the id (and a PEM
+// it stored in another form is parsed as a fallback).
+std::string KeyIdOfRegisteredPem(const std::string& pem,
+                                 const registry::RegistryState& registry) {
+  std::string body;
+  for (absl::string_view line : absl::StrSplit(pem, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || absl::StartsWith(line, "-----")) continue;
+    absl::StrAppend(&body, line);
+  }
+  if (absl::StatusOr<std::string> der = Base64Decode(body); der.ok()) {
+    std::string id = HexEncode(DigestBytes(Sha256(*der)));
+    if (registry.FindKey(id) != nullptr) return id;
+  }
+  absl::StatusOr<PublicKey> key = PublicKey::FromPem(pem);
+  return key.ok() ? dsse::KeyId(*key) : std::string();
+}
+
+// The principal the predicate names as its signer, or "" (SignerFieldOf).
+std::string NamedSigner(const Statement& statement) {
+  const absl::string_view field = SignerFieldOf(statement.predicate_type);
+  if (field.empty()) return "";
+  absl::StatusOr<json::Value> predicate = json::Parse(statement.predicate_json);
+  if (!predicate.ok() || !predicate->is_object()) return "";
+  for (const auto& [key, value] : predicate->members()) {
+    if (key == field && value.is_string()) return value.text();
+  }
+  return "";
+}
+
+}  // namespace
+
 absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     const SignedStatement& statement, registry::Role role,
     const registry::RegistryState& registry, uint64_t index,
@@ -106,20 +165,58 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
   AuthorizedSigner out;
   const std::string& type = statement.statement.predicate_type;
   const std::vector<dsse::Signature>& sigs = statement.envelope.signatures;
+  out.signatures.resize(sigs.size());
   for (size_t i = 0; i < sigs.size(); ++i) {
-    const std::string& keyid = sigs[i].keyid;
-    if (role == registry::v1::ROLE_UNSPECIFIED) {
-      if (admin_key == nullptr) continue;
-      const std::string admin_keyid = dsse::KeyId(*admin_key);
-      if (keyid != admin_keyid) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "a ", type, " statement must be signed by the operator's admin key ",
-            admin_keyid, "; signature ", i, " has key id \"", keyid, "\""));
-      }
-      if (!dsse::VerifySignature(statement.envelope, i, *admin_key)) {
+    out.signatures[i].index = i;
+    out.signatures[i].given_keyid = sigs[i].keyid;
+  }
+  // Refused only if no signature verified: then every one was ignored, and
+  // the first one's reason is the answer.
+  auto refuse_unless_verified = [&out]() -> absl::Status {
+    for (const SignatureOutcome& o : out.signatures) {
+      if (!o.keyid.empty()) return absl::OkStatus();
+    }
+    return absl::PermissionDeniedError(out.signatures[0].ignored_because);
+  };
+
+  if (role == registry::v1::ROLE_UNSPECIFIED) {
+    if (admin_key == nullptr) {
+      out.signatures.clear();
+      return out;
+    }
+    const std::string admin_keyid = dsse::KeyId(*admin_key);
+    for (size_t i = 0; i < sigs.size(); ++i) {
+      SignatureOutcome& o = out.signatures[i];
+      const std::string& keyid = sigs[i].keyid;
+      const bool verified = (keyid.empty() || keyid == admin_keyid) &&
+                            dsse::VerifySignature(statement.envelope, i, *admin_key);
+      if (verified) {
+        o.keyid = admin_keyid;
+      } else if (keyid == admin_keyid) {
         return absl::PermissionDeniedError(absl::StrCat(
             "signature ", i, " by the admin key does not verify"));
+      } else if (keyid.empty()) {
+        o.ignored_because = absl::StrCat(
+            "signature ", i, " has no key id and does not verify under the "
+            "operator's admin key ", admin_keyid);
+      } else {
+        o.ignored_because = absl::StrCat(
+            "a ", type, " statement must be signed by the operator's admin key ",
+            admin_keyid, "; signature ", i, " has key id \"", keyid, "\"");
       }
+    }
+    if (absl::Status s = refuse_unless_verified(); !s.ok()) return s;
+    return out;
+  }
+
+  // Signatures that name their key.
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    const std::string& keyid = sigs[i].keyid;
+    if (keyid.empty()) continue;
+    SignatureOutcome& o = out.signatures[i];
+    const registry::KeyRecord* record = registry.FindKey(keyid);
+    if (record == nullptr || record->added_at() >= index) {
+      o.ignored_because = absl::StrCat("key ", keyid, " is not registered");
       continue;
     }
     absl::StatusOr<registry::Signer> key = registry.AuthorizeKey(keyid, role, index);
@@ -134,7 +231,69 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
           "signature ", i, " by key ", keyid, " of \"",
           key->principal->registration().name(), "\" does not verify"));
     }
-    out.keyids.push_back(keyid);
+    o.keyid = keyid;
+  }
+
+  // Signatures without a key id: every key in force of one principal.
+  const registry::PrincipalRecord* candidate_owner = out.principal;
+  std::string named;
+  if (candidate_owner == nullptr) {
+    named = NamedSigner(statement.statement);
+    const registry::PrincipalRecord* p =
+        named.empty() ? nullptr : registry.FindPrincipal(named);
+    if (p != nullptr && p->registration().role() == role) candidate_owner = p;
+  }
+  // Key id -> key, for the keys in force of `candidate_owner`.
+  std::vector<std::pair<std::string, PublicKey>> candidates;
+  bool any_keyless = false;
+  for (const dsse::Signature& sig : sigs) any_keyless |= sig.keyid.empty();
+  if (any_keyless && candidate_owner != nullptr) {
+    for (const std::string& pem : candidate_owner->registration().public_keys()) {
+      if (candidates.size() == kMaxCandidateKeys) break;
+      std::string keyid = KeyIdOfRegisteredPem(pem, registry);
+      absl::StatusOr<registry::Signer> key = registry.AuthorizeKey(keyid, role, index);
+      if (key.ok() && key->principal == candidate_owner) {
+        candidates.emplace_back(std::move(keyid), std::move(key->public_key));
+      }
+    }
+  }
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    if (!sigs[i].keyid.empty()) continue;
+    SignatureOutcome& o = out.signatures[i];
+    const std::string* match = nullptr;
+    // Every candidate, even after a match: no timing says which key it was.
+    for (const auto& [keyid, key] : candidates) {
+      const bool ok = dsse::VerifySignature(statement.envelope, i, key);
+      if (ok && match == nullptr) match = &keyid;
+    }
+    if (match != nullptr) {
+      o.keyid = *match;
+      out.principal = candidate_owner;
+      continue;
+    }
+    if (candidate_owner == nullptr) {
+      const absl::string_view field = SignerFieldOf(type);
+      o.ignored_because =
+          field.empty()
+              ? absl::StrCat("signature ", i, " has no key id, and a ", type,
+                             " predicate names no signer whose keys could be "
+                             "tried: give the signature its key id")
+              : absl::StrCat("signature ", i, " has no key id, and the "
+                             "predicate's ", field, " ", json::Quote(named),
+                             " is not a registered ",
+                             registry::RoleName(role),
+                             " whose keys could be tried: name the signer in ",
+                             field, " or give the signature its key id");
+    } else {
+      o.ignored_because = absl::StrCat(
+          "signature ", i, " has no key id and verifies under none of the ",
+          candidates.size(), " keys of \"",
+          candidate_owner->registration().name(), "\" in force");
+    }
+  }
+  if (absl::Status s = refuse_unless_verified(); !s.ok()) return s;
+  for (const SignatureOutcome& o : out.signatures) {
+    if (!o.keyid.empty()) out.keyids.push_back(o.keyid);
   }
   return out;
 }
@@ -165,6 +324,7 @@ absl::StatusOr<AdmittedEntry> Admission::Admit(
   if (!authorized.ok()) return authorized.status();
   const registry::PrincipalRecord* signer = authorized->principal;
   admitted.keyids = std::move(authorized->keyids);
+  admitted.signatures = std::move(authorized->signatures);
 
   admitted.principal =
       signer != nullptr ? signer->registration().name() : std::string("admin");

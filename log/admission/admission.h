@@ -5,9 +5,10 @@
 //   1. it parses as a DSSE envelope of an in-toto Statement v1 (at most 65,535
 //      bytes);
 //   2. its predicate type has a registered validator;
-//   3. every signature is by a key in force for the role that predicate type
-//      requires (the operator's admin key for registrations), all of one
-//      principal, and verifies;
+//   3. at least one signature verifies under a key in force for the role
+//      that predicate type requires (the operator's admin key for
+//      registrations), and every key that verifies is of one principal (the
+//      DSSE rules under AuthorizeSignatures);
 //   4. the validator accepts the predicate, including that every signed time
 //      it carries is fresh (CheckSignedTime).
 // Failures are INVALID_ARGUMENT (malformed, or a signed time outside the
@@ -114,6 +115,24 @@ class ValidatorRegistry {
       validators_;
 };
 
+// What admission made of one signature of an envelope.
+struct SignatureOutcome {
+  size_t index = 0;          // position in the envelope's signatures
+  std::string given_keyid;   // as the envelope spells it; may be empty
+  // The key it verified under (Candor's key id; for the admin key, the admin
+  // key's id); empty if the signature was ignored.
+  std::string keyid;
+  // Why it was ignored (e.g. "key <id> is not registered"); empty if it
+  // verified.
+  std::string ignored_because;
+};
+
+// One line for a log: which key verified each signature and which were
+// ignored, e.g.
+//   signature 0 (no key id) verified by key 3f..; signature 1 (key id "x")
+//   ignored: key x is not registered
+std::string DescribeSignatures(const std::vector<SignatureOutcome>& signatures);
+
 // An entry that passed admission, with what the sequencer must re-check and
 // apply when it assigns the index.
 struct AdmittedEntry {
@@ -123,21 +142,54 @@ struct AdmittedEntry {
   // identity.
   Sha256Digest identity{};
   registry::Role signer_role = registry::v1::ROLE_UNSPECIFIED;
-  std::vector<std::string> keyids;  // empty for admin-signed entries
+  // The keys that verified, one per verified signature, including those found
+  // for signatures without a key id; empty for admin-signed entries.
+  std::vector<std::string> keyids;
+  // Every signature of the envelope: the key that verified it, or why it was
+  // ignored (AuthorizeSignatures).
+  std::vector<SignatureOutcome> signatures;
   // The signing principal's name; "admin" for the operator's admin key.
   std::string principal;
   std::optional<registry::Registration> registration;
 };
 
-// Who signed a statement: every signature verifies under a key in force at
-// log index `index` for `role`, all of one principal. For ROLE_UNSPECIFIED
-// (registrations) the signatures must verify under `admin_key`; with a null
-// `admin_key` they are not checked (offline tools without the operator's
-// key trust the log's admission for registrations). PERMISSION_DENIED says
-// which signature failed and why.
+// Who signed a statement, by the DSSE rules as other tools write envelopes:
+//
+//  * A signature whose key id names a key the registry has never had (by log
+//    index `index`) is ignored and recorded, as DSSE intends: someone else's
+//    signature adds nothing and takes nothing away.
+//  * A signature whose key id names a registered key must verify under it,
+//    and that key must be in force at `index` for `role`; otherwise the
+//    entry is refused (PERMISSION_DENIED from RegistryState::AuthorizeKey, or
+//    "signature <i> by key <id> of "<name>" does not verify").
+//  * A signature with an empty or missing key id (cosign and several in-toto
+//    tools write these) is tried under every key in force of one principal:
+//    the principal of the envelope's verified key-id signatures if there are
+//    any, else the one the predicate names as its signer (SignerFieldOf: a
+//    claim's issuer, a measurement's auditor, a finding's verifier), if it is
+//    registered with `role`. Every candidate key is tried, whatever matched
+//    before, so the time taken does not say which key it was; at most
+//    kMaxCandidateKeys keys per principal (the registry's own limit), for
+//    at most dsse::kMaxSignatures signatures. If none verifies it is ignored
+//    and recorded.
+//  * All keys that verify must be of one principal.
+//  * At least one signature must verify; otherwise PERMISSION_DENIED with the
+//    reason the first signature was ignored (for an unknown key id, "key <id>
+//    is not registered").
+//
+// For ROLE_UNSPECIFIED (registrations) the same rules hold with the
+// operator's `admin_key` as the only key; with a null `admin_key` signatures
+// are not checked (offline tools without the operator's key trust the log's
+// admission for registrations) and `signatures` is empty.
+//
+// Dedup is untouched: the log's identity of an entry is what was signed
+// (dsse::StatementIdentity), so an envelope with an added ignored signature
+// is a duplicate of the original.
+inline constexpr size_t kMaxCandidateKeys = 16;
 struct AuthorizedSigner {
   const registry::PrincipalRecord* principal = nullptr;  // null: the admin
-  std::vector<std::string> keyids;
+  std::vector<std::string> keyids;  // as AdmittedEntry::keyids
+  std::vector<SignatureOutcome> signatures;
 };
 absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     const SignedStatement& statement, registry::Role role,

@@ -1,8 +1,10 @@
 #include "log/admission/admission.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "log/statement/dsse.h"
+#include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "tests/support/status_matchers.h"
 
@@ -277,6 +279,213 @@ TEST_F(AdmissionTest, TheWindowIsConfigured) {
                "registration issuedAt 2027-01-15T05:00:00Z is 3h before now "
                "(2027-01-15T08:00:00Z); the log admits only signed times within "
                "2h of its clock: sign it again with the current time"));
+}
+
+
+// Signatures as cosign and in-toto tools write them: no key id, or beside
+// someone else's signature (AuthorizeSignatures).
+
+// Accepts claim predicates whose issuer is the signer.
+class IssuerValidator : public PredicateValidator {
+ public:
+  registry::Role signer_role() const override { return registry::v1::VENDOR; }
+  absl::Status Validate(const SignedStatement& s,
+                        const ValidationContext& context) const override {
+    if (s.statement.predicate_json !=
+        absl::StrCat("{\"issuer\":\"", context.signer->registration().name(),
+                     "\"}")) {
+      return absl::PermissionDeniedError("issuer is not the signer");
+    }
+    return absl::OkStatus();
+  }
+};
+
+class DsseRulesTest : public AdmissionTest {
+ protected:
+  DsseRulesTest() {
+    validators_.Register(std::string(kClaimType),
+                         std::make_unique<IssuerValidator>());
+    // "example" gets a second key, registered at index 1.
+    registry::Registration r = VendorRegistration(vendor_key_);
+    r.add_public_keys(second_key_.public_key().Pem());
+    EXPECT_THAT(registry_.Apply(r, 1), IsOk());
+  }
+
+  // An envelope of `payload` signed by each of `keys` in order, the key id
+  // of each signature replaced by the matching `keyids` entry if given.
+  static dsse::Envelope SignedBy(const std::string& payload,
+                                 std::vector<const PrivateKey*> keys) {
+    dsse::Envelope env;
+    env.payload_type = std::string(dsse::kInTotoPayloadType);
+    env.payload = payload;
+    for (const PrivateKey* key : keys) {
+      env.signatures.push_back(
+          dsse::Sign(env.payload_type, payload, *key)->signatures[0]);
+    }
+    return env;
+  }
+
+  static std::string ClaimPayload(const std::string& issuer = "example") {
+    Statement st;
+    st.subjects.push_back(NamedSubject("android:com.example.app"));
+    st.predicate_type = std::string(kClaimType);
+    st.predicate_json = absl::StrCat("{\"issuer\":\"", issuer, "\"}");
+    return SerializeStatement(st);
+  }
+
+  absl::StatusOr<AdmittedEntry> Admit(const dsse::Envelope& env) {
+    return admission_.Admit(dsse::SerializeEnvelope(env), registry_, 2, log_);
+  }
+
+  std::string Id(const PrivateKey& key) { return dsse::KeyId(key.public_key()); }
+
+  PrivateKey second_key_ = *PrivateKey::Generate(KeyType::kEd25519);
+  PrivateKey stranger_ = *PrivateKey::Generate(KeyType::kEd25519);
+};
+
+TEST_F(DsseRulesTest, EmptyKeyIdIsTriedUnderTheNamedSignersKeys) {
+  for (const PrivateKey* key : {&vendor_key_, &second_key_}) {
+    dsse::Envelope env = SignedBy(ClaimPayload(), {key});
+    env.signatures[0].keyid.clear();
+    absl::StatusOr<AdmittedEntry> admitted = Admit(env);
+    ASSERT_THAT(admitted, IsOk());
+    EXPECT_EQ(admitted->principal, "example");
+    EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(*key)});
+    ASSERT_EQ(admitted->signatures.size(), 1u);
+    EXPECT_EQ(admitted->signatures[0].given_keyid, "");
+    EXPECT_EQ(admitted->signatures[0].keyid, Id(*key));
+    EXPECT_EQ(DescribeSignatures(admitted->signatures),
+              "signature 0 (no key id) verified by key " + Id(*key));
+    // The key found is re-checked like a named one.
+    EXPECT_THAT(admission_.Recheck(*admitted, registry_, 2), IsOk());
+  }
+}
+
+TEST_F(DsseRulesTest, MissingKeyIdMemberIsTheSameAsEmpty) {
+  dsse::Envelope env = SignedBy(ClaimPayload(), {&second_key_});
+  env.signatures[0].keyid.clear();
+  std::string json = dsse::SerializeEnvelope(env);
+  const std::string empty = "\"keyid\":\"\",";
+  json.erase(json.find(empty), empty.size());
+  ASSERT_EQ(json.find("keyid"), std::string::npos);
+  absl::StatusOr<AdmittedEntry> admitted =
+      admission_.Admit(json, registry_, 2, log_);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(second_key_)});
+}
+
+TEST_F(DsseRulesTest, EmptyKeyIdThatNoKeyVerifiesIsRefusedWithWhy) {
+  dsse::Envelope env = SignedBy(ClaimPayload(), {&stranger_});
+  env.signatures[0].keyid.clear();
+  EXPECT_THAT(Admit(env),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "signature 0 has no key id and verifies under none of "
+                       "the 2 keys of \"example\" in force"));
+
+  // The predicate names no registered vendor.
+  env = SignedBy(ClaimPayload("nobody"), {&vendor_key_});
+  env.signatures[0].keyid.clear();
+  EXPECT_THAT(Admit(env),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "signature 0 has no key id, and the predicate's issuer "
+                       "\"nobody\" is not a registered vendor whose keys could "
+                       "be tried: name the signer in issuer or give the "
+                       "signature its key id"));
+
+  // A predicate type that names no signer.
+  env = *dsse::ParseEnvelope(TestEntry(vendor_key_));
+  env.signatures[0].keyid.clear();
+  EXPECT_THAT(Admit(env),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "signature 0 has no key id, and a "
+                       "https://candor.dev/test/v1 predicate names no signer "
+                       "whose keys could be tried: give the signature its key "
+                       "id"));
+}
+
+TEST_F(DsseRulesTest, KeyIdOfAnotherSignatureNamesThePrincipal) {
+  // The test predicate names no signer, but signature 0 names its key.
+  dsse::Envelope env = *dsse::ParseEnvelope(TestEntry(vendor_key_));
+  env.signatures.push_back(
+      dsse::Sign(env.payload_type, env.payload, second_key_)->signatures[0]);
+  env.signatures[1].keyid.clear();
+  absl::StatusOr<AdmittedEntry> admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids,
+            (std::vector<std::string>{Id(vendor_key_), Id(second_key_)}));
+}
+
+TEST_F(DsseRulesTest, UnknownKeysAreIgnoredAndRecorded) {
+  const std::string original =
+      dsse::SerializeEnvelope(SignedBy(ClaimPayload(), {&vendor_key_}));
+  dsse::Envelope env = SignedBy(ClaimPayload(), {&stranger_, &vendor_key_});
+  absl::StatusOr<AdmittedEntry> admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(vendor_key_)});
+  ASSERT_EQ(admitted->signatures.size(), 2u);
+  EXPECT_EQ(admitted->signatures[0].keyid, "");
+  EXPECT_EQ(admitted->signatures[0].ignored_because,
+            "key " + Id(stranger_) + " is not registered");
+  EXPECT_EQ(DescribeSignatures(admitted->signatures),
+            "signature 0 (key id \"" + Id(stranger_) + "\") ignored: key " +
+                Id(stranger_) + " is not registered; signature 1 (key id \"" +
+                Id(vendor_key_) + "\") verified by key " + Id(vendor_key_));
+  // What was signed is the same: the log holds it once.
+  EXPECT_EQ(admitted->identity, *dsse::EntryIdentity(original));
+
+  // An unknown signature without a key id is ignored too.
+  env = SignedBy(ClaimPayload(), {&vendor_key_, &stranger_});
+  env.signatures[1].keyid.clear();
+  admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(vendor_key_)});
+  EXPECT_EQ(admitted->signatures[1].ignored_because,
+            "signature 1 has no key id and verifies under none of the 2 keys "
+            "of \"example\" in force");
+}
+
+TEST_F(DsseRulesTest, RefusedWhenNoRegisteredKeyVerifies) {
+  PrivateKey other = *PrivateKey::Generate(KeyType::kEcdsaP256);
+  // The error of today for an unknown key: the first signature's.
+  EXPECT_THAT(Admit(SignedBy(ClaimPayload(), {&stranger_, &other})),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "key " + Id(stranger_) + " is not registered"));
+  // A registered key that does not verify is refused, not ignored.
+  dsse::Envelope env = SignedBy(ClaimPayload(), {&vendor_key_, &second_key_});
+  env.signatures[1].sig = env.signatures[0].sig;
+  EXPECT_THAT(Admit(env),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "signature 1 by key " + Id(second_key_) +
+                           " of \"example\" does not verify"));
+}
+
+TEST_F(DsseRulesTest, RegistrationsFollowTheSameRules) {
+  std::string entry = RegistrationEntry(Auditor(), admin_);
+  dsse::Envelope env = *dsse::ParseEnvelope(entry);
+  env.signatures[0].keyid.clear();
+  EXPECT_THAT(Admit(env), IsOk());
+
+  env = *dsse::ParseEnvelope(entry);
+  env.signatures.insert(
+      env.signatures.begin(),
+      dsse::Sign(env.payload_type, env.payload, stranger_)->signatures[0]);
+  absl::StatusOr<AdmittedEntry> admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_TRUE(admitted->keyids.empty());
+  EXPECT_EQ(admitted->signatures[1].keyid, admission_.admin_keyid());
+  EXPECT_EQ(admitted->signatures[0].ignored_because,
+            "a https://candor.dev/registration/v1 statement must be signed by "
+            "the operator's admin key " +
+                admission_.admin_keyid() + "; signature 0 has key id \"" +
+                Id(stranger_) + "\"");
+
+  env.signatures.erase(env.signatures.begin() + 1);
+  env.signatures[0].keyid.clear();
+  EXPECT_THAT(Admit(env),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "signature 0 has no key id and does not verify under "
+                       "the operator's admin key " +
+                           admission_.admin_keyid()));
 }
 
 }  // namespace

@@ -21,6 +21,19 @@ inline constexpr absl::string_view kReferenceDataType =
 // Signed by a verifier (candor.finding.v1.Finding).
 inline constexpr absl::string_view kFindingType = "https://candor.dev/finding/v1";
 
+// The predicate's top-level JSON member that names the principal signing it
+// (a claim's issuer, a measurement's auditor, a finding's verifier), or ""
+// for a predicate type that names none (registrations, reference data,
+// unknown types). Admission uses it to find whose registered keys to try for
+// a DSSE signature without a key id; the predicate's validator separately
+// checks that the principal named is the signer.
+constexpr absl::string_view SignerFieldOf(absl::string_view predicate_type) {
+  if (predicate_type == kClaimType) return "issuer";
+  if (predicate_type == kMeasurementType) return "auditor";
+  if (predicate_type == kFindingType) return "verifier";
+  return "";
+}
+
 }  // namespace candor
 
 #endif  // CANDOR_LOG_STATEMENT_PREDICATE_TYPES_H_
