@@ -1,5 +1,7 @@
 #include "log/admission/admission.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -188,8 +190,9 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     for (size_t i = 0; i < sigs.size(); ++i) {
       SignatureOutcome& o = out.signatures[i];
       const std::string& keyid = sigs[i].keyid;
-      const bool verified = (keyid.empty() || keyid == admin_keyid) &&
-                            dsse::VerifySignature(statement.envelope, i, *admin_key);
+      // A key id that is not the admin key's may be another tool's name for
+      // it (DSSE key ids are hints): every signature is tried.
+      const bool verified = dsse::VerifySignature(statement.envelope, i, *admin_key);
       if (verified) {
         o.keyid = admin_keyid;
       } else if (keyid == admin_keyid) {
@@ -209,14 +212,21 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     return out;
   }
 
-  // Signatures that name their key.
+  // Signatures that name a registered key. Those without a key id, or with
+  // one the registry never had (another tool's naming, or a stranger's key),
+  // are tried below.
+  std::vector<bool> to_try(sigs.size(), false);
   for (size_t i = 0; i < sigs.size(); ++i) {
     const std::string& keyid = sigs[i].keyid;
-    if (keyid.empty()) continue;
+    if (keyid.empty()) {
+      to_try[i] = true;
+      continue;
+    }
     SignatureOutcome& o = out.signatures[i];
     const registry::KeyRecord* record = registry.FindKey(keyid);
     if (record == nullptr || record->added_at() >= index) {
       o.ignored_because = absl::StrCat("key ", keyid, " is not registered");
+      to_try[i] = true;
       continue;
     }
     absl::StatusOr<registry::Signer> key = registry.AuthorizeKey(keyid, role, index);
@@ -234,7 +244,7 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     o.keyid = keyid;
   }
 
-  // Signatures without a key id: every key in force of one principal.
+  // The others: every key in force of one principal.
   const registry::PrincipalRecord* candidate_owner = out.principal;
   std::string named;
   if (candidate_owner == nullptr) {
@@ -245,9 +255,9 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
   }
   // Key id -> key, for the keys in force of `candidate_owner`.
   std::vector<std::pair<std::string, PublicKey>> candidates;
-  bool any_keyless = false;
-  for (const dsse::Signature& sig : sigs) any_keyless |= sig.keyid.empty();
-  if (any_keyless && candidate_owner != nullptr) {
+  const bool any_to_try =
+      std::find(to_try.begin(), to_try.end(), true) != to_try.end();
+  if (any_to_try && candidate_owner != nullptr) {
     for (const std::string& pem : candidate_owner->registration().public_keys()) {
       if (candidates.size() == kMaxCandidateKeys) break;
       std::string keyid = KeyIdOfRegisteredPem(pem, registry);
@@ -258,7 +268,7 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     }
   }
   for (size_t i = 0; i < sigs.size(); ++i) {
-    if (!sigs[i].keyid.empty()) continue;
+    if (!to_try[i]) continue;
     SignatureOutcome& o = out.signatures[i];
     const std::string* match = nullptr;
     // Every candidate, even after a match: no timing says which key it was.
@@ -268,9 +278,11 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
     }
     if (match != nullptr) {
       o.keyid = *match;
+      o.ignored_because.clear();
       out.principal = candidate_owner;
       continue;
     }
+    if (!sigs[i].keyid.empty()) continue;  // "key <id> is not registered"
     if (candidate_owner == nullptr) {
       const absl::string_view field = SignerFieldOf(type);
       o.ignored_because =

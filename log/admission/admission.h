@@ -155,32 +155,34 @@ struct AdmittedEntry {
 
 // Who signed a statement, by the DSSE rules as other tools write envelopes:
 //
-//  * A signature whose key id names a key the registry has never had (by log
-//    index `index`) is ignored and recorded, as DSSE intends: someone else's
-//    signature adds nothing and takes nothing away.
 //  * A signature whose key id names a registered key must verify under it,
 //    and that key must be in force at `index` for `role`; otherwise the
 //    entry is refused (PERMISSION_DENIED from RegistryState::AuthorizeKey, or
 //    "signature <i> by key <id> of "<name>" does not verify").
-//  * A signature with an empty or missing key id (cosign and several in-toto
-//    tools write these) is tried under every key in force of one principal:
-//    the principal of the envelope's verified key-id signatures if there are
-//    any, else the one the predicate names as its signer (SignerFieldOf: a
-//    claim's issuer, a measurement's auditor, a finding's verifier), if it is
-//    registered with `role`. Every candidate key is tried, whatever matched
-//    before, so the time taken does not say which key it was; at most
-//    kMaxCandidateKeys keys per principal (the registry's own limit), for
-//    at most dsse::kMaxSignatures signatures. If none verifies it is ignored
-//    and recorded.
+//  * Any other signature, with an empty or missing key id (cosign and
+//    several in-toto tools write these) or with one the registry never had
+//    by log index `index` (another tool's key id scheme, such as
+//    securesystemslib's, or a stranger's key), is tried under every key in
+//    force of one principal: the principal of the envelope's verified
+//    key-id signatures if there are any, else the one the predicate names
+//    as its signer (SignerFieldOf: a claim's issuer, a measurement's
+//    auditor, a finding's verifier), if it is registered with `role`. Every
+//    candidate key is tried, whatever matched before, so the time taken
+//    does not say which key it was; at most kMaxCandidateKeys keys (the
+//    registry's own limit per principal) for each of at most
+//    dsse::kMaxSignatures signatures. If none verifies, the signature is
+//    ignored and recorded, as DSSE intends: someone else's signature adds
+//    nothing and takes nothing away.
 //  * All keys that verify must be of one principal.
 //  * At least one signature must verify; otherwise PERMISSION_DENIED with the
 //    reason the first signature was ignored (for an unknown key id, "key <id>
 //    is not registered").
 //
 // For ROLE_UNSPECIFIED (registrations) the same rules hold with the
-// operator's `admin_key` as the only key; with a null `admin_key` signatures
-// are not checked (offline tools without the operator's key trust the log's
-// admission for registrations) and `signatures` is empty.
+// operator's `admin_key` as the only key, tried for every signature; with a
+// null `admin_key` signatures are not checked (offline tools without the
+// operator's key trust the log's admission for registrations) and
+// `signatures` is empty.
 //
 // Dedup is untouched: the log's identity of an entry is what was signed
 // (dsse::StatementIdentity), so an envelope with an added ignored signature

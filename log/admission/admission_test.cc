@@ -444,6 +444,25 @@ TEST_F(DsseRulesTest, UnknownKeysAreIgnoredAndRecorded) {
             "of \"example\" in force");
 }
 
+TEST_F(DsseRulesTest, AnotherToolsKeyIdIsAHintNotARefusal) {
+  // securesystemslib names keys by the SHA-256 of its own key dictionary.
+  const std::string foreign(64, 'a');
+  dsse::Envelope env = SignedBy(ClaimPayload(), {&second_key_});
+  env.signatures[0].keyid = foreign;
+  absl::StatusOr<AdmittedEntry> admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(second_key_)});
+  EXPECT_EQ(DescribeSignatures(admitted->signatures),
+            "signature 0 (key id \"" + foreign + "\") verified by key " +
+                Id(second_key_));
+
+  env = *dsse::ParseEnvelope(RegistrationEntry(Auditor(), admin_));
+  env.signatures[0].keyid = foreign;
+  admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->signatures[0].keyid, admission_.admin_keyid());
+}
+
 TEST_F(DsseRulesTest, RefusedWhenNoRegisteredKeyVerifies) {
   PrivateKey other = *PrivateKey::Generate(KeyType::kEcdsaP256);
   // The error of today for an unknown key: the first signature's.
