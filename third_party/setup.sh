@@ -41,6 +41,8 @@ packages=(
   libidn2-dev
   libphonenumber-dev
   iso-codes
+  # promtool, which checks the servers' metrics (//tests/metrics).
+  prometheus
 )
 
 missing=()
@@ -93,4 +95,18 @@ if [[ ! -f "$ip_country_dir/geo-whois-asn-country-ipv4.csv" ||
   rm -rf "$ip_country_dir"
   mv "$ip_country_tmp/node_modules/@ip-location-db/geo-whois-asn-country" "$ip_country_dir"
   rm -rf "$ip_country_tmp"
+fi
+
+# DSSE interop (tests/interop): Python's securesystemslib signs and verifies
+# envelopes against Candor's. The test skips, saying so, without it.
+if ! /usr/bin/python3 -c "import securesystemslib" 2>/dev/null; then
+  ssl_sudo=()
+  [[ $(id -u) -ne 0 ]] && ssl_sudo=(sudo)
+  echo "setup: installing python3-securesystemslib" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${ssl_sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    python3-securesystemslib >/dev/null ||
+    { "${ssl_sudo[@]}" apt-get update -qq &&
+      "${ssl_sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        python3-securesystemslib >/dev/null; }
 fi
