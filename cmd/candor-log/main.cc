@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/metrics/http_server.h"
+#include "base/metrics/metrics.h"
 #include "log/admission/admission.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
@@ -42,6 +44,8 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "check client certificates signed by this CA (e.g. operators')");
 ABSL_FLAG(bool, tls_require_client_cert, false,
           "refuse clients without a certificate from --tls_client_ca");
+ABSL_FLAG(std::string, metrics_addr, "",
+          "serve Prometheus metrics at http://ADDR/metrics (host:port; off if empty)");
 ABSL_FLAG(int, batch_size, 256, "integrate as soon as this many entries wait");
 ABSL_FLAG(absl::Duration, max_time_skew, candor::admission::kDefaultMaxTimeSkew,
           "admit a statement only if every time it was signed with (a claim's or "
@@ -106,6 +110,18 @@ int main(int argc, char** argv) {
   config.log_signer = *std::move(signer);
   config.admin_key = *std::move(admin);
 
+  // Outlives the server, which registers its metrics here.
+  candor::metrics::Registry metrics;
+  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server;
+  if (!absl::GetFlag(FLAGS_metrics_addr).empty()) {
+    absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
+        candor::metrics::MetricsHttpServer::Start(absl::GetFlag(FLAGS_metrics_addr),
+                                                  &metrics);
+    if (!started.ok()) return Fail(started.status().ToString());
+    metrics_server = *std::move(started);
+    config.metrics = &metrics;
+  }
+
   auto validators = std::make_unique<candor::admission::ValidatorRegistry>();
   candor::predicates::RegisterStatementValidators(*validators);
   absl::StatusOr<std::unique_ptr<candor::logserver::LogServer>> server =
@@ -116,7 +132,9 @@ int main(int argc, char** argv) {
   candor::logging::Info("candor-log serving",
                         {{"address", (*server)->address()},
                          {"origin", absl::GetFlag(FLAGS_origin)},
-                         {"data_dir", absl::GetFlag(FLAGS_data_dir)}});
+                         {"data_dir", absl::GetFlag(FLAGS_data_dir)},
+                         {"metrics_address",
+                          metrics_server ? metrics_server->address() : ""}});
 
   candor::logserver::ServeUntilSignalled([&server] { (*server)->Wait(); },
                                       [&server] { (*server)->Shutdown(); });

@@ -1,5 +1,8 @@
 #include "log/server/log_server.h"
 
+#include <cmath>
+#include <cstring>
+
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -8,10 +11,28 @@
 #include "proto/candor/log/v1/log.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "base/metrics/grpc_metrics.h"
 #include "log/server/malformed_requests.h"
 #include "log/statement/dsse.h"
 
 namespace candor::logserver {
+
+#define ASSIGN_OR_RETURN_METRIC(lhs, expr) \
+  do {                                     \
+    auto result = (expr);                  \
+    if (!result.ok()) return result.status(); \
+    lhs = *result;                         \
+  } while (0)
+// For a callback gauge whose name was just pushed to callbacks_: forgets it
+// if it did not register.
+#define RETURN_IF_METRIC_ERROR(expr)       \
+  do {                                     \
+    absl::Status status = (expr);          \
+    if (!status.ok()) {                    \
+      callbacks_.pop_back();               \
+      return status;                       \
+    }                                      \
+  } while (0)
 
 absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
     LogServerConfig config,
@@ -47,14 +68,20 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
                                    config.integrator);
   if (!integrator.ok()) return integrator.status();
   server->integrator_ = *std::move(integrator);
+  if (config.metrics != nullptr) {
+    if (absl::Status s = server->InstallMetrics(config.metrics); !s.ok()) return s;
+  }
   absl::StatusOr<std::unique_ptr<sequencer::Sequencer>> sequencer =
       sequencer::Sequencer::Start(server->store_.get(), server->admission_.get(),
                                   config.sequencer);
   if (!sequencer.ok()) return sequencer.status();
   server->sequencer_ = *std::move(sequencer);
   sequencer::Integrator* integrator_ptr = server->integrator_.get();
-  server->sequencer_->SetListener(
-      [integrator_ptr](uint64_t size) { integrator_ptr->NotifySequenced(size); });
+  LogServer* server_ptr = server.get();
+  server->sequencer_->SetListener([integrator_ptr, server_ptr](uint64_t size) {
+    integrator_ptr->NotifySequenced(size);
+    server_ptr->ObserveIntegration(size);
+  });
 
   server->service_ = std::make_unique<LogService>(
       server->store_.get(), server->admission_.get(), server->sequencer_.get(),
@@ -78,6 +105,16 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   builder.RegisterService(server->health_.get());
   AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
+  if (config.metrics != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(metrics::CallObserverInterceptor(
+        [server_ptr](absl::string_view method, grpc::StatusCode code,
+                     absl::Duration elapsed) {
+          server_ptr->ObserveCall(method, code, elapsed);
+        }));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     return absl::UnavailableError(
@@ -89,9 +126,114 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   return server;
 }
 
+namespace {
+constexpr char kTreeSize[] = "candor_log_tree_size";
+constexpr char kCheckpointAge[] = "candor_log_checkpoint_age_seconds";
+constexpr char kStorageBytes[] = "candor_log_storage_bytes";
+constexpr char kLogService[] = "/candor.log.v1.Log/";
+}  // namespace
+
+absl::Status LogServer::InstallMetrics(metrics::Registry* registry) {
+  registry_ = registry;
+  checkpoint_time_ = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  ASSIGN_OR_RETURN_METRIC(calls_, registry->AddCounter(
+      "candor_log_grpc_calls_total",
+      "gRPC calls the log answered, by method and status code.", {"method", "code"}));
+  ASSIGN_OR_RETURN_METRIC(admissions_, registry->AddCounter(
+      "candor_log_admissions_total",
+      "Add calls (AddEntry; AddEntries per stream) by outcome (admitted: "
+      "sequenced or a duplicate; refused) and gRPC status code.",
+      {"outcome", "code"}));
+  ASSIGN_OR_RETURN_METRIC(admission_seconds_, registry->AddHistogram(
+      "candor_log_admission_duration_seconds",
+      "Time to answer AddEntry calls (with inclusion if asked), by method.",
+      {"method"}, metrics::LatencyBuckets()));
+  metrics::Family<metrics::Histogram>* integration;
+  ASSIGN_OR_RETURN_METRIC(integration, registry->AddHistogram(
+      "candor_log_integration_duration_seconds",
+      "Time from durable sequencing of a batch of entries to the signed "
+      "checkpoint that includes it.",
+      {}, metrics::LatencyBuckets()));
+  integration_seconds_ = integration->WithLabels({});
+  ASSIGN_OR_RETURN_METRIC(proofs_, registry->AddCounter(
+      "candor_log_proofs_served_total", "Proofs served, by kind.", {"kind"}));
+  ASSIGN_OR_RETURN_METRIC(rate_limited_, registry->AddCounter(
+      "candor_log_rate_limited_total",
+      "Calls refused with RESOURCE_EXHAUSTED (rate and stream limits), by method.",
+      {"method"}));
+  sequencer::Integrator* integrator = integrator_.get();
+  storage::LogStore* store = store_.get();
+  callbacks_.push_back(kTreeSize);
+  RETURN_IF_METRIC_ERROR(registry->AddGaugeCallback(
+      kTreeSize, "Entries in the latest signed checkpoint.", [integrator] {
+        sequencer::CheckpointPtr cp = integrator->latest();
+        return cp == nullptr ? 0.0 : static_cast<double>(cp->size);
+      }));
+  callbacks_.push_back(kCheckpointAge);
+  RETURN_IF_METRIC_ERROR(registry->AddGaugeCallback(
+      kCheckpointAge,
+      "Seconds since the latest checkpoint was signed (since start for the one "
+      "found at start).",
+      [this] {
+        return absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()) -
+               checkpoint_time_.load();
+      }));
+  callbacks_.push_back(kStorageBytes);
+  RETURN_IF_METRIC_ERROR(registry->AddGaugeCallback(
+      kStorageBytes,
+      "RocksDB's estimate of the live data on disk (rocksdb.estimate-live-data-size).",
+      [store] {
+        absl::StatusOr<uint64_t> bytes = store->EstimatedLiveBytes();
+        return bytes.ok() ? static_cast<double>(*bytes) : std::nan("");
+      }));
+  return absl::OkStatus();
+}
+
+void LogServer::ObserveCall(absl::string_view method, grpc::StatusCode code,
+                            absl::Duration elapsed) {
+  const char* code_name = metrics::StatusCodeName(code);
+  absl::string_view name = method;
+  if (absl::StartsWith(name, kLogService)) name.remove_prefix(strlen(kLogService));
+  calls_->WithLabels({std::string(method), code_name})->Increment();
+  if (name == "AddEntry" || name == "AddEntries") {
+    admissions_->WithLabels({code == grpc::StatusCode::OK ? "admitted" : "refused",
+                             code_name})
+        ->Increment();
+  }
+  if (name == "AddEntry") {
+    admission_seconds_->WithLabels({"AddEntry"})->Observe(absl::ToDoubleSeconds(elapsed));
+  }
+  if (code == grpc::StatusCode::OK && name == "GetInclusionProof") {
+    proofs_->WithLabels({"inclusion"})->Increment();
+  }
+  if (code == grpc::StatusCode::OK && name == "GetConsistencyProof") {
+    proofs_->WithLabels({"consistency"})->Increment();
+  }
+  if (code == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    rate_limited_->WithLabels({std::string(name)})->Increment();
+  }
+}
+
+void LogServer::ObserveIntegration(uint64_t size) {
+  if (integration_seconds_ == nullptr || size == 0) return;
+  absl::Time start = absl::Now();
+  metrics::Histogram* histogram = integration_seconds_;
+  std::atomic<double>* checkpoint_time = &checkpoint_time_;
+  // Fails with UNAVAILABLE at shutdown, which observes nothing.
+  integrator_->WaitForInclusion(
+      size - 1, absl::InfiniteFuture(),
+      [start, histogram, checkpoint_time](absl::StatusOr<sequencer::CheckpointPtr> cp) {
+        if (!cp.ok()) return;
+        absl::Time now = absl::Now();
+        histogram->Observe(absl::ToDoubleSeconds(now - start));
+        checkpoint_time->store(absl::ToDoubleSeconds(now - absl::UnixEpoch()));
+      });
+}
+
 void LogServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  RemoveMetricCallbacks();
   // Draining: health watchers see NOT_SERVING (for "" and every service)
   // before the server stops taking calls.
   if (health_ != nullptr) health_->Shutdown();
@@ -105,8 +247,16 @@ void LogServer::Shutdown() {
 
 void LogServer::Wait() { server_->Wait(); }
 
+void LogServer::RemoveMetricCallbacks() {
+  // The callbacks read the store and the integrator, which go next.
+  if (registry_ == nullptr) return;
+  for (const char* name : callbacks_) registry_->RemoveGaugeCallback(name);
+  callbacks_.clear();
+}
+
 LogServer::~LogServer() {
   if (server_ != nullptr) Shutdown();
+  RemoveMetricCallbacks();
 }
 
 }  // namespace candor::logserver

@@ -8,16 +8,19 @@
 #ifndef CANDOR_LOG_SERVER_LOG_SERVER_H_
 #define CANDOR_LOG_SERVER_LOG_SERVER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "base/health/health_service.h"
+#include "base/metrics/metrics.h"
 #include "grpcpp/server.h"
 #include "log/admission/admission.h"
 #include "log/crypto/keys.h"
@@ -54,6 +57,10 @@ struct LogServerConfig {
   // Largest gRPC message accepted: entries are at most 65,535 bytes; a bit
   // more lets the log answer an oversized entry with a precise error.
   int max_receive_message_bytes = 1 << 20;
+  // Where the log's metrics go (the candor_log_* families, see README.md's
+  // "Metrics and health"); none if null. Not owned; must outlive the server.
+  // Serve it with metrics::MetricsHttpServer.
+  metrics::Registry* metrics = nullptr;
 };
 
 class LogServer {
@@ -76,6 +83,15 @@ class LogServer {
 
  private:
   LogServer() = default;
+  // Registers the log's metrics in `registry`; before the sequencer starts.
+  absl::Status InstallMetrics(metrics::Registry* registry);
+  // Times from durable sequencing of [.., size) to the checkpoint covering it.
+  void ObserveIntegration(uint64_t size);
+  // Takes the callback gauges out of the registry; idempotent.
+  void RemoveMetricCallbacks();
+  // Feeds the call metrics; thread-safe.
+  void ObserveCall(absl::string_view method, grpc::StatusCode code,
+                   absl::Duration elapsed);
 
   std::string address_;
   std::unique_ptr<storage::LogStore> store_;
@@ -88,6 +104,19 @@ class LogServer {
   std::unique_ptr<health::HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
+
+  // Metrics (null without a registry); the families are the registry's.
+  metrics::Registry* registry_ = nullptr;
+  metrics::Family<metrics::Counter>* admissions_ = nullptr;
+  metrics::Family<metrics::Histogram>* admission_seconds_ = nullptr;
+  metrics::Histogram* integration_seconds_ = nullptr;
+  metrics::Family<metrics::Counter>* proofs_ = nullptr;
+  metrics::Family<metrics::Counter>* rate_limited_ = nullptr;
+  metrics::Family<metrics::Counter>* calls_ = nullptr;
+  std::vector<const char*> callbacks_;  // callback gauges registered
+  // Seconds since the epoch at which the latest checkpoint was signed (or
+  // found at start).
+  std::atomic<double> checkpoint_time_{0};
 };
 
 }  // namespace candor::logserver

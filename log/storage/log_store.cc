@@ -178,6 +178,19 @@ absl::StatusOr<std::string> LogStore::Get(rocksdb::ColumnFamilyHandle* cf,
   return value;
 }
 
+absl::StatusOr<uint64_t> LogStore::EstimatedLiveBytes() {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
+  uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* cf : handles_) {
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(cf, "rocksdb.estimate-live-data-size", &bytes)) {
+      total += bytes;
+    }
+  }
+  return total;
+}
+
 absl::StatusOr<uint64_t> LogStore::ReadSequencedSize() {
   absl::StatusOr<std::string> v = Get(meta_, kMetaSequencedSize);
   if (absl::IsNotFound(v.status())) return 0;

@@ -118,6 +118,11 @@ class LogStore : public tiles::TileSource {
   // NOT_FOUND if the log signed no checkpoint at exactly this size.
   absl::StatusOr<std::string> ReadCheckpoint(uint64_t size);
 
+  // RocksDB's estimate of the live data's bytes on disk, summed over the
+  // column families ("rocksdb.estimate-live-data-size"; memtables not
+  // counted). UNAVAILABLE while the database is closed.
+  absl::StatusOr<uint64_t> EstimatedLiveBytes();
+
   // Every record of the registry column family, in key order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ReadRegistry();

@@ -59,6 +59,7 @@ absl::Status LogFixture::Start() {
   config.clock = options_.clock;
   config.admission = options_.admission;
   config.store.env = options_.env;
+  config.metrics = options_.metrics;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   predicates::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());

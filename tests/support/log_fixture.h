@@ -38,6 +38,9 @@ struct LogFixtureOptions {
   // fixture signs its registrations by this clock.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   admission::AdmissionOptions admission;
+  // Where the server registers its metrics; none if null. Must outlive the
+  // fixture's server.
+  metrics::Registry* metrics = nullptr;
   // RocksDB environment (fault injection); the default if null.
   rocksdb::Env* env = nullptr;
 
