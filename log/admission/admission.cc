@@ -267,9 +267,20 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
       }
     }
   }
+  size_t tried = 0;
   for (size_t i = 0; i < sigs.size(); ++i) {
     if (!to_try[i]) continue;
     SignatureOutcome& o = out.signatures[i];
+    if (tried == kMaxTriedSignatures) {
+      if (sigs[i].keyid.empty()) {
+        o.ignored_because = absl::StrCat(
+            "signature ", i, " has no key id and was not tried: at most ",
+            kMaxTriedSignatures, " signatures without a registered key id are "
+            "tried per envelope");
+      }
+      continue;
+    }
+    ++tried;
     const std::string* match = nullptr;
     // Every candidate, even after a match: no timing says which key it was.
     for (const auto& [keyid, key] : candidates) {

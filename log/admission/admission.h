@@ -169,10 +169,11 @@ struct AdmittedEntry {
 //    auditor, a finding's verifier), if it is registered with `role`. Every
 //    candidate key is tried, whatever matched before, so the time taken
 //    does not say which key it was; at most kMaxCandidateKeys keys (the
-//    registry's own limit per principal) for each of at most
-//    dsse::kMaxSignatures signatures. If none verifies, the signature is
-//    ignored and recorded, as DSSE intends: someone else's signature adds
-//    nothing and takes nothing away.
+//    registry's own limit per principal) for each of the first
+//    kMaxTriedSignatures such signatures, so an envelope costs at most 64
+//    verifications (later ones are ignored untried). If none verifies, the
+//    signature is ignored and recorded, as DSSE intends: someone else's
+//    signature adds nothing and takes nothing away.
 //  * All keys that verify must be of one principal.
 //  * At least one signature must verify; otherwise PERMISSION_DENIED with the
 //    reason the first signature was ignored (for an unknown key id, "key <id>
@@ -188,6 +189,7 @@ struct AdmittedEntry {
 // (dsse::StatementIdentity), so an envelope with an added ignored signature
 // is a duplicate of the original.
 inline constexpr size_t kMaxCandidateKeys = 16;
+inline constexpr size_t kMaxTriedSignatures = 4;
 struct AuthorizedSigner {
   const registry::PrincipalRecord* principal = nullptr;  // null: the admin
   std::vector<std::string> keyids;  // as AdmittedEntry::keyids

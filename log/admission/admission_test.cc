@@ -463,6 +463,36 @@ TEST_F(DsseRulesTest, AnotherToolsKeyIdIsAHintNotARefusal) {
   EXPECT_EQ(admitted->signatures[0].keyid, admission_.admin_keyid());
 }
 
+TEST_F(DsseRulesTest, AtMostFourSignaturesAreTried) {
+  auto keyless = [](dsse::Envelope env) {
+    for (dsse::Signature& sig : env.signatures) sig.keyid.clear();
+    return env;
+  };
+  // The vendor's signature is the fifth to try: not tried.
+  EXPECT_THAT(
+      Admit(keyless(SignedBy(ClaimPayload(), {&stranger_, &stranger_, &stranger_,
+                                              &stranger_, &vendor_key_}))),
+      StatusIs(absl::StatusCode::kPermissionDenied,
+               "signature 0 has no key id and verifies under none of the 2 "
+               "keys of \"example\" in force"));
+  // The fourth: tried; the fifth is ignored untried.
+  absl::StatusOr<AdmittedEntry> admitted =
+      Admit(keyless(SignedBy(ClaimPayload(), {&stranger_, &stranger_, &stranger_,
+                                              &vendor_key_, &stranger_})));
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(vendor_key_)});
+  EXPECT_EQ(admitted->signatures[4].ignored_because,
+            "signature 4 has no key id and was not tried: at most 4 signatures "
+            "without a registered key id are tried per envelope");
+  // A signature that names its registered key is not counted.
+  dsse::Envelope env = keyless(SignedBy(
+      ClaimPayload(), {&stranger_, &stranger_, &stranger_, &stranger_, &vendor_key_}));
+  env.signatures[4].keyid = Id(vendor_key_);
+  admitted = Admit(env);
+  ASSERT_THAT(admitted, IsOk());
+  EXPECT_EQ(admitted->keyids, std::vector<std::string>{Id(vendor_key_)});
+}
+
 TEST_F(DsseRulesTest, RefusedWhenNoRegisteredKeyVerifies) {
   PrivateKey other = *PrivateKey::Generate(KeyType::kEcdsaP256);
   // The error of today for an unknown key: the first signature's.
