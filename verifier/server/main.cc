@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/metrics/http_server.h"
+#include "base/metrics/metrics.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
 #include "log/server/shutdown.h"
@@ -48,6 +50,8 @@ ABSL_FLAG(std::string, ip_dir, "",
           "the IP-to-country dataset (default: where third_party/setup.sh puts it)");
 ABSL_FLAG(std::string, psl, std::string(candor::reference::kDebianPslPath),
           "the Public Suffix List");
+ABSL_FLAG(std::string, metrics_addr, "",
+          "serve Prometheus metrics at http://ADDR/metrics (host:port; off if empty)");
 ABSL_FLAG(int, poll_interval_ms, 500, "how often to ask the log for a new checkpoint");
 ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this PEM certificate chain");
 ABSL_FLAG(std::string, tls_key, "", "the TLS certificate's private key (mode 0600)");
@@ -141,6 +145,18 @@ int main(int argc, char** argv) {
   if (!tables.ok()) return Fail(tables.status().ToString());
   config.tables = *std::move(tables);
 
+  // Outlives the server, which registers its metrics here.
+  candor::metrics::Registry metrics;
+  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server;
+  if (!absl::GetFlag(FLAGS_metrics_addr).empty()) {
+    absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
+        candor::metrics::MetricsHttpServer::Start(absl::GetFlag(FLAGS_metrics_addr),
+                                                  &metrics);
+    if (!started.ok()) return Fail(started.status().ToString());
+    metrics_server = *std::move(started);
+    config.metrics = &metrics;
+  }
+
   absl::StatusOr<std::unique_ptr<candor::verifier::VerifierServer>> server =
       candor::verifier::VerifierServer::Start(std::move(config));
   if (!server.ok()) return Fail(server.status().ToString());
@@ -149,7 +165,9 @@ int main(int argc, char** argv) {
   candor::logging::Info("candor-verifier serving",
                         {{"address", (*server)->address()},
                          {"log", absl::GetFlag(FLAGS_log)},
-                         {"name", absl::GetFlag(FLAGS_name)}});
+                         {"name", absl::GetFlag(FLAGS_name)},
+                         {"metrics_address",
+                          metrics_server ? metrics_server->address() : ""}});
 
   candor::logserver::ServeUntilSignalled([&server] { (*server)->Wait(); },
                                       [&server] { (*server)->Shutdown(); });

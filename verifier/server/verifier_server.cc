@@ -1,6 +1,9 @@
 #include "verifier/server/verifier_server.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/metrics/grpc_metrics.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
@@ -72,6 +75,12 @@ class VerifierServer::Service final : public vpb::Verifier::Service {
         std::vector<evaluate::MeasurementInput> cited;
         for (size_t i : r.cited) cited.push_back(e.measurements[i]);
         a->set_summary(evaluate::Summarize(e.claim, cited, r, server_->core_->quorum()));
+        if (server_->verdicts_ != nullptr) {
+          server_->verdicts_
+              ->WithLabels({fpb::Verdict_Name(a->verdict()),
+                            r.confirmed ? "true" : "false"})
+              ->Increment();
+        }
       }
     }
     return grpc::Status::OK;
@@ -211,6 +220,20 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
   builder.RegisterService(server->health_.get());
   logserver::AnswerMalformedRequestsWithInvalidArgument(builder);
   builder.SetMaxReceiveMessageSize(1 << 20);
+  if (server->config_.metrics != nullptr) {
+    if (absl::Status s = server->InstallMetrics(server->config_.metrics); !s.ok()) {
+      return s;
+    }
+    VerifierServer* server_ptr = server.get();
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(metrics::CallObserverInterceptor(
+        [server_ptr](absl::string_view method, grpc::StatusCode code,
+                     absl::Duration elapsed) {
+          server_ptr->ObserveCall(method, code, elapsed);
+        }));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     return absl::UnavailableError(
@@ -238,10 +261,101 @@ void VerifierServer::Follow() {
         last_error_.clear();
       }
       ++rounds_;
+      ObserveRound();
       if (read.ok() && *read > 0) continue;  // more may be waiting
       // Sleep, but wake for shutdown.
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), config_.poll_interval);
     }
+  }
+}
+
+absl::Status VerifierServer::InstallMetrics(metrics::Registry* registry) {
+  auto counter = [registry](const std::string& name, const std::string& help,
+                            std::vector<std::string> labels,
+                            metrics::Family<metrics::Counter>** out) -> absl::Status {
+    absl::StatusOr<metrics::Family<metrics::Counter>*> f =
+        registry->AddCounter(name, help, std::move(labels));
+    if (!f.ok()) return f.status();
+    *out = *f;
+    return absl::OkStatus();
+  };
+  auto gauge = [registry](const std::string& name, const std::string& help,
+                          metrics::Gauge** out) -> absl::Status {
+    absl::StatusOr<metrics::Family<metrics::Gauge>*> f = registry->AddGauge(name, help);
+    if (!f.ok()) return f.status();
+    *out = (*f)->WithLabels({});
+    return absl::OkStatus();
+  };
+  metrics::Family<metrics::Counter>* rounds = nullptr;
+  metrics::Family<metrics::Counter>* findings = nullptr;
+  absl::StatusOr<metrics::Family<metrics::Histogram>*> seconds = registry->AddHistogram(
+      "candor_verifier_measurement_duration_seconds",
+      "Time to answer SubmitMeasurement: logging the measurement, following the "
+      "log to it and evaluating it.",
+      {}, metrics::LatencyBuckets());
+  if (!seconds.ok()) return seconds.status();
+  measurement_seconds_ = (*seconds)->WithLabels({});
+  for (absl::Status s : {
+           counter("candor_verifier_grpc_calls_total",
+                   "gRPC calls the verifier answered, by method and status code.",
+                   {"method", "code"}, &calls_),
+           counter("candor_verifier_measurements_total",
+                   "Measurements submitted, by outcome (accepted: logged and "
+                   "evaluated; refused) and gRPC status code.",
+                   {"outcome", "code"}, &measurements_),
+           counter("candor_verifier_measurement_verdicts_total",
+                   "Assertions evaluated against submitted measurements, by verdict "
+                   "and whether the quorum confirmed it.",
+                   {"verdict", "confirmed"}, &verdicts_),
+           counter("candor_verifier_follow_rounds_total",
+                   "Rounds of following the log (each asks for a new checkpoint).", {},
+                   &rounds),
+           counter("candor_verifier_findings_published_total",
+                   "Findings the verifier signed and logged.", {}, &findings),
+           gauge("candor_verifier_followed_size",
+                 "Entries of the log the verifier has read.", &followed_size_),
+           gauge("candor_verifier_log_tree_size",
+                 "Entries in the log's latest checkpoint the verifier verified.",
+                 &log_size_),
+           gauge("candor_verifier_follower_lag_entries",
+                 "Entries in the log's latest checkpoint not yet read.", &lag_),
+           gauge("candor_verifier_equivocation_detected",
+                 "1 if the log was caught equivocating (the follower stopped).",
+                 &equivocation_),
+       }) {
+    if (!s.ok()) return s;
+  }
+  rounds_total_ = rounds->WithLabels({});
+  findings_total_ = findings->WithLabels({});
+  return absl::OkStatus();
+}
+
+void VerifierServer::ObserveRound() {
+  if (rounds_total_ == nullptr) return;
+  rounds_total_->Increment();
+  uint64_t followed = core_->followed_size();
+  // A checkpoint's second line is its tree size.
+  std::vector<std::string> lines = absl::StrSplit(core_->checkpoint(), '\n');
+  uint64_t size = 0;
+  if (lines.size() < 2 || !absl::SimpleAtoi(lines[1], &size)) size = followed;
+  followed_size_->Set(static_cast<double>(followed));
+  log_size_->Set(static_cast<double>(size));
+  lag_->Set(size > followed ? static_cast<double>(size - followed) : 0.0);
+  equivocation_->Set(core_->equivocation() ? 1 : 0);
+  uint32_t published = core_->findings_published();
+  if (published > findings_seen_) findings_total_->Increment(published - findings_seen_);
+  findings_seen_ = published;
+}
+
+void VerifierServer::ObserveCall(absl::string_view method, grpc::StatusCode code,
+                                 absl::Duration elapsed) {
+  const char* code_name = metrics::StatusCodeName(code);
+  calls_->WithLabels({std::string(method), code_name})->Increment();
+  if (method == "/candor.verifier.v1.Verifier/SubmitMeasurement") {
+    measurements_
+        ->WithLabels({code == grpc::StatusCode::OK ? "accepted" : "refused", code_name})
+        ->Increment();
+    measurement_seconds_->Observe(absl::ToDoubleSeconds(elapsed));
   }
 }
 

@@ -20,6 +20,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "base/health/health_service.h"
+#include "base/metrics/metrics.h"
 #include "grpcpp/server.h"
 #include "log/client/log_client.h"
 #include "proto/candor/verifier/v1/verifier.grpc.pb.h"
@@ -38,6 +39,10 @@ struct VerifierServerConfig {
   absl::Duration poll_interval = absl::Milliseconds(500);
   std::shared_ptr<grpc::ServerCredentials> credentials;      // plaintext if null
   std::shared_ptr<grpc::ChannelCredentials> log_credentials;  // plaintext if null
+  // Where the verifier's metrics go (the candor_verifier_* families, see
+  // README.md's "Metrics and health"); none if null. Not owned; must outlive
+  // the server. Serve it with metrics::MetricsHttpServer.
+  metrics::Registry* metrics = nullptr;
 };
 
 class VerifierServer {
@@ -62,6 +67,11 @@ class VerifierServer {
   class Service;
   VerifierServer() = default;
   void Follow();
+  absl::Status InstallMetrics(metrics::Registry* registry);
+  // After a round of following: sizes, lag, findings. Requires mu_.
+  void ObserveRound() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ObserveCall(absl::string_view method, grpc::StatusCode code,
+                   absl::Duration elapsed);
   // Waits until the follower has read entry `index`.
   absl::Status WaitFollowed(uint64_t index, absl::Time deadline);
 
@@ -79,6 +89,19 @@ class VerifierServer {
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   uint64_t rounds_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread follower_;
+
+  // Metrics (null without a registry); the families are the registry's.
+  metrics::Family<metrics::Counter>* calls_ = nullptr;
+  metrics::Family<metrics::Counter>* measurements_ = nullptr;
+  metrics::Histogram* measurement_seconds_ = nullptr;
+  metrics::Family<metrics::Counter>* verdicts_ = nullptr;
+  metrics::Gauge* followed_size_ = nullptr;
+  metrics::Gauge* log_size_ = nullptr;
+  metrics::Gauge* lag_ = nullptr;
+  metrics::Gauge* equivocation_ = nullptr;
+  metrics::Counter* rounds_total_ = nullptr;
+  metrics::Counter* findings_total_ = nullptr;
+  uint32_t findings_seen_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace candor::verifier
