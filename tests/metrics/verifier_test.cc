@@ -192,6 +192,7 @@ TEST_F(VerifierTest, MetricsPassPromtool) {
   EXPECT_GE(Sample(text, "candor_verifier_follower_lag_entries"), 0) << text;
   EXPECT_EQ(Sample(text, "candor_verifier_equivocation_detected"), 0) << text;
   EXPECT_THAT(text, HasSubstr("# TYPE candor_verifier_findings_published_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE candor_verifier_measurement_verdicts_total counter\n"));
 
   std::string file = ::testing::TempDir() + "/verifier-metrics.txt";
   std::ofstream(file) << text;

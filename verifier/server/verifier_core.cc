@@ -289,6 +289,8 @@ absl::Status VerifierCore::PublishFindings(const std::string& app) {
       batch.PutFindingState(e.claim.ref.index(), r.assertion.id(), state);
       if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
       ++findings_published_;
+      ++findings_by_verdict_[absl::StrCat(fpb::Verdict_Name(f.verdict()), "/",
+                                          f.confirmed() ? "confirmed" : "unconfirmed")];
       logging::Info("finding published",
                     {{"app", app},
                      {"index", absl::StrCat(added->index())},

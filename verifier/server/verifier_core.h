@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -79,6 +80,11 @@ class VerifierCore {
     return follower_->equivocation();
   }
   uint32_t findings_published() const { return findings_published_; }
+  // Findings published since start, by "VERDICT/confirmed" or
+  // "VERDICT/unconfirmed" (fpb::Verdict names), for metrics.
+  const std::map<std::string, uint32_t>& findings_by_verdict() const {
+    return findings_by_verdict_;
+  }
   uint32_t quorum() const { return config_.quorum; }
 
  private:
@@ -106,6 +112,7 @@ class VerifierCore {
   // Apps with entries indexed whose findings are not yet published.
   std::set<std::string> pending_apps_;
   uint32_t findings_published_ = 0;
+  std::map<std::string, uint32_t> findings_by_verdict_;
 };
 
 }  // namespace candor::verifier

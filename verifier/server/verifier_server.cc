@@ -287,7 +287,6 @@ absl::Status VerifierServer::InstallMetrics(metrics::Registry* registry) {
     return absl::OkStatus();
   };
   metrics::Family<metrics::Counter>* rounds = nullptr;
-  metrics::Family<metrics::Counter>* findings = nullptr;
   absl::StatusOr<metrics::Family<metrics::Histogram>*> seconds = registry->AddHistogram(
       "candor_verifier_measurement_duration_seconds",
       "Time to answer SubmitMeasurement: logging the measurement, following the "
@@ -311,7 +310,9 @@ absl::Status VerifierServer::InstallMetrics(metrics::Registry* registry) {
                    "Rounds of following the log (each asks for a new checkpoint).", {},
                    &rounds),
            counter("candor_verifier_findings_published_total",
-                   "Findings the verifier signed and logged.", {}, &findings),
+                   "Findings the verifier signed and logged, by verdict and whether "
+                   "the quorum confirmed it.",
+                   {"verdict", "confirmed"}, &findings_total_),
            gauge("candor_verifier_followed_size",
                  "Entries of the log the verifier has read.", &followed_size_),
            gauge("candor_verifier_log_tree_size",
@@ -326,7 +327,6 @@ absl::Status VerifierServer::InstallMetrics(metrics::Registry* registry) {
     if (!s.ok()) return s;
   }
   rounds_total_ = rounds->WithLabels({});
-  findings_total_ = findings->WithLabels({});
   return absl::OkStatus();
 }
 
@@ -342,9 +342,16 @@ void VerifierServer::ObserveRound() {
   log_size_->Set(static_cast<double>(size));
   lag_->Set(size > followed ? static_cast<double>(size - followed) : 0.0);
   equivocation_->Set(core_->equivocation() ? 1 : 0);
-  uint32_t published = core_->findings_published();
-  if (published > findings_seen_) findings_total_->Increment(published - findings_seen_);
-  findings_seen_ = published;
+  for (const auto& [key, count] : core_->findings_by_verdict()) {
+    uint32_t& seen = findings_seen_[key];
+    if (count <= seen) continue;
+    size_t slash = key.find('/');
+    findings_total_
+        ->WithLabels({key.substr(0, slash),
+                      key.substr(slash + 1) == "confirmed" ? "true" : "false"})
+        ->Increment(count - seen);
+    seen = count;
+  }
 }
 
 void VerifierServer::ObserveCall(absl::string_view method, grpc::StatusCode code,

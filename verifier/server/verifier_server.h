@@ -10,6 +10,7 @@
 #ifndef CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
 #define CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -100,8 +101,9 @@ class VerifierServer {
   metrics::Gauge* lag_ = nullptr;
   metrics::Gauge* equivocation_ = nullptr;
   metrics::Counter* rounds_total_ = nullptr;
-  metrics::Counter* findings_total_ = nullptr;
-  uint32_t findings_seen_ ABSL_GUARDED_BY(mu_) = 0;
+  metrics::Family<metrics::Counter>* findings_total_ = nullptr;
+  // What findings_total_ holds, by the core's "VERDICT/confirmed" keys.
+  std::map<std::string, uint32_t> findings_seen_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace candor::verifier
