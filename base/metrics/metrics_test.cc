@@ -28,6 +28,9 @@ TEST(Exposition, EscapesLabelValuesAndHelp) {
 TEST(Exposition, FormatsValues) {
   EXPECT_EQ(FormatValue(0), "0");
   EXPECT_EQ(FormatValue(3), "3");
+  EXPECT_EQ(FormatValue(10), "10");
+  EXPECT_EQ(FormatValue(-1000), "-1000");
+  EXPECT_EQ(FormatValue(123456789012), "123456789012");
   EXPECT_EQ(FormatValue(0.1), "0.1");
   EXPECT_EQ(FormatValue(0.005), "0.005");
   EXPECT_EQ(FormatValue(-2.5), "-2.5");
