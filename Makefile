@@ -7,7 +7,7 @@ BAZEL ?= bazel
 # Every package. The sanitizer and fuzzing runs use their own output bases;
 # `//...` there would descend into the main build's bazel-<dir> symlink, and
 # they leave the bazel-* symlinks pointing at the main build.
-ALL_PACKAGES = //client/... //cmd/... //log/... //proto/... //tests/... //third_party/... //verifier/...
+ALL_PACKAGES = //base/... //client/... //cmd/... //log/... //proto/... //tests/... //third_party/... //verifier/...
 SIDE_BUILD = --experimental_convenience_symlinks=ignore
 
 .PHONY: setup build run test bench fuzz asan clean
