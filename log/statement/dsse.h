@@ -8,7 +8,10 @@
 //   "DSSEv1" SP len(type) SP type SP len(payload) SP payload.
 //
 // Key ids in Candor are the lower-case hex SHA-256 of the signer's DER
-// SubjectPublicKeyInfo, so that a key id names exactly one key.
+// SubjectPublicKeyInfo, so that a key id names exactly one key. Envelopes
+// written by other tools may carry no key id or one of their own scheme: on
+// input a key id is only a hint, and log/admission (AuthorizeSignatures) says
+// how the signing key is found.
 //
 // Pure functions, thread-safe. Malformed envelopes are INVALID_ARGUMENT with a
 // message naming the field at fault.
