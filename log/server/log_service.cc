@@ -1,5 +1,6 @@
 #include "log/server/log_service.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
+#include "log/logging/logging.h"
 #include "log/merkle/proof.h"
 #include "log/server/grpc_status.h"
 #include "log/server/malformed_requests.h"
@@ -297,6 +299,16 @@ void LogService::Add(const pb::AddEntryRequest& request,
   if (absl::Status s = principal_limiter_.Acquire(admitted->principal); !s.ok()) {
     std::move(done)(s);
     return;
+  }
+  // A signature that named no registered key, or one that was ignored, is
+  // worth a line saying which key verified what; the usual case is not.
+  if (std::any_of(admitted->signatures.begin(), admitted->signatures.end(),
+                  [](const admission::SignatureOutcome& s) {
+                    return s.given_keyid != s.keyid || !s.ignored_because.empty();
+                  })) {
+    logging::Info("entry admitted by the DSSE key rules",
+                  {{"principal", admitted->principal},
+                   {"signatures", admission::DescribeSignatures(admitted->signatures)}});
   }
   sequencer_->Submit(
       *std::move(admitted),
