@@ -42,25 +42,16 @@ except OSError:
 print(s.getsockname()[1])
 s.close()' "$1"
 }
-wait_port() {  # PORT
-  local i
-  for i in $(seq 1 100); do
-    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" \
-      2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "regenerate.sh: nothing listens on 127.0.0.1:$1" >&2
-  return 1
-}
 start_server() {  # TOOL -> sets SERVER_PID, SERVER_PORT
+  # The server writes its port into a FIFO once it listens: reading it is
+  # waiting for that signal, bounded by `read -t`.
   rm -f "$WORK/port"
+  mkfifo "$WORK/port"
   "$PY" server.py --port "$SERVER_PORT_WANTED" --port-file "$WORK/port" --log "$WORK/received-$1.jsonl" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
-  local i
-  for i in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.1; done
-  SERVER_PORT=$(cat "$WORK/port")
-  wait_port "$SERVER_PORT"
+  read -r -t 60 SERVER_PORT < "$WORK/port" ||
+    { echo "regenerate.sh: the stand-in server did not start" >&2; exit 1; }
 }
 stop() {  # PID [SIGNAL]
   kill -"${2:-TERM}" "$1" 2>/dev/null || true
@@ -78,7 +69,9 @@ mitmdump --listen-host 127.0.0.1 --listen-port "$PROXY_PORT" \
   -s "$HAR_DUMP" --set hardump="$HERE/mitmproxy.har" > "$WORK/mitmdump.log" 2>&1 &
 MITM_PID=$!
 PIDS+=("$MITM_PID")
-wait_port "$PROXY_PORT"
+# mitmdump says when it listens; follow its log until it does.
+grep -q -m 1 "listening at" < <(timeout 60 tail -n +1 -f "$WORK/mitmdump.log") ||
+  { echo "regenerate.sh: mitmdump did not start:" >&2; cat "$WORK/mitmdump.log" >&2; exit 1; }
 "$PY" client_mitm.py --proxy "127.0.0.1:$PROXY_PORT" --server-port "$SERVER_PORT" || true
 stop "$MITM_PID" INT   # har_dump writes the file when mitmdump shuts down
 stop "$SERVER_PID"

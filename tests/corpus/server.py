@@ -7,7 +7,7 @@ page.js, cases.json). With --log, appends one JSON line per request as it
 arrived on the wire (method, path, headers, base64 body, WebSocket messages),
 so make_truth.py can compare a capture with what was really sent.
 
-  server.py --port PORT (0: any; a taken port falls back to any) --port-file FILE [--log FILE]
+  server.py --port PORT (0: any; a taken port falls back to any) --port-file FILE|FIFO [--log FILE]
 """
 
 import argparse
@@ -156,9 +156,10 @@ def main():
     except OSError:  # the preferred port is taken: any free one
         srv = Server(("127.0.0.1", 0), Handler)
     if a.port_file:
-        with open(a.port_file + ".tmp", "w") as f:
-            f.write(str(srv.server_address[1]))
-        os.rename(a.port_file + ".tmp", a.port_file)
+        # The socket listens once Server() returns: writing the port (to a
+        # FIFO the caller reads) tells it so, without polling.
+        with open(a.port_file, "w") as f:
+            f.write(str(srv.server_address[1]) + "\n")
     try:
         srv.serve_forever()
     except KeyboardInterrupt:
