@@ -21,6 +21,7 @@
 #include "proto/candor/claim/v1/claim.pb.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_claims.h"
 #include "tests/support/subprocess.h"
 
 namespace candor::testing {
@@ -29,12 +30,6 @@ namespace {
 // Debian's interpreter, where python3-securesystemslib installs.
 constexpr char kPython[] = "/usr/bin/python3";
 constexpr char kScript[] = "tests/interop/dsse_securesystemslib.py";
-
-google::protobuf::Timestamp Timestamp(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
 
 std::string Path(const std::string& name) {
   return absl::StrCat(::testing::TempDir(), "/", name);
@@ -74,21 +69,7 @@ class SecuresystemslibTest : public ::testing::Test {
 
   // An in-toto statement of a claim by `vendor` about `app`.
   std::string ClaimPayload(const std::string& vendor, const std::string& app) {
-    claim::v1::Claim c;
-    c.mutable_app()->set_id(app);
-    c.set_issuer(vendor);
-    *c.mutable_issued_at() = Timestamp(now_);
-    *c.mutable_effective_at() = Timestamp(now_);
-    claim::v1::Assertion* a = c.add_assertions();
-    a->set_id("no-location");
-    a->add_data_types("location");
-    a->set_practice(claim::v1::NOT_COLLECTED);
-    a->set_consent(claim::v1::ALWAYS);
-    Statement st;
-    st.subjects.push_back(NamedSubject(app));
-    st.predicate_type = std::string(kClaimType);
-    st.predicate_json = PredicateToJson(c);
-    return SerializeStatement(st);
+    return SerializeStatement(MinimalClaimStatement(app, vendor, now_, now_));
   }
 
   absl::Time now_ = absl::FromUnixSeconds(1800000000);

@@ -16,17 +16,12 @@
 #include "proto/candor/claim/v1/claim.pb.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_claims.h"
 
 namespace candor::testing {
 namespace {
 
 constexpr char kApp[] = "android:com.example.app";
-
-google::protobuf::Timestamp Timestamp(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
 
 class DsseRulesApiTest : public ::testing::Test {
  protected:
@@ -47,22 +42,8 @@ class DsseRulesApiTest : public ::testing::Test {
 
   // The payload of a claim by `issuer`, its text marked `n`.
   std::string ClaimPayload(int n, const std::string& issuer = "example") {
-    claim::v1::Claim c;
-    c.mutable_app()->set_id(kApp);
-    c.set_issuer(issuer);
-    *c.mutable_issued_at() = Timestamp(now_);
-    *c.mutable_effective_at() = Timestamp(now_);
-    c.set_text(absl::StrCat("claim ", n));
-    claim::v1::Assertion* a = c.add_assertions();
-    a->set_id("no-location");
-    a->add_data_types("location");
-    a->set_practice(claim::v1::NOT_COLLECTED);
-    a->set_consent(claim::v1::ALWAYS);
-    Statement st;
-    st.subjects.push_back(NamedSubject(kApp));
-    st.predicate_type = std::string(kClaimType);
-    st.predicate_json = PredicateToJson(c);
-    return SerializeStatement(st);
+    return SerializeStatement(
+        MinimalClaimStatement(kApp, issuer, now_, now_, absl::StrCat("claim ", n)));
   }
 
   // `payload` signed by each of `keys` in order; the key ids of the

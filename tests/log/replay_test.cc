@@ -29,6 +29,7 @@
 #include "proto/candor/measurement/v1/measurement.pb.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_claims.h"
 
 namespace candor::testing {
 namespace {
@@ -38,12 +39,6 @@ namespace pb = ::candor::log::v1;
 constexpr char kApp[] = "android:com.example.app";
 // 2027-01-15T08:00:00Z: the log's clock, until a test moves it.
 const absl::Time kStart = absl::FromUnixSeconds(1800000000);
-
-google::protobuf::Timestamp Timestamp(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
 
 // A clock the test sets.
 class TestClock {
@@ -123,22 +118,8 @@ class ReplayTest : public ::testing::Test {
 
   // A claim by "example" issued at `issued_at`, its text marked `n`.
   Statement ClaimStatement(absl::Time issued_at, int n = 0) {
-    claim::v1::Claim c;
-    c.mutable_app()->set_id(kApp);
-    c.set_issuer("example");
-    *c.mutable_issued_at() = Timestamp(issued_at);
-    *c.mutable_effective_at() = Timestamp(kStart - absl::Hours(24));
-    c.set_text(absl::StrCat("claim ", n));
-    claim::v1::Assertion* a = c.add_assertions();
-    a->set_id("no-location");
-    a->add_data_types("location");
-    a->set_practice(claim::v1::NOT_COLLECTED);
-    a->set_consent(claim::v1::ALWAYS);
-    Statement st;
-    st.subjects.push_back(NamedSubject(kApp));
-    st.predicate_type = std::string(kClaimType);
-    st.predicate_json = PredicateToJson(c);
-    return st;
+    return MinimalClaimStatement(kApp, "example", issued_at, kStart - absl::Hours(24),
+                                 absl::StrCat("claim ", n));
   }
 
   // A statement signed by each of `keys`, in that order.
@@ -361,8 +342,8 @@ TEST_F(ReplayTest, BackdatedStatementsAreRefusedWithBothTimes) {
   m.set_capture_sha256(std::string(64, 'a'));
   m.set_consent(measurement::v1::NO_INTERACTION);
   m.set_vantage_country("DE");
-  *m.mutable_start_time() = Timestamp(kStart - absl::Hours(2));
-  *m.mutable_end_time() = Timestamp(kStart - absl::Minutes(6));
+  *m.mutable_start_time() = ToTimestamp(kStart - absl::Hours(2));
+  *m.mutable_end_time() = ToTimestamp(kStart - absl::Minutes(6));
   Statement ms;
   ms.subjects.push_back(NamedSubject(kApp));
   ms.predicate_type = std::string(kMeasurementType);
@@ -381,7 +362,7 @@ TEST_F(ReplayTest, BackdatedStatementsAreRefusedWithBothTimes) {
   f.mutable_claim()->set_leaf_hash(std::string(32, 'c'));
   f.mutable_assertion()->set_id("no-location");
   f.set_verdict(finding::v1::CONSISTENT);
-  *f.mutable_issued_at() = Timestamp(kStart - absl::Hours(1));
+  *f.mutable_issued_at() = ToTimestamp(kStart - absl::Hours(1));
   Statement fs;
   fs.subjects.push_back(NamedSubject(kApp));
   fs.predicate_type = std::string(kFindingType);
@@ -414,24 +395,18 @@ TEST(ReplayWindow, AWiderWindowAdmitsWhatTheDefaultRefuses) {
   ASSERT_THAT(log.Start(), IsOk());
   absl::StatusOr<PrivateKey> key = log.RegisterVendor("example");
   ASSERT_THAT(key, IsOk());
-  claim::v1::Claim c;
-  c.mutable_app()->set_id(kApp);
-  c.set_issuer("example");
-  *c.mutable_issued_at() = Timestamp(kStart - absl::Hours(1));
-  *c.mutable_effective_at() = Timestamp(kStart - absl::Hours(1));
-  claim::v1::Assertion* a = c.add_assertions();
-  a->set_id("no-location");
-  a->add_data_types("location");
-  a->set_practice(claim::v1::NOT_COLLECTED);
-  a->set_consent(claim::v1::ALWAYS);
-  Statement st;
-  st.subjects.push_back(NamedSubject(kApp));
-  st.predicate_type = std::string(kClaimType);
-  st.predicate_json = PredicateToJson(c);
-  EXPECT_THAT(log.client().AddEntry(*SignStatement(st, *key), false), IsOk());
-  *c.mutable_issued_at() = Timestamp(kStart - absl::Hours(3));
-  st.predicate_json = PredicateToJson(c);
-  EXPECT_THAT(log.client().AddEntry(*SignStatement(st, *key), false),
+  const absl::Time effective = kStart - absl::Hours(1);
+  EXPECT_THAT(log.client().AddEntry(
+                  *SignStatement(MinimalClaimStatement(kApp, "example",
+                                                       kStart - absl::Hours(1), effective),
+                                 *key),
+                  false),
+              IsOk());
+  EXPECT_THAT(log.client().AddEntry(
+                  *SignStatement(MinimalClaimStatement(kApp, "example",
+                                                       kStart - absl::Hours(3), effective),
+                                 *key),
+                  false),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "claim issuedAt: 2027-01-15T05:00:00Z is 3h before now "
                        "(2027-01-15T08:00:00Z); the log admits only signed times "
