@@ -48,97 +48,77 @@ void LogClient::SetDeadline(grpc::ClientContext& context) const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
 }
 
-absl::StatusOr<pb::AddEntryResponse> LogClient::AddEntry(
-    const std::string& entry, bool wait_for_inclusion) {
+template <typename Request, typename Response>
+absl::StatusOr<Response> LogClient::Call(
+    grpc::Status (pb::Log::Stub::*method)(grpc::ClientContext*, const Request&,
+                                          Response*),
+    const Request& request) {
   grpc::ClientContext context;
   SetDeadline(context);
+  Response response;
+  const grpc::Status s = (stub_.get()->*method)(&context, request, &response);
+  return Result(s, std::move(response), address_);
+}
+
+absl::StatusOr<pb::AddEntryResponse> LogClient::AddEntry(
+    const std::string& entry, bool wait_for_inclusion) {
   pb::AddEntryRequest request;
   request.set_entry(entry);
   request.set_wait_for_inclusion(wait_for_inclusion);
-  pb::AddEntryResponse response;
-  grpc::Status s = stub_->AddEntry(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::AddEntry, request);
 }
 
 absl::StatusOr<pb::GetCheckpointResponse> LogClient::GetCheckpoint(
     uint64_t tree_size) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::GetCheckpointRequest request;
   request.set_tree_size(tree_size);
-  pb::GetCheckpointResponse response;
-  grpc::Status s = stub_->GetCheckpoint(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetCheckpoint, request);
 }
 
 absl::StatusOr<pb::GetInclusionProofResponse> LogClient::GetInclusionProof(
     const pb::GetInclusionProofRequest& request) {
-  grpc::ClientContext context;
-  SetDeadline(context);
-  pb::GetInclusionProofResponse response;
-  grpc::Status s = stub_->GetInclusionProof(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetInclusionProof, request);
 }
 
 absl::StatusOr<pb::GetConsistencyProofResponse> LogClient::GetConsistencyProof(
     uint64_t from_size, uint64_t to_size) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::GetConsistencyProofRequest request;
   request.set_from_size(from_size);
   request.set_to_size(to_size);
-  pb::GetConsistencyProofResponse response;
-  grpc::Status s = stub_->GetConsistencyProof(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetConsistencyProof, request);
 }
 
 absl::StatusOr<pb::GetEntriesResponse> LogClient::GetEntries(uint64_t start,
                                                              uint32_t count) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::GetEntriesRequest request;
   request.set_start(start);
   request.set_count(count);
-  pb::GetEntriesResponse response;
-  grpc::Status s = stub_->GetEntries(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetEntries, request);
 }
 
 absl::StatusOr<pb::GetTileResponse> LogClient::GetTile(uint32_t level,
                                                        uint64_t index,
                                                        uint32_t width) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::GetTileRequest request;
   request.set_level(level);
   request.set_index(index);
   request.set_width(width);
-  pb::GetTileResponse response;
-  grpc::Status s = stub_->GetTile(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetTile, request);
 }
 
 absl::StatusOr<pb::GetEntryBundleResponse> LogClient::GetEntryBundle(
     uint64_t index, uint32_t width) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::GetEntryBundleRequest request;
   request.set_index(index);
   request.set_width(width);
-  pb::GetEntryBundleResponse response;
-  grpc::Status s = stub_->GetEntryBundle(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::GetEntryBundle, request);
 }
 
 absl::StatusOr<pb::LookupLeafHashResponse> LogClient::LookupLeafHash(
     const std::string& leaf_hash) {
-  grpc::ClientContext context;
-  SetDeadline(context);
   pb::LookupLeafHashRequest request;
   request.set_leaf_hash(leaf_hash);
-  pb::LookupLeafHashResponse response;
-  grpc::Status s = stub_->LookupLeafHash(&context, request, &response);
-  return Result(s, std::move(response), address_);
+  return Call(&pb::Log::Stub::LookupLeafHash, request);
 }
 
 }  // namespace candor::client

@@ -50,6 +50,14 @@ class LogClient {
   void SetDeadline(grpc::ClientContext& context) const;
 
  private:
+  // One unary call of `method` with the client's deadline; an unreachable
+  // log's error names its address.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (log::v1::Log::Stub::*method)(grpc::ClientContext*,
+                                                 const Request&, Response*),
+      const Request& request);
+
   std::string address_;
   ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
