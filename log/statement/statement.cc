@@ -48,6 +48,18 @@ absl::StatusOr<Subject> ParseSubject(const json::Value& v, size_t i) {
         subject.digest[alg] = hex.text();
       }
       has_digest = true;
+    } else if (key == "annotations") {
+      if (!value.is_object()) {
+        return StatementError(field + ".annotations", "must be an object");
+      }
+      for (const auto& [name, text] : value.members()) {
+        if (!text.is_string()) {
+          return StatementError(
+              absl::StrCat(field, ".annotations.", name),
+              "must be a string (Candor reads string annotations only)");
+        }
+        subject.annotations[name] = text.text();
+      }
     } else {
       return StatementError(field, absl::StrCat("has unknown field ",
                                                 json::Quote(key)));
@@ -127,7 +139,18 @@ std::string SerializeStatement(const Statement& statement) {
                       json::Quote(hex));
       first = false;
     }
-    out += "}}";
+    out += "}";
+    if (!s.annotations.empty()) {
+      out += ",\"annotations\":{";
+      first = true;
+      for (const auto& [key, text] : s.annotations) {
+        absl::StrAppend(&out, first ? "" : ",", json::Quote(key), ":",
+                        json::Quote(text));
+        first = false;
+      }
+      out += "}";
+    }
+    out += "}";
   }
   absl::StrAppend(&out, "],\"predicateType\":",
                   json::Quote(statement.predicate_type),

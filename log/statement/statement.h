@@ -2,7 +2,8 @@
 // (github.com/in-toto/attestation, spec v1):
 //
 //   {"_type": "https://in-toto.io/Statement/v1",
-//    "subject": [{"name": "...", "digest": {"sha256": "<hex>"}}],
+//    "subject": [{"name": "...", "digest": {"sha256": "<hex>"},
+//                 "annotations": {"key": "string value", ...}}],
 //    "predicateType": "<URI>", "predicate": {...}}
 //
 // Every entry of the log is one of these. Parsing is strict (unknown fields
@@ -37,6 +38,12 @@ inline constexpr absl::string_view kStatementType =
 struct Subject {
   std::string name;
   std::map<std::string, std::string> digest;  // algorithm -> lower-case hex
+  // The ResourceDescriptor's optional "annotations". in-toto allows any JSON
+  // value; Candor reads and writes string values only (a subject with another
+  // kind of value is refused, naming the key), since that is all its own
+  // subjects use (see verifier/subject/app_subject.h). Written only when
+  // non-empty.
+  std::map<std::string, std::string> annotations;
 };
 
 struct Statement {

@@ -120,6 +120,11 @@ TEST(SignedStatement, RejectsBadStatements) {
       {wrap(R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"0G"}}],"predicateType":"p","predicate":{}})"),
        "in-toto statement: subject[0].digest.sha256 must be a lower-case hex "
        "string"},
+      {wrap(R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"00"},"annotations":{"version":2}}],"predicateType":"p","predicate":{}})"),
+       "in-toto statement: subject[0].annotations.version must be a string "
+       "(Candor reads string annotations only)"},
+      {wrap(R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"00"},"annotations":[]}],"predicateType":"p","predicate":{}})"),
+       "in-toto statement: subject[0].annotations must be an object"},
       {wrap(R"({"_type":"https://in-toto.io/Statement/v1",)" + subject +
             R"(,"predicate":{}})"),
        "in-toto statement: predicateType is missing"},
@@ -140,6 +145,24 @@ TEST(SignedStatement, RejectsBadStatements) {
             absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(ParseSignedStatement(big).status().message(),
             "entry is 65536 bytes; the limit is 65535");
+}
+
+// Annotations, as in-toto's ResourceDescriptor has them, survive a round trip
+// and are written after the digest, keys sorted; a subject without any is
+// written without the member, so statements signed before annotations existed
+// serialize as they did.
+TEST(SignedStatement, SubjectAnnotationsRoundTrip) {
+  Statement st = ExampleStatement();
+  st.subjects[0].annotations = {{"version", "2.3.1"}, {"app", "android:x"}};
+  const std::string json = SerializeStatement(st);
+  EXPECT_TRUE(absl::StrContains(
+      json, R"(},"annotations":{"app":"android:x","version":"2.3.1"}}])"))
+      << json;
+  absl::StatusOr<Statement> back = ParseStatement(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->subjects[0].annotations, st.subjects[0].annotations);
+  EXPECT_FALSE(absl::StrContains(SerializeStatement(ExampleStatement()),
+                                 "annotations"));
 }
 
 TEST(Predicate, ProtobufJsonMapping) {
