@@ -110,3 +110,37 @@ if ! /usr/bin/python3 -c "import securesystemslib" 2>/dev/null; then
       "${ssl_sudo[@]}" apt-get install -y -qq --no-install-recommends \
         python3-securesystemslib >/dev/null; }
 fi
+
+# DSSE interop with sigstore-js (tests/interop/sigstore_interop_test): the
+# packages and every transitive dependency at the versions pinned in
+# tests/interop/sigstore/package-lock.json, installed with `npm ci` into
+# ~/.cache/candor/npm-sigstore, where the test looks (it fails without them).
+# Installed into a temporary directory and moved into place; quiet when the
+# installed lock file is the pinned one.
+sigstore_src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/interop/sigstore" && pwd)"
+sigstore_cache="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache/candor"
+sigstore_dir="$sigstore_cache/npm-sigstore"
+if [[ ! -f "$sigstore_dir/node_modules/@sigstore/verify/package.json" ]] ||
+   ! cmp -s "$sigstore_src/package-lock.json" "$sigstore_dir/package-lock.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing nodejs npm" >&2
+    sigstore_sudo=()
+    if [[ $(id -u) -ne 0 ]]; then sigstore_sudo=(sudo); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sigstore_sudo[@]}" apt-get update -qq
+    "${sigstore_sudo[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "setup: installing sigstore-js (tests/interop/sigstore/package-lock.json)" >&2
+  mkdir -p "$sigstore_cache"
+  sigstore_tmp="$(mktemp -d "$sigstore_cache/npm-sigstore.tmp.XXXXXX")"
+  chmod 755 "$sigstore_tmp"
+  cp "$sigstore_src/package.json" "$sigstore_src/package-lock.json" "$sigstore_tmp/"
+  if ! npm ci --prefix "$sigstore_tmp" --ignore-scripts --no-audit --no-fund \
+      --update-notifier=false --loglevel=error >/dev/null; then
+    rm -rf "$sigstore_tmp"
+    echo "setup: npm ci of sigstore-js failed" >&2
+    exit 1
+  fi
+  rm -rf "$sigstore_dir"
+  mv "$sigstore_tmp" "$sigstore_dir"
+fi
