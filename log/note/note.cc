@@ -154,14 +154,25 @@ absl::StatusOr<KeyText> SplitKeyText(absl::string_view text,
   return out;
 }
 
-// Returns the key bytes after the algorithm byte if it is Ed25519's.
+// Returns the key bytes after the algorithm byte if it is `want_alg`: an
+// Ed25519 note key (1) or an Ed25519 cosigner key (4).
 absl::StatusOr<absl::string_view> Ed25519KeyBytes(const KeyText& key,
-                                                  absl::string_view what) {
+                                                  absl::string_view what,
+                                                  uint8_t want_alg) {
   const uint8_t alg = static_cast<uint8_t>(key.key[0]);
-  if (alg != kAlgEd25519) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown ", what, " algorithm ", static_cast<int>(alg),
-                     "; only Ed25519 (1) is supported"));
+  if (alg != want_alg) {
+    if (want_alg == kAlgEd25519) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown ", what, " algorithm ", static_cast<int>(alg),
+          alg == kAlgCosignatureV1
+              ? "; this is a witness cosigner key (4), not a note key (1)"
+              : "; only Ed25519 (1) is supported"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown ", what, " algorithm ", static_cast<int>(alg),
+        alg == kAlgEd25519
+            ? "; this is a note key (1), not a witness cosigner key (4)"
+            : "; only Ed25519 cosigner keys (4) are supported"));
   }
   absl::string_view raw = absl::string_view(key.key).substr(1);
   if (raw.size() != kEd25519KeySize) {
@@ -170,11 +181,36 @@ absl::StatusOr<absl::string_view> Ed25519KeyBytes(const KeyText& key,
   return raw;
 }
 
-std::string EncodeKey(absl::string_view name, uint32_t hash,
+std::string EncodeKey(absl::string_view name, uint32_t hash, uint8_t alg,
                       absl::string_view key_bytes) {
-  return absl::StrCat(
-      KeyId(name, hash), "+",
-      Base64Encode(absl::StrCat(std::string(1, kAlgEd25519), key_bytes)));
+  return absl::StrCat(KeyId(name, hash), "+",
+                      Base64Encode(absl::StrCat(
+                          std::string(1, static_cast<char>(alg)), key_bytes)));
+}
+
+uint32_t AlgKeyHash(absl::string_view name, uint8_t alg,
+                    absl::string_view ed25519_public_key) {
+  return EncodedKeyHash(
+      name, absl::StrCat(std::string(1, static_cast<char>(alg)),
+                         ed25519_public_key));
+}
+
+std::string BigEndian64Bytes(uint64_t v) {
+  std::string out(8, '\0');
+  for (size_t i = 8; i-- > 0; v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+  return out;
+}
+
+uint64_t BigEndian64(absl::string_view s) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(s[i]);
+  return v;
+}
+
+absl::Status InvalidName(absl::string_view name) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid key name \"", name,
+                   "\": it must be non-empty UTF-8, without spaces or '+'"));
 }
 
 // Signed notes must be UTF-8 without control characters other than newline,
@@ -262,8 +298,7 @@ absl::Status SplitNote(absl::string_view signed_note, absl::string_view& text,
 }  // namespace
 
 uint32_t KeyHash(absl::string_view name, absl::string_view ed25519_public_key) {
-  return EncodedKeyHash(
-      name, absl::StrCat(std::string(1, kAlgEd25519), ed25519_public_key));
+  return AlgKeyHash(name, kAlgEd25519, ed25519_public_key);
 }
 
 bool IsValidKeyName(absl::string_view name) {
@@ -278,36 +313,53 @@ bool IsValidKeyName(absl::string_view name) {
 }
 
 absl::StatusOr<Verifier> Verifier::FromKey(absl::string_view vkey) {
-  constexpr absl::string_view kWhat = "verifier key";
-  absl::StatusOr<KeyText> key = SplitKeyText(vkey, kWhat);
+  return FromKeyText(vkey, kAlgEd25519, "verifier key");
+}
+
+absl::StatusOr<Verifier> Verifier::FromCosignerKey(absl::string_view vkey) {
+  return FromKeyText(vkey, kAlgCosignatureV1, "cosigner verifier key");
+}
+
+absl::StatusOr<Verifier> Verifier::FromKeyText(absl::string_view vkey,
+                                               uint8_t alg,
+                                               absl::string_view what) {
+  absl::StatusOr<KeyText> key = SplitKeyText(vkey, what);
   if (!key.ok()) return key.status();
   // Go checks the hash before the algorithm, over whatever the key is.
   if (EncodedKeyHash(key->name, key->key) != key->hash) {
     return absl::InvalidArgumentError(
-        "invalid verifier key: the key hash does not match the key");
+        absl::StrCat("invalid ", what, ": the key hash does not match the key"));
   }
-  absl::StatusOr<absl::string_view> raw = Ed25519KeyBytes(*key, kWhat);
+  absl::StatusOr<absl::string_view> raw = Ed25519KeyBytes(*key, what, alg);
   if (!raw.ok()) return raw.status();
   absl::StatusOr<PublicKey> pub = PublicKey::FromEd25519(*raw);
   if (!pub.ok()) return pub.status();
-  return Verifier(std::move(key->name), key->hash, *std::move(pub));
+  return Verifier(std::move(key->name), key->hash, *std::move(pub), alg);
 }
 
 absl::StatusOr<Verifier> Verifier::FromPublicKey(absl::string_view name,
                                                  const PublicKey& key) {
-  if (!IsValidKeyName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid key name \"", name,
-                     "\": it must be non-empty UTF-8, without spaces or '+'"));
-  }
+  return FromPublicKeyAlg(name, key, kAlgEd25519);
+}
+
+absl::StatusOr<Verifier> Verifier::CosignerFromPublicKey(
+    absl::string_view name, const PublicKey& key) {
+  return FromPublicKeyAlg(name, key, kAlgCosignatureV1);
+}
+
+absl::StatusOr<Verifier> Verifier::FromPublicKeyAlg(absl::string_view name,
+                                                    const PublicKey& key,
+                                                    uint8_t alg) {
+  if (!IsValidKeyName(name)) return InvalidName(name);
   if (key.type() != KeyType::kEd25519) {
     return absl::InvalidArgumentError("note keys must be Ed25519");
   }
-  return Verifier(std::string(name), KeyHash(name, key.Ed25519Bytes()), key);
+  return Verifier(std::string(name), AlgKeyHash(name, alg, key.Ed25519Bytes()),
+                  key, alg);
 }
 
 std::string Verifier::EncodedKey() const {
-  return EncodeKey(name_, key_hash_, key_.Ed25519Bytes());
+  return EncodeKey(name_, key_hash_, alg_, key_.Ed25519Bytes());
 }
 
 bool Verifier::Verify(absl::string_view message,
@@ -316,44 +368,58 @@ bool Verifier::Verify(absl::string_view message,
 }
 
 absl::StatusOr<Signer> Signer::Generate(absl::string_view name) {
-  if (!IsValidKeyName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid key name \"", name,
-                     "\": it must be non-empty UTF-8, without spaces or '+'"));
-  }
+  return GenerateAlg(name, kAlgEd25519);
+}
+
+absl::StatusOr<Signer> Signer::GenerateCosigner(absl::string_view name) {
+  return GenerateAlg(name, kAlgCosignatureV1);
+}
+
+absl::StatusOr<Signer> Signer::GenerateAlg(absl::string_view name,
+                                           uint8_t alg) {
+  if (!IsValidKeyName(name)) return InvalidName(name);
   absl::StatusOr<PrivateKey> key = PrivateKey::Generate(KeyType::kEd25519);
   if (!key.ok()) return key.status();
-  const uint32_t hash = KeyHash(name, key->public_key().Ed25519Bytes());
-  return Signer(std::string(name), hash, *std::move(key));
+  const uint32_t hash = AlgKeyHash(name, alg, key->public_key().Ed25519Bytes());
+  return Signer(std::string(name), hash, *std::move(key), alg);
+}
+
+absl::StatusOr<Signer> Signer::FromKey(absl::string_view skey) {
+  return FromKeyText(skey, kAlgEd25519, "signer key");
+}
+
+absl::StatusOr<Signer> Signer::FromCosignerKey(absl::string_view skey) {
+  return FromKeyText(skey, kAlgCosignatureV1, "cosigner signer key");
 }
 
 // Messages name the part at fault but never echo the key text: it is secret.
-absl::StatusOr<Signer> Signer::FromKey(absl::string_view skey) {
-  constexpr absl::string_view kWhat = "signer key";
+absl::StatusOr<Signer> Signer::FromKeyText(absl::string_view skey, uint8_t alg,
+                                           absl::string_view what) {
   if (!absl::ConsumePrefix(&skey, kSignerPrefix)) {
-    return KeyError(kWhat, "must start with PRIVATE+KEY+");
+    return KeyError(what, "must start with PRIVATE+KEY+");
   }
-  absl::StatusOr<KeyText> key = SplitKeyText(skey, kWhat);
+  absl::StatusOr<KeyText> key = SplitKeyText(skey, what);
   if (!key.ok()) return key.status();
-  absl::StatusOr<absl::string_view> seed = Ed25519KeyBytes(*key, kWhat);
+  absl::StatusOr<absl::string_view> seed = Ed25519KeyBytes(*key, what, alg);
   if (!seed.ok()) return seed.status();
   absl::StatusOr<PrivateKey> priv = PrivateKey::FromEd25519Seed(*seed);
   if (!priv.ok()) return priv.status();
   // The hash names the public key, which only now can be derived.
-  if (KeyHash(key->name, priv->public_key().Ed25519Bytes()) != key->hash) {
+  if (AlgKeyHash(key->name, alg, priv->public_key().Ed25519Bytes()) !=
+      key->hash) {
     return absl::InvalidArgumentError(
-        "invalid signer key: the key hash does not match the key");
+        absl::StrCat("invalid ", what, ": the key hash does not match the key"));
   }
-  return Signer(std::move(key->name), key->hash, *std::move(priv));
+  return Signer(std::move(key->name), key->hash, *std::move(priv), alg);
 }
 
 std::string Signer::EncodedKey() const {
   return absl::StrCat(kSignerPrefix,
-                      EncodeKey(name_, key_hash_, key_.Ed25519Seed()));
+                      EncodeKey(name_, key_hash_, alg_, key_.Ed25519Seed()));
 }
 
 Verifier Signer::verifier() const {
-  return Verifier(name_, key_hash_, key_.public_key());
+  return Verifier(name_, key_hash_, key_.public_key(), alg_);
 }
 
 absl::StatusOr<std::string> Signer::Sign(absl::string_view message) const {
@@ -376,6 +442,11 @@ absl::StatusOr<std::string> Sign(absl::string_view text,
   }
   std::string out = absl::StrCat(text, "\n");
   for (const Signer& s : signers) {
+    if (s.is_cosigner()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "key ", s.name(), " is a witness cosigner key; it cosigns (Cosign) "
+          "and does not sign notes"));
+    }
     absl::StatusOr<std::string> sig = s.Sign(text);
     if (!sig.ok()) return sig.status();
     absl::StrAppend(&out, kSigPrefix, s.name(), " ",
@@ -385,7 +456,93 @@ absl::StatusOr<std::string> Sign(absl::string_view text,
   return out;
 }
 
+std::string CosignatureMessage(absl::string_view text, uint64_t timestamp) {
+  return absl::StrCat("cosignature/v1\ntime ", timestamp, "\n", text);
+}
+
+absl::StatusOr<std::string> Cosign(absl::string_view text,
+                                   const Signer& cosigner, uint64_t timestamp) {
+  if (!cosigner.is_cosigner()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key ", cosigner.name(), " is a note key, not a witness cosigner key"));
+  }
+  if (timestamp == 0 || timestamp > kMaxCosignatureTime) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cosignature time ", timestamp, " is outside 1..2^63-1"));
+  }
+  if (text.empty() || text.back() != '\n') {
+    return Malformed("text must end in a newline");
+  }
+  if (absl::Status s = CheckText(text); !s.ok()) return s;
+  absl::StatusOr<std::string> sig =
+      cosigner.Sign(CosignatureMessage(text, timestamp));
+  if (!sig.ok()) return sig.status();
+  return absl::StrCat(kSigPrefix, cosigner.name(), " ",
+                      Base64Encode(absl::StrCat(
+                          BigEndian32Bytes(cosigner.key_hash()),
+                          BigEndian64Bytes(timestamp), *sig)),
+                      "\n");
+}
+
+absl::StatusOr<std::string> AddSignatureLines(absl::string_view signed_note,
+                                              absl::string_view lines) {
+  absl::StatusOr<Note> base = Parse(signed_note);
+  if (!base.ok()) return base.status();
+  if (!lines.empty() && lines.back() != '\n') {
+    return Malformed("the last added signature line does not end in a newline");
+  }
+  absl::flat_hash_set<std::pair<std::string, uint32_t>> signed_by;
+  for (const Signature& sig : base->unverified) {
+    signed_by.insert({sig.name, sig.key_hash});
+  }
+  std::string out(signed_note);
+  size_t number = base->unverified.size();
+  for (absl::string_view line : absl::StrSplit(lines, '\n', absl::SkipEmpty())) {
+    absl::StatusOr<Signature> sig = ParseSignatureLine(line, ++number);
+    if (!sig.ok()) return sig.status();
+    if (!signed_by.insert({sig->name, sig->key_hash}).second) continue;
+    absl::StrAppend(&out, line, "\n");
+  }
+  // Limits and form, as any reader will check them.
+  if (absl::StatusOr<Note> check = Parse(out); !check.ok()) {
+    return check.status();
+  }
+  return out;
+}
+
 namespace {
+
+// A known key's signature: a plain Ed25519 note signature, or for a cosigner
+// key a timestamped cosignature, whose time is kept in `sig`.
+absl::Status VerifySignature(const Verifier& verifier, absl::string_view text,
+                             Signature& sig) {
+  const std::string id = KeyId(sig.name, sig.key_hash);
+  if (!verifier.is_cosigner()) {
+    if (!verifier.Verify(text, sig.signature)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid signature for key ", id));
+    }
+    return absl::OkStatus();
+  }
+  constexpr size_t kTimeSize = 8;
+  if (sig.signature.size() != kTimeSize + kEd25519SignatureSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid cosignature for key ", id, ": ", sig.signature.size(),
+        " bytes, want an 8-byte time and a 64-byte signature"));
+  }
+  const uint64_t timestamp = BigEndian64(sig.signature);
+  if (timestamp > kMaxCosignatureTime) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid cosignature for key ", id, ": time past 2^63-1"));
+  }
+  if (!verifier.Verify(CosignatureMessage(text, timestamp),
+                       absl::string_view(sig.signature).substr(kTimeSize))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid cosignature for key ", id));
+  }
+  sig.timestamp = timestamp;
+  return absl::OkStatus();
+}
 
 // Follows Go's note.Open step by step: the same checks in the same order,
 // the same treatment of unknown, repeated and ambiguous keys. Without
@@ -424,9 +581,9 @@ absl::StatusOr<Note> OpenNote(absl::string_view signed_note,
     // Only a key's first signature counts, as in Go; later ones are not
     // even checked.
     if (!seen_verified.insert({sig->name, sig->key_hash}).second) continue;
-    if (!(*verifier)->Verify(note.text, sig->signature)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid signature for key ", KeyId(sig->name, sig->key_hash)));
+    if (absl::Status s = VerifySignature(**verifier, note.text, *sig);
+        !s.ok()) {
+      return s;
     }
     note.verified.push_back(*std::move(sig));
   }
