@@ -16,6 +16,7 @@
 #include "log/json/json.h"
 #include "log/merkle/hash.h"
 #include "verifier/geo/countries.h"
+#include "verifier/subject/app_subject.h"
 #include "verifier/taxonomy/taxonomy.h"
 
 namespace candor::claim {
@@ -325,6 +326,19 @@ class Checker {
       Invalid("app.signingCertSha256",
               absl::StrCat(Quote(app.signing_cert_sha256()),
                            " must be 64 lower-case hex digits (SHA-256)"));
+    }
+    if (!app.binary_sha256().empty()) {
+      if (!IsSha256Hex(app.binary_sha256())) {
+        Invalid("app.binarySha256",
+                absl::StrCat(Quote(app.binary_sha256()),
+                             " must be 64 lower-case hex digits (SHA-256 of "
+                             "the APK, AAB or IPA)"));
+      } else if (registry::ValidateAppId(app.id()).ok()) {
+        // Only apps that ship a binary can name one (web apps cannot).
+        if (absl::Status s = subject::PackageName(app.id()).status(); !s.ok()) {
+          Invalid("app.binarySha256", s.message());
+        }
+      }
     }
     bool versions_ok = true;
     if (!app.min_version().empty()) {
@@ -814,11 +828,18 @@ absl::Status ClaimValidator::Validate(
       !s.ok()) {
     return s;
   }
-  const std::vector<Subject>& subjects = statement.statement.subjects;
-  if (subjects.size() != 1 || subjects[0].name != claim.app().id()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a claim statement must have exactly one subject, named ",
-                     Quote(claim.app().id()), " after its app"));
+  absl::StatusOr<std::string> version = subject::CheckSubjects(
+      statement.statement.subjects,
+      {"claim", claim.app().id(), "app.binarySha256", claim.app().binary_sha256()});
+  if (!version.ok()) return version.status();
+  // The build's version, when its subject states one, must be one the claim
+  // covers: otherwise the claim would be about a build it excludes.
+  if (!version->empty() && !CoversVersion(claim.app(), *version)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a claim statement's subject is version ", Quote(*version),
+        " of the app, which the claim's app.minVersion/app.maxVersion (",
+        Quote(claim.app().min_version()), " to ", Quote(claim.app().max_version()),
+        ") do not cover"));
   }
   return CheckSupersedes(claim, context.log, context.registry);
 }

@@ -3,7 +3,9 @@
 //
 // A claim is the predicate (candor.claim.v1.Claim) of an in-toto statement of
 // type kClaimPredicateType, signed by a registered vendor, whose single
-// subject is named after the app. Vendors write claims by hand as JSON, so
+// subject is the app (a claim about every build in its version range) or,
+// when app.binarySha256 is set, that one build's binary (see
+// verifier/subject/app_subject.h). Vendors write claims by hand as JSON, so
 // every message names the field as it is spelt in JSON (lowerCamel, e.g.
 // "claim assertions[1] (\"no-cn\"): countries[0]: ...").
 //
@@ -118,7 +120,8 @@ struct ClaimContext {
 };
 
 // Every problem with `claim`, in field order: app (id well-formed and, given
-// a signer, in the signer's scope.apps; signingCertSha256; minVersion <=
+// a signer, in the signer's scope.apps; signingCertSha256; binarySha256 64
+// hex digits, and only for android: and ios: apps; minVersion <=
 // maxVersion), issuer (given a signer, equal to its name; else a well-formed
 // principal name), issuedAt (present, within `max_time_skew` of `now`,
 // before or after), effectiveAt (present, not too far ahead of `now`; it
@@ -160,8 +163,10 @@ absl::Status CheckSupersedes(const v1::Claim& claim,
 
 // Admission of kClaimPredicateType statements: signed by a registered vendor;
 // the predicate parses as a Claim; ValidateClaim as of the log's time with the
-// signer; exactly one subject, named after the app id (its digest is not
-// checked); CheckSupersedes.
+// signer; exactly one subject, the right one (subject::CheckSubjects: the app
+// subject, whose digest is not checked, or the binary of app.binarySha256,
+// whose stated version, if any, the claim's version range must cover);
+// CheckSupersedes.
 class ClaimValidator : public admission::PredicateValidator {
  public:
   registry::Role signer_role() const override { return registry::v1::VENDOR; }

@@ -14,6 +14,7 @@
 #include "log/statement/dsse.h"
 #include "log/statement/statement.h"
 #include "tests/support/status_matchers.h"
+#include "verifier/subject/app_subject.h"
 
 namespace candor::claim {
 namespace {
@@ -205,6 +206,10 @@ TEST(ValidateClaim, RefusesEachProblem) {
        Code::kInvalidArgument,
        "claim app.signingCertSha256: \"AB:CD\" must be 64 lower-case hex "
        "digits (SHA-256)"},
+      {[](auto& c) { c.mutable_app()->set_binary_sha256("ABC"); },
+       Code::kInvalidArgument,
+       "claim app.binarySha256: \"ABC\" must be 64 lower-case hex digits "
+       "(SHA-256 of the APK, AAB or IPA)"},
       {[](auto& c) { c.mutable_app()->set_min_version("2.x"); },
        Code::kInvalidArgument,
        "claim app.minVersion: version \"2.x\" has a non-numeric component "
@@ -750,14 +755,84 @@ TEST_F(ClaimValidatorTest, RefusesUnparsablePredicateAndWrongSubjects) {
       s.message(), "predicate is not a valid candor.claim.v1.Claim: "))
       << s;
 
-  const std::string message =
-      "a claim statement must have exactly one subject, named "
-      "\"android:com.example.app\" after its app";
   EXPECT_THAT(Admit(Entry(By("example"), example_key_, {"ios:com.example.app"})),
-              StatusIs(absl::StatusCode::kInvalidArgument, message));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "a claim statement's subject must be named "
+                       "\"android:com.example.app\" after its app, not "
+                       "\"ios:com.example.app\""));
   EXPECT_THAT(
       Admit(Entry(By("example"), example_key_, {kApp, "ios:com.example.app"})),
-      StatusIs(absl::StatusCode::kInvalidArgument, message));
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "a claim statement must have exactly one subject, has 2"));
+}
+
+// A claim about one build: app.binarySha256 set, the subject that binary.
+TEST_F(ClaimValidatorTest, AdmitsAClaimAboutOneBuildWithItsBinarySubject) {
+  const std::string hex(64, 'c');
+  v1::Claim c = By("example");
+  c.mutable_app()->set_binary_sha256(hex);
+  Statement st;
+  st.subjects.push_back(*subject::BinarySubject(kApp, "2.3.1", hex));
+  st.predicate_type = std::string(kClaimPredicateType);
+  st.predicate_json = PredicateToJson(c);
+  EXPECT_THAT(Admit(*SignStatement(st, example_key_)), IsOk());
+  // Without a stated version, too.
+  st.subjects[0] = *subject::BinarySubject(kApp, "", hex);
+  EXPECT_THAT(Admit(*SignStatement(st, example_key_)), IsOk());
+}
+
+TEST_F(ClaimValidatorTest, RefusesABinarySubjectInconsistentWithTheClaim) {
+  const std::string hex(64, 'c');
+  v1::Claim c = By("example");  // versions 2.0 to 2.10.1
+  c.mutable_app()->set_binary_sha256(hex);
+  auto entry = [&](const v1::Claim& claim, const Subject& subject) {
+    Statement st;
+    st.subjects.push_back(subject);
+    st.predicate_type = std::string(kClaimPredicateType);
+    st.predicate_json = PredicateToJson(claim);
+    return *SignStatement(st, example_key_);
+  };
+  EXPECT_THAT(
+      Admit(entry(c, *subject::BinarySubject("ios:com.example.app", "2.3", hex))),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "a claim statement's subject is a binary of "
+               "\"ios:com.example.app\", not of the claim's app "
+               "\"android:com.example.app\""));
+  EXPECT_THAT(
+      Admit(entry(c, *subject::BinarySubject(kApp, "3.0", hex))),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "a claim statement's subject is version \"3.0\" of the app, "
+               "which the claim's app.minVersion/app.maxVersion (\"2.0\" to "
+               "\"2.10.1\") do not cover"));
+  EXPECT_THAT(
+      Admit(entry(c, NamedSubject(kApp))),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "a claim statement about the build app.binarySha256 " + hex +
+                   " must have that binary as its subject "
+                   "(\"android:com.example.app@<version or *>\" with that "
+                   "sha256 digest), not the app subject "
+                   "\"android:com.example.app\""));
+  EXPECT_THAT(
+      Admit(entry(By("example"), *subject::BinarySubject(kApp, "2.3", hex))),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "a claim statement's subject \"android:com.example.app@2.3\" is "
+               "a binary (it has annotations or an '@' in its name) but the "
+               "claim names no app.binarySha256: set it to the binary's "
+               "digest, or make the subject the app, "
+               "\"android:com.example.app\""));
+}
+
+TEST(ClaimProblems, RefusesABinaryForAWebApp) {
+  v1::Claim c = Valid();
+  c.mutable_app()->set_id("web:https://example.com");
+  c.mutable_app()->set_binary_sha256(std::string(64, 'c'));
+  std::vector<absl::Status> problems = ClaimProblems(c, kNow, nullptr);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_THAT(problems[0],
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "claim app.binarySha256: \"web:https://example.com\" has "
+                       "no binary: only android: and ios: apps have an APK, AAB "
+                       "or IPA to name by digest"));
 }
 
 TEST_F(ClaimValidatorTest, AdmitsSupersedingOwnClaimForSameApp) {

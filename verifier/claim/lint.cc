@@ -228,7 +228,46 @@ std::vector<std::string> LintClaim(absl::string_view text,
   return lines;
 }
 
-std::string ExampleClaim(absl::Time now) {
+namespace {
+
+// The "app" member of the example claim: every version from 1.0 on of a
+// placeholder app, or (with `build`) that one build.
+std::string ExampleApp(const ExampleBuild* build) {
+  if (build == nullptr) {
+    return R"(  // The app the claim is about: "android:<package>", "ios:<bundle id>" or
+  // "web:https://<host>". It must be in your vendor registration's scope.
+  "app": {
+    "id": "android:<your.package.name>",
+    // Versions covered, both ends inclusive, as dot-separated numbers
+    // ("2.10.1" is above "2.9"). Leave out minVersion and maxVersion to
+    // cover every version.
+    "minVersion": "1.0"
+  },
+)";
+  }
+  std::string versions;
+  if (!build->version.empty()) {
+    versions = absl::StrCat(",\n    \"minVersion\": ", json::Quote(build->version),
+                            ",\n    \"maxVersion\": ", json::Quote(build->version));
+  }
+  return absl::StrCat(R"(  // The app the claim is about. It must be in your vendor registration's
+  // scope.
+  "app": {
+    "id": )", json::Quote(build->app_id), R"(,
+    // The one build this claim is about: the SHA-256 of its APK, AAB or IPA
+    // (computed by `candor claim init --apk`). The signed statement's subject
+    // will be this binary, so anyone can look the claim up by the file's
+    // digest (`candor claims --binary_sha256`). To cover every build
+    // instead, delete binarySha256 and give the versions covered
+    // (minVersion, maxVersion; neither: every version).
+    "binarySha256": )", json::Quote(build->binary_sha256), versions, R"(
+  },
+)");
+}
+
+}  // namespace
+
+std::string ExampleClaim(absl::Time now, const ExampleBuild* build) {
   const std::string when =
       FormatTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(now)));
   std::vector<std::string> categories;
@@ -256,16 +295,8 @@ std::string ExampleClaim(absl::Time now) {
 //   candor claim lint claim.json
 // which lists every problem it finds.
 {
-  // The app the claim is about: "android:<package>", "ios:<bundle id>" or
-  // "web:https://<host>". It must be in your vendor registration's scope.
-  "app": {
-    "id": "android:<your.package.name>",
-    // Versions covered, both ends inclusive, as dot-separated numbers
-    // ("2.10.1" is above "2.9"). Leave out minVersion and maxVersion to
-    // cover every version.
-    "minVersion": "1.0"
-  },
-  // Your vendor name, exactly as the log's operator registered it; sign the
+)",
+      ExampleApp(build), R"(  // Your vendor name, exactly as the log's operator registered it; sign the
   // claim with one of that registration's keys.
   "issuer": "<your-vendor-name>",
   // When you sign the claim and when it takes effect (RFC 3339, UTC).
@@ -341,6 +372,8 @@ std::string ExampleClaim(absl::Time now) {
 }
 )");
 }
+
+std::string ExampleClaim(absl::Time now) { return ExampleClaim(now, nullptr); }
 
 std::string ExampleClaim() { return ExampleClaim(absl::Now()); }
 

@@ -57,6 +57,18 @@ std::vector<std::string> LintClaim(absl::string_view text,
 // privacy policy's url "https://<your-site>/privacy" and sha256 "<sha256 of
 // the policy>".
 std::string ExampleClaim(absl::Time now);
+
+// The build a claim is about (`candor claim init --apk`).
+struct ExampleBuild {
+  std::string app_id;         // "android:<package>" or "ios:<bundle id>"
+  std::string version;        // the build's version; empty if not known
+  std::string binary_sha256;  // lower-case hex SHA-256 of the APK/AAB/IPA
+};
+// The same example, but with `build` (if not null) as its app: app.id and
+// app.binarySha256 filled in, and minVersion = maxVersion = the version when
+// it is known. The values are written as given (JSON-quoted); lint checks
+// them.
+std::string ExampleClaim(absl::Time now, const ExampleBuild* build);
 // ExampleClaim(absl::Now()).
 std::string ExampleClaim();
 

@@ -80,7 +80,7 @@ TEST(LintClaim, ReportsEverySchemaMismatch) {
       LintClaim(text, {kNow}),
       ElementsAre(
           "line 2, column 54: app.colour: unknown field; app takes id, "
-          "signingCertSha256, minVersion, maxVersion",
+          "signingCertSha256, minVersion, maxVersion, binarySha256",
           "line 3, column 13: issuer: must be a string, not number",
           "line 5, column 15: issuedAt: must be an RFC 3339 time such as "
           "\"2025-06-01T00:00:00Z\"",
@@ -199,6 +199,29 @@ TEST(ExampleClaim, RoundTripsThroughStripParseAndValidate) {
                                country.data_types().end()));
   ASSERT_THAT(all, IsOk());
   EXPECT_EQ(all->size(), taxonomy::DataTypes().size());
+}
+
+// `candor claim init --apk`: the example is about that build, and lints clean
+// once the other placeholders are filled in.
+TEST(ExampleClaim, AboutOneBuild) {
+  const ExampleBuild build{"android:com.example.app", "2.3.1", std::string(64, 'c')};
+  const std::string json = StripComments(Filled(ExampleClaim(kNow, &build)));
+  EXPECT_THAT(LintClaim(json, {kNow}), IsEmpty());
+  v1::Claim claim;
+  ASSERT_THAT(ParsePredicate(json, claim), IsOk());
+  EXPECT_EQ(claim.app().id(), "android:com.example.app");
+  EXPECT_EQ(claim.app().binary_sha256(), std::string(64, 'c'));
+  EXPECT_EQ(claim.app().min_version(), "2.3.1");
+  EXPECT_EQ(claim.app().max_version(), "2.3.1");
+
+  const ExampleBuild unversioned{"ios:com.example.app", "", std::string(64, 'd')};
+  ASSERT_THAT(ParsePredicate(StripComments(Filled(ExampleClaim(kNow, &unversioned))),
+                             claim),
+              IsOk());
+  EXPECT_EQ(claim.app().id(), "ios:com.example.app");
+  EXPECT_EQ(claim.app().binary_sha256(), std::string(64, 'd'));
+  EXPECT_EQ(claim.app().min_version(), "");
+  EXPECT_EQ(claim.app().max_version(), "");
 }
 
 TEST(ExampleClaim, TruncatesToTheSecond) {

@@ -222,6 +222,11 @@ std::string RenderClaim(const v1::Claim& claim,
   std::string out = absl::StrCat("Claim by ", OrMissing(claim.issuer()),
                                  " about ", OrMissing(claim.app().id()), "\n");
   absl::StrAppend(&out, "  Versions:    ", Versions(claim.app()), "\n");
+  if (!claim.app().binary_sha256().empty()) {
+    // A claim about one build says so next to the versions it covers.
+    absl::StrAppend(&out, "  Build:       only the binary with SHA-256 ",
+                    Printable(claim.app().binary_sha256()), "\n");
+  }
   absl::StrAppend(&out, "  Issued:      ",
                   TimeOrMissing(claim.has_issued_at(), claim.issued_at()), "\n");
   absl::StrAppend(&out, "  Effective:   ",

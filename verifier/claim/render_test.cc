@@ -180,6 +180,13 @@ TEST(RenderClaim, WithLogEntryStatusAndSupersedes) {
                 "Phone number, Precise location, Face data (face prints, face "
                 "photos) with third parties, whatever the user chose about "
                 "tracking.\n");
+  c.mutable_app()->set_binary_sha256(std::string(64, 'b'));
+  EXPECT_NE(RenderClaim(c, listing).find(
+                "  Versions:    1.0 to 2.9\n"
+                "  Build:       only the binary with SHA-256 " +
+                std::string(64, 'b') + "\n  Issued:"),
+            std::string::npos)
+      << RenderClaim(c, listing);
   listing.status = ClaimStatus::kInForce;
   EXPECT_NE(RenderClaim(c, listing).find("  Log entry:   42, in force at "
                                          "2030-03-17T17:46:40Z\n"),

@@ -168,6 +168,12 @@ std::string PracticePhrase(const cpb::Assertion& a) {
 
 bool Applies(const cpb::Claim& claim, const mpb::Measurement& m) {
   if (m.app() != claim.app().id()) return false;
+  // A claim about one build covers only measurements of that build; a
+  // measurement that names no binary cannot be shown to be of it.
+  if (!claim.app().binary_sha256().empty() &&
+      m.binary_sha256() != claim.app().binary_sha256()) {
+    return false;
+  }
   const bool ranged =
       !claim.app().min_version().empty() || !claim.app().max_version().empty();
   if (!ranged) return true;

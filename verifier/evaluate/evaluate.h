@@ -86,8 +86,10 @@ struct AssertionResult {
   uint32_t bodies_not_examined = 0;
 };
 
-// Whether `m` bears on `claim` at all: same app, and a version the claim
-// covers (a claim with a version range needs a measured version).
+// Whether `m` bears on `claim` at all: same app, the claim's build if it
+// names one (app.binarySha256 equal to the measurement's binary_sha256), and
+// a version the claim covers (a claim with a version range needs a measured
+// version).
 bool Applies(const claim::v1::Claim& claim, const measurement::v1::Measurement& m);
 
 // Evaluates every assertion of the claim, in claim order. Auditors are

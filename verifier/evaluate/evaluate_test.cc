@@ -313,6 +313,14 @@ TEST(Evaluate, ConsentStatesAndVersions) {
   EXPECT_FALSE(Applies(ranged.claim, declined[0].measurement));
   ranged.claim.mutable_app()->set_min_version("1.9.9");
   EXPECT_TRUE(Applies(ranged.claim, declined[0].measurement));
+  // A claim about one build: only measurements of that binary.
+  ClaimInput build = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  build.claim.mutable_app()->set_binary_sha256(std::string(64, 'c'));
+  EXPECT_FALSE(Applies(build.claim, declined[0].measurement));
+  declined[0].measurement.set_binary_sha256(std::string(64, 'd'));
+  EXPECT_FALSE(Applies(build.claim, declined[0].measurement));
+  declined[0].measurement.set_binary_sha256(std::string(64, 'c'));
+  EXPECT_TRUE(Applies(build.claim, declined[0].measurement));
   declined[0].measurement.clear_app_version();
   EXPECT_FALSE(Applies(ranged.claim, declined[0].measurement));
   declined[0].measurement.set_app("android:com.other");
