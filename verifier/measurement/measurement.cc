@@ -9,6 +9,7 @@
 #include "log/statement/statement.h"
 #include "verifier/geo/countries.h"
 #include "verifier/net/host.h"
+#include "verifier/subject/app_subject.h"
 #include "verifier/taxonomy/taxonomy.h"
 
 namespace candor::measurement {
@@ -176,10 +177,16 @@ absl::Status MeasurementValidator::Validate(
         "the measurement names auditor \"", m.auditor(),
         "\" but is signed by \"", signer, "\""));
   }
-  const std::vector<Subject>& subjects = statement.statement.subjects;
-  if (subjects.size() != 1 || subjects[0].name != m.app()) {
+  absl::StatusOr<std::string> version = subject::CheckSubjects(
+      statement.statement.subjects,
+      {"measurement", m.app(), "binary_sha256", m.binary_sha256()});
+  if (!version.ok()) return version.status();
+  // A measurement states one version, so its binary subject states the same
+  // one (or none, when the measurement has none).
+  if (!m.binary_sha256().empty() && *version != m.app_version()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "a measurement must have exactly one subject, named \"", m.app(), "\""));
+        "a measurement statement's subject states version \"", *version,
+        "\" but the measurement's app_version is \"", m.app_version(), "\""));
   }
   return absl::OkStatus();
 }

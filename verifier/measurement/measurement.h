@@ -30,8 +30,9 @@ inline constexpr absl::Duration kMaxWindow = absl::Hours(24 * 7);
 absl::Status ValidateMeasurement(const v1::Measurement& m, absl::Time now);
 
 // Admission of "https://candor.dev/measurement/v1" statements: signed by a
-// registered auditor who is the measurement's `auditor`, one subject named
-// after the app, end_time within the log's time window
+// registered auditor who is the measurement's `auditor`, one subject: the
+// binary of binary_sha256 stating app_version (none when it is empty), or,
+// when binary_sha256 is empty, the app (subject::CheckSubjects), end_time within the log's time window
 // (admission::CheckSignedTime), and ValidateMeasurement.
 class MeasurementValidator : public admission::PredicateValidator {
  public:

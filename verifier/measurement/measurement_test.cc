@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "log/statement/statement.h"
 #include "tests/support/status_matchers.h"
+#include "verifier/subject/app_subject.h"
 
 namespace candor::measurement {
 namespace {
@@ -137,8 +138,52 @@ TEST(MeasurementValidator, SignerMustBeTheAuditorAndSubjectTheApp) {
   st.statement.subjects[0] = NamedSubject("android:com.other");
   EXPECT_THAT(validator.Validate(st, context),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "a measurement must have exactly one subject, named "
-                       "\"android:com.example.app\""));
+                       "a measurement statement's subject must be named "
+                       "\"android:com.example.app\" after its app, not "
+                       "\"android:com.other\""));
+}
+
+// A measurement that names its binary has that binary as its subject, stating
+// the measured version.
+TEST(MeasurementValidator, BinarySubjectMatchesBinaryAndVersion) {
+  registry::RegistryState state;
+  registry::PrincipalRecord auditor;
+  auditor.mutable_registration()->set_name("lab-one");
+  FixedLog log;
+  admission::ValidationContext context{state, log, &auditor, absl::Hours(2)};
+  const std::string hex(64, 'c');
+  v1::Measurement m = Valid();  // version 2.1.0
+  m.set_binary_sha256(hex);
+  SignedStatement st;
+  st.statement.subjects.push_back(
+      *subject::BinarySubject("android:com.example.app", "2.1.0", hex));
+  st.statement.predicate_type = std::string(kMeasurementPredicateType);
+  st.statement.predicate_json = PredicateToJson(m);
+  MeasurementValidator validator;
+  EXPECT_THAT(validator.Validate(st, context), IsOk());
+
+  st.statement.subjects[0] =
+      *subject::BinarySubject("android:com.example.app", "2.2", hex);
+  EXPECT_THAT(validator.Validate(st, context),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "a measurement statement's subject states version "
+                       "\"2.2\" but the measurement's app_version is "
+                       "\"2.1.0\""));
+  st.statement.subjects[0] =
+      *subject::BinarySubject("android:com.example.app", "2.1.0", std::string(64, 'd'));
+  EXPECT_THAT(validator.Validate(st, context),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "a measurement statement's subject has digest sha256 " +
+                           std::string(64, 'd') + " but binary_sha256 is " + hex));
+  st.statement.subjects[0] = NamedSubject("android:com.example.app");
+  EXPECT_THAT(validator.Validate(st, context),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "a measurement statement about the build binary_sha256 " +
+                           hex +
+                           " must have that binary as its subject "
+                           "(\"android:com.example.app@<version or *>\" with "
+                           "that sha256 digest), not the app subject "
+                           "\"android:com.example.app\""));
 }
 
 // Fresh or refused: the run must have ended within the log's window.
