@@ -1,24 +1,25 @@
 // A minimal HTTP/1.1 server for Prometheus scrapes: GET (or HEAD) /metrics
 // answers 200 with a Registry's exposition; any other path 404, any other
 // method 405, a request whose head exceeds 8 KiB 431, one that does not parse
-// 400. One response per connection ("Connection: close"). POSIX sockets, one
-// thread, poll(): at most 64 connections at once (more are closed at
-// accept); a connection that sends no complete request within
-// `idle_timeout` is closed; a response is written with a send timeout of the
-// same length. No TLS: bind it to a private or loopback address.
+// 400. One response per connection ("Connection: close"). A thin wrapper over
+// base/http's HttpServer (one I/O thread with poll(), one worker): at most 64
+// connections at once (more are closed at accept); a connection that sends
+// no complete request within `idle_timeout` is closed; a response is written
+// with a send timeout of the same length. No TLS: bind it to a private or
+// loopback address.
 //
 // Thread-safe; the registry must outlive the server. Destruction stops the
-// thread and closes every socket.
+// threads and closes every socket.
 
 #ifndef CANDOR_BASE_METRICS_HTTP_SERVER_H_
 #define CANDOR_BASE_METRICS_HTTP_SERVER_H_
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "base/http/http_server.h"
 #include "base/metrics/metrics.h"
 
 namespace candor::metrics {
@@ -35,22 +36,16 @@ class MetricsHttpServer {
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
       const std::string& address, const Registry* registry,
       HttpServerOptions options = HttpServerOptions());
-  ~MetricsHttpServer();
+  ~MetricsHttpServer() = default;
 
   // "host:port" actually bound.
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return server_->address(); }
 
  private:
-  MetricsHttpServer() = default;
-  void Run();
+  explicit MetricsHttpServer(std::unique_ptr<http::HttpServer> server)
+      : server_(std::move(server)) {}
 
-  const Registry* registry_ = nullptr;
-  HttpServerOptions options_;
-  std::string address_;
-  int listen_fd_ = -1;
-  int wake_read_ = -1;
-  int wake_write_ = -1;
-  std::thread thread_;
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace candor::metrics
