@@ -94,12 +94,21 @@ absl::StatusOr<TlogProof> ParseTlogProof(absl::string_view text) {
 absl::StatusOr<note::SignedCheckpoint> VerifyTlogProof(
     const TlogProof& proof, const note::Verifier& log_key,
     const merkle::Hash& leaf_hash) {
-  absl::StatusOr<note::SignedCheckpoint> cp =
-      note::OpenCheckpoint(proof.checkpoint, log_key);
+  absl::StatusOr<note::WitnessedCheckpoint> cp =
+      VerifyTlogProof(proof, CheckpointChecker(log_key), leaf_hash);
   if (!cp.ok()) return cp.status();
+  return std::move(cp->checkpoint);
+}
+
+absl::StatusOr<note::WitnessedCheckpoint> VerifyTlogProof(
+    const TlogProof& proof, const CheckpointChecker& checker,
+    const merkle::Hash& leaf_hash) {
+  absl::StatusOr<note::WitnessedCheckpoint> cp = checker.Check(proof.checkpoint);
+  if (!cp.ok()) return cp.status();
+  const note::Checkpoint& checkpoint = cp->checkpoint.checkpoint;
   if (absl::Status s = merkle::VerifyInclusion(
-          proof.index, cp->checkpoint.size, merkle::AsBytes(leaf_hash),
-          proof.hashes, merkle::AsBytes(cp->checkpoint.root));
+          proof.index, checkpoint.size, merkle::AsBytes(leaf_hash), proof.hashes,
+          merkle::AsBytes(checkpoint.root));
       !s.ok()) {
     return s;
   }

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "log/merkle/hash.h"
+#include "log/proofs/checkpoint_checker.h"
 #include "log/note/checkpoint.h"
 #include "log/note/note.h"
 
@@ -47,6 +48,12 @@ absl::StatusOr<TlogProof> ParseTlogProof(absl::string_view text);
 // proof.index in the checkpointed tree. Returns the opened checkpoint.
 absl::StatusOr<note::SignedCheckpoint> VerifyTlogProof(
     const TlogProof& proof, const note::Verifier& log_key,
+    const merkle::Hash& leaf_hash);
+
+// The same with `checker`: the checkpoint must also meet its witness policy,
+// if it has one (checkpoint_checker.h).
+absl::StatusOr<note::WitnessedCheckpoint> VerifyTlogProof(
+    const TlogProof& proof, const CheckpointChecker& checker,
     const merkle::Hash& leaf_hash);
 
 }  // namespace candor::proofs

@@ -55,6 +55,32 @@ TEST_F(TlogProofTest, RoundTripAndVerify) {
   EXPECT_FALSE(VerifyTlogProof(*parsed, other.verifier(), merkle::HashLeaf("5")).ok());
 }
 
+TEST_F(TlogProofTest, VerifiesAgainstAWitnessPolicy) {
+  const note::Signer a = *note::Signer::GenerateCosigner("w.example/a");
+  const note::Signer b = *note::Signer::GenerateCosigner("w.example/b");
+  auto policy = note::Policy::Parse(absl::StrCat(
+      "witness a ", a.verifier().EncodedKey(), "\nwitness b ", b.verifier().EncodedKey(),
+      "\ngroup both all a b\nquorum both\n"));
+  ASSERT_THAT(policy, IsOk());
+  const absl::Time now = absl::FromUnixSeconds(1800000000);
+  auto checker = CheckpointChecker::Create(signer_.verifier(), *policy,
+                                           note::CosignatureWindow(), [now] { return now; });
+  ASSERT_THAT(checker, IsOk());
+  TlogProof p = ProofFor(5);
+  const std::string text = note::FormatCheckpoint(note::Checkpoint{"example.com/log", 13, tree_.Root(), {}});
+  p.checkpoint += *note::Cosign(text, a, 1800000000);
+  EXPECT_THAT(VerifyTlogProof(p, *checker, merkle::HashLeaf("5")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "checkpoint example.com/log at size 13 does not meet the witness "
+                       "quorum \"both\": cosigned by a; missing b"));
+  p.checkpoint += *note::Cosign(text, b, 1800000000);
+  auto cp = VerifyTlogProof(p, *checker, merkle::HashLeaf("5"));
+  ASSERT_THAT(cp, IsOk());
+  EXPECT_EQ(cp->cosigned_by.size(), 2u);
+  EXPECT_THAT(VerifyTlogProof(p, *checker, merkle::HashLeaf("6")),
+              StatusCodeIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(TlogProofTest, RejectsMalformed) {
   const std::string good = FormatTlogProof(ProofFor(5));
   struct Case {
