@@ -4,16 +4,23 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "client/cli.h"
 #include "client/cli_testing.h"
 #include "gtest/gtest.h"
+#include "log/crypto/sha256.h"
+#include "log/encoding/encoding.h"
 #include "log/keyfile/keyfile.h"
+#include "log/statement/statement.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/testdata.h"
@@ -172,6 +179,149 @@ TEST_F(ClaimCliTest, SupersessionRotationAndRevocation) {
   EXPECT_EQ(revoked.code, 2);
   EXPECT_TRUE(absl::StrContains(revoked.err, "was rotated out or revoked at index"))
       << revoked.err;
+}
+
+// Binary-digest subjects: `claim init --apk` makes a claim about one build,
+// whose signed statement's subject is the file's SHA-256; `claims
+// --binary_sha256` finds it, with the claims about every build that cover
+// its version.
+class BinaryClaimCliTest : public ClaimCliTest {
+ protected:
+  // A stand-in APK: only its bytes matter, for hashing.
+  std::string WriteApk(const std::string& name, const std::string& bytes) {
+    std::ofstream(P(name), std::ios::binary) << bytes;
+    return HexEncode(DigestBytes(Sha256(bytes)));
+  }
+
+  static std::string Filled(const std::string& text) {
+    return absl::StrReplaceAll(
+        text, {{"<your-vendor-name>", "example-corp"},
+               {"https://<your-site>/privacy", "https://example.com/privacy"},
+               {"<sha256 of the policy>", std::string(64, 'a')}});
+  }
+
+  Result Claims(const std::string& hex) {
+    return Candor({"claims", "--log", log_.address(), "--log_pub", P("log.pub"),
+                   "--binary_sha256", hex});
+  }
+};
+
+TEST_F(BinaryClaimCliTest, AClaimAboutOneBuildIsFoundByItsDigest) {
+  // Bytes that are not text (a NUL, 0xff): the digest is of the file's bytes
+  // exactly.
+  const std::string hex = WriteApk("app.apk", std::string("PK\x03\x04\0\xff fake apk", 16));
+  Result init = Candor({"claim", "init", "--apk", P("app.apk"), "--app",
+                        "android:com.example.app", "--version", "2.3.1"});
+  ASSERT_EQ(init.code, 0) << init.err;
+  EXPECT_TRUE(absl::StrContains(init.out, absl::StrCat("\"binarySha256\": \"", hex,
+                                                       "\",\n    \"minVersion\": \"2.3.1\",\n"
+                                                       "    \"maxVersion\": \"2.3.1\"")))
+      << init.out;
+
+  // First a claim about every version from 1.0 on, then one about the build.
+  ASSERT_EQ(Publish(ExampleClaim(), "every").code, 0);
+  Result build = Publish(Filled(init.out), "build");
+  ASSERT_EQ(build.code, 0) << build.err;
+
+  // The signed statement's subject is the binary.
+  absl::StatusOr<std::string> envelope = ReadFileToString(P("build.envelope"));
+  ASSERT_THAT(envelope, IsOk());
+  absl::StatusOr<SignedStatement> st = ParseSignedStatement(
+      std::string(absl::StripTrailingAsciiWhitespace(*envelope)));
+  ASSERT_THAT(st, IsOk());
+  ASSERT_EQ(st->statement.subjects.size(), 1u);
+  const Subject& subject = st->statement.subjects[0];
+  EXPECT_EQ(subject.name, "android:com.example.app@2.3.1");
+  EXPECT_EQ(subject.digest.at("sha256"), hex);
+  EXPECT_EQ(subject.annotations,
+            (std::map<std::string, std::string>{{"app", "android:com.example.app"},
+                                                {"package", "com.example.app"},
+                                                {"version", "2.3.1"}}));
+
+  // Looked up by digest: both claims bear on the build, each with its status
+  // in the app's history (the newer one replaced the older).
+  Result found = Claims(hex);
+  ASSERT_EQ(found.code, 0) << found.err;
+  EXPECT_TRUE(absl::StartsWith(
+      found.out, absl::StrCat("binary ", hex, " is android:com.example.app version 2.3.1\n")))
+      << found.out;
+  EXPECT_TRUE(absl::StrContains(found.out, absl::StrCat("  Build:       only the binary with "
+                                                        "SHA-256 ", hex, "\n")))
+      << found.out;
+  EXPECT_TRUE(absl::StrContains(found.out, "  Versions:    1.0 and later\n")) << found.out;
+  EXPECT_TRUE(absl::StrContains(found.out, "in force")) << found.out;
+  EXPECT_TRUE(absl::StrContains(found.out, "superseded")) << found.out;
+
+  // Another build of the same app is not named by any statement.
+  const std::string other = WriteApk("other.apk", "another build");
+  Result none = Claims(other);
+  ASSERT_EQ(none.code, 0) << none.err;
+  EXPECT_EQ(none.out,
+            absl::StrCat("no claim or measurement in the log names the binary ", other, "\n"));
+}
+
+TEST_F(BinaryClaimCliTest, RefusesWhatCannotBeRight) {
+  WriteApk("app.apk", "apk bytes");
+  struct Case {
+    std::vector<std::string> argv;
+    std::string err;
+  } cases[] = {
+      {{"claim", "init", "--apk", P("app.apk")},
+       "candor claim init: --apk needs --app android:<package> (or ios:<bundle id>): "
+       "the package is not read from the file\n"},
+      {{"claim", "init", "--apk", P("app.apk"), "--app", "web:https://example.com"},
+       "candor claim init: --app: \"web:https://example.com\" has no binary: only "
+       "android: and ios: apps have an APK, AAB or IPA to name by digest\n"},
+      {{"claim", "init", "--apk", P("app.apk"), "--app", "android:com.example.app",
+        "--version", "2.x"},
+       "candor claim init: --version: version \"2.x\" has a non-numeric component "
+       "\"x\"; versions are dot-separated numbers such as \"2.10.1\"\n"},
+      {{"claim", "init", "--version", "2.3"},
+       "candor claim init: --app and --version describe the binary given with --apk; "
+       "give --apk FILE too (without --apk the example covers every version of a "
+       "placeholder app)\n"},
+      {{"claims", "--log", log_.address(), "--log_pub", P("log.pub"), "--binary_sha256",
+        "ABC"},
+       "candor claims: --binary_sha256 \"ABC\" must be 64 lower-case hex digits, as "
+       "sha256sum prints them\n"},
+      {{"claims", "--log", log_.address(), "--log_pub", P("log.pub")},
+       "candor claims: give --app APP, or --binary_sha256 HEX to look an app up by the "
+       "SHA-256 of its APK, AAB or IPA (not both)\n"},
+  };
+  for (const Case& c : cases) {
+    Result r = Candor(c.argv);
+    EXPECT_EQ(r.code, 2) << absl::StrJoin(c.argv, " ");
+    EXPECT_EQ(r.err, c.err);
+  }
+}
+
+// The log refuses a claim about one build signed with the app subject (as a
+// tool unaware of binary subjects would sign it).
+TEST_F(BinaryClaimCliTest, TheLogRefusesAClaimAboutABuildWithTheAppSubject) {
+  const std::string hex = WriteApk("app.apk", "apk bytes");
+  Result init = Candor({"claim", "init", "--apk", P("app.apk"), "--app",
+                        "android:com.example.app"});
+  ASSERT_EQ(init.code, 0) << init.err;
+  std::string json;
+  for (absl::string_view line : absl::StrSplit(Filled(init.out), '\n')) {
+    if (!absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "//")) {
+      absl::StrAppend(&json, line, "\n");
+    }
+  }
+  ASSERT_THAT(keyfile::WritePublicFile(P("build.json"), json), IsOk());
+  Result sign = Candor({"sign", "--key", P("vendor.key"), "--predicate_type",
+                        "https://candor.dev/claim/v1", "--subject", "android:com.example.app",
+                        "--predicate", P("build.json"), "--out", P("build.envelope")});
+  ASSERT_EQ(sign.code, 0) << sign.err;
+  Result submit = Candor({"claim", "submit", "--log", log_.address(), P("build.envelope")});
+  EXPECT_EQ(submit.code, 2);
+  EXPECT_TRUE(absl::StrContains(
+      submit.err,
+      absl::StrCat("a claim statement about the build app.binarySha256 ", hex,
+                   " must have that binary as its subject (\"android:com.example.app@"
+                   "<version or *>\" with that sha256 digest), not the app subject "
+                   "\"android:com.example.app\"")))
+      << submit.err;
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 // The vendor's workflow: claim init, lint, sign, submit, show; claims; and
 // claim types, the taxonomy claims are written in.
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "client/cli.h"
@@ -18,6 +22,8 @@
 #include "verifier/claim/history.h"
 #include "verifier/claim/lint.h"
 #include "verifier/claim/render.h"
+#include "verifier/measurement/measurement.h"
+#include "verifier/subject/app_subject.h"
 #include "verifier/taxonomy/taxonomy.h"
 
 namespace candor::cli {
@@ -34,16 +40,62 @@ absl::StatusOr<absl::Time> AtTime(const Args& args) {
   return t;
 }
 
+// With --apk, the build the claim is to be about: the file's SHA-256, and
+// the app and version given with it (read from flags: Candor does not parse
+// APKs or IPAs, so it cannot take them from the file).
+absl::StatusOr<std::optional<claim::ExampleBuild>> InitBuild(const Args& args) {
+  if (!args.Has("apk")) {
+    if (args.Has("app") || args.Has("version")) {
+      return absl::InvalidArgumentError(
+          "--app and --version describe the binary given with --apk; give "
+          "--apk FILE too (without --apk the example covers every version of "
+          "a placeholder app)");
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> app = args.Required("app");
+  if (!app.ok()) {
+    return absl::InvalidArgumentError(
+        "--apk needs --app android:<package> (or ios:<bundle id>): the "
+        "package is not read from the file");
+  }
+  if (absl::Status s = subject::PackageName(*app).status(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--app: ", s.message()));
+  }
+  const std::string version = args.Get("version");
+  if (!version.empty()) {
+    if (absl::Status s = claim::ParseVersion(version).status(); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--version: ", s.message()));
+    }
+  }
+  absl::StatusOr<std::string> hex = FileSha256Hex(args.Get("apk"));
+  if (!hex.ok()) return hex.status();
+  return claim::ExampleBuild{*app, version, *hex};
+}
+
 int ClaimInit(const Args& args, Io& io) {
   const std::string out = args.Get("out");
   if (!out.empty() && std::filesystem::exists(out)) {
     return Fail(io, "claim init", absl::AlreadyExistsError(absl::StrCat(
                                       out, " already exists; not overwriting it")));
   }
-  if (absl::Status s = WriteOutput(io, out, claim::ExampleClaim()); !s.ok()) {
+  absl::StatusOr<std::optional<claim::ExampleBuild>> build = InitBuild(args);
+  if (!build.ok()) return Fail(io, "claim init", build.status());
+  const std::string text =
+      claim::ExampleClaim(absl::Now(), build->has_value() ? &**build : nullptr);
+  if (absl::Status s = WriteOutput(io, out, text); !s.ok()) {
     return Fail(io, "claim init", s);
   }
   return kExitOk;
+}
+
+// The subject of a claim's statement: its binary when it names one (stating
+// the version when the claim covers exactly one), else the app.
+absl::StatusOr<Subject> ClaimSubject(const claim::v1::Claim& c) {
+  if (c.app().binary_sha256().empty()) return NamedSubject(c.app().id());
+  const std::string version =
+      c.app().min_version() == c.app().max_version() ? c.app().min_version() : "";
+  return subject::BinarySubject(c.app().id(), version, c.app().binary_sha256());
 }
 
 int ClaimLint(const Args& args, Io& io) {
@@ -86,8 +138,10 @@ int ClaimSign(const Args& args, Io& io) {
   }
   absl::StatusOr<PrivateKey> key = keyfile::ReadPrivateKey(*key_path);
   if (!key.ok()) return Fail(io, "claim sign", key.status());
+  absl::StatusOr<Subject> subject = ClaimSubject(parsed);
+  if (!subject.ok()) return Fail(io, "claim sign", subject.status());
   Statement st;
-  st.subjects.push_back(NamedSubject(parsed.app().id()));
+  st.subjects.push_back(*std::move(subject));
   st.predicate_type = std::string(kClaimType);
   st.predicate_json = std::move(json);
   absl::StatusOr<std::string> entry = SignStatement(st, *key);
@@ -116,18 +170,61 @@ int ClaimSubmit(const Args& args, Io& io) {
   return SubmitAndReport(args, io, "claim submit", *entry);
 }
 
-// Every claim in the log about one app (named, or that of the claim at
-// `index`), read and verified from the log's start, and the vendors now in
-// scope for the app.
+// Which claims ReadClaims reads: those about `app`, or about the app of the
+// claim at `index`, or (binary lookup) about the apps of the binary whose
+// SHA-256 is `binary_sha256`.
+struct ClaimSelection {
+  std::string app;
+  std::optional<uint64_t> index;
+  std::string binary_sha256;
+};
+
+// Every claim in the log about one app, read and verified from the log's
+// start, and the vendors now in scope for the app. For a binary lookup, also
+// the versions the statements naming the binary state ("" for none).
 struct AppClaims {
   std::string app;
   std::vector<claim::ClaimRecord> records;
   std::map<uint64_t, claim::v1::Claim> claims;
   std::vector<std::string> vendors;
+  std::set<std::string> binary_versions;
 };
 
-absl::StatusOr<AppClaims> ReadClaims(const Args& args, std::string app,
-                                     std::optional<uint64_t> index) {
+// For a binary lookup: the app and stated version of a claim or measurement
+// statement whose subject is the binary `hex` (checked against its predicate
+// as admission checks it, so a subject alone cannot attach a digest to an
+// app), or nullopt.
+std::optional<std::pair<std::string, std::string>> NamesBinary(
+    const SignedStatement& st, const std::string& hex) {
+  if (st.statement.subjects.size() != 1 ||
+      !subject::IsBinarySubject(st.statement.subjects[0])) {
+    return std::nullopt;
+  }
+  auto digest = st.statement.subjects[0].digest.find("sha256");
+  if (digest == st.statement.subjects[0].digest.end() || digest->second != hex) {
+    return std::nullopt;
+  }
+  subject::About about;
+  std::string app_version;
+  claim::v1::Claim c;
+  measurement::v1::Measurement m;
+  if (st.statement.predicate_type == kClaimType) {
+    if (!ParsePredicate(st.statement.predicate_json, c).ok()) return std::nullopt;
+    about = {"claim", c.app().id(), "app.binarySha256", c.app().binary_sha256()};
+  } else if (st.statement.predicate_type == kMeasurementType) {
+    if (!ParsePredicate(st.statement.predicate_json, m).ok()) return std::nullopt;
+    about = {"measurement", m.app(), "binary_sha256", m.binary_sha256()};
+  } else {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> version =
+      subject::CheckSubjects(st.statement.subjects, about);
+  if (!version.ok()) return std::nullopt;
+  return std::make_pair(std::string(about.app_id), *version);
+}
+
+absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
+                                                  const ClaimSelection& select) {
   absl::StatusOr<std::string> pub = args.Required("log_pub");
   if (!pub.ok()) return pub.status();
   absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
@@ -139,8 +236,14 @@ absl::StatusOr<AppClaims> ReadClaims(const Args& args, std::string app,
   if (!scanner.ok()) return scanner.status();
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
+  std::map<std::string, std::set<std::string>> binary_apps;
   auto visit = [&](uint64_t i, absl::string_view entry, const SignedStatement& st,
                    const std::string& signer) {
+    if (!select.binary_sha256.empty()) {
+      if (auto named = NamesBinary(st, select.binary_sha256)) {
+        binary_apps[named->first].insert(named->second);
+      }
+    }
     if (st.statement.predicate_type != kClaimType) return;
     absl::StatusOr<claim::ClaimRecord> record = claim::ClaimRecordFromEntry(i, entry);
     absl::StatusOr<claim::v1::Claim> c = claim::ClaimFromEntry(entry);
@@ -153,32 +256,57 @@ absl::StatusOr<AppClaims> ReadClaims(const Args& args, std::string app,
   absl::StatusOr<uint64_t> read = (*scanner)->Poll(visit);
   if (!read.ok()) return read.status();
 
-  AppClaims out;
-  out.app = std::move(app);
-  if (index) {
+  std::vector<std::string> apps;
+  if (!select.binary_sha256.empty()) {
+    for (const auto& [app, versions] : binary_apps) apps.push_back(app);
+  } else if (select.index) {
     for (const auto& [record, c] : all) {
-      if (record.index == *index) out.app = c.app().id();
+      if (record.index == *select.index) apps = {c.app().id()};
     }
-    if (out.app.empty()) {
-      return absl::NotFoundError(absl::StrCat("entry ", *index, " is not a claim"));
+    if (apps.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("entry ", *select.index, " is not a claim"));
     }
+  } else {
+    apps = {select.app};
   }
   const registry::RegistryState& registry = (*scanner)->registry();
-  for (auto& [record, c] : all) {
-    if (c.app().id() != out.app) continue;
-    const registry::PrincipalRecord* p = registry.FindPrincipal(record.signer);
-    if (p != nullptr && !p->registration().revoked()) {
-      const auto& apps = p->registration().scope().apps();
-      if (std::find(apps.begin(), apps.end(), out.app) != apps.end() &&
-          std::find(out.vendors.begin(), out.vendors.end(), record.signer) ==
-              out.vendors.end()) {
-        out.vendors.push_back(record.signer);
-      }
+  std::vector<AppClaims> result;
+  for (const std::string& app : apps) {
+    AppClaims out;
+    out.app = app;
+    if (auto it = binary_apps.find(app); it != binary_apps.end()) {
+      out.binary_versions = it->second;
     }
-    out.claims[record.index] = std::move(c);
-    out.records.push_back(std::move(record));
+    for (const auto& [record, c] : all) {
+      if (c.app().id() != out.app) continue;
+      const registry::PrincipalRecord* p = registry.FindPrincipal(record.signer);
+      if (p != nullptr && !p->registration().revoked()) {
+        const auto& scope = p->registration().scope().apps();
+        if (std::find(scope.begin(), scope.end(), out.app) != scope.end() &&
+            std::find(out.vendors.begin(), out.vendors.end(), record.signer) ==
+                out.vendors.end()) {
+          out.vendors.push_back(record.signer);
+        }
+      }
+      out.claims[record.index] = c;
+      out.records.push_back(record);
+    }
+    result.push_back(std::move(out));
   }
-  return out;
+  return result;
+}
+
+// For a binary lookup: whether `c` bears on the binary `hex` of an app whose
+// statements state `versions` of it: a claim about that build, or a claim
+// about every build whose version range covers a stated version (a claim
+// without a range covers them all, even when no version is stated).
+bool CoversBinary(const claim::v1::Claim& c, const std::string& hex,
+                  const std::set<std::string>& versions) {
+  if (!c.app().binary_sha256().empty()) return c.app().binary_sha256() == hex;
+  return std::any_of(versions.begin(), versions.end(), [&](const std::string& v) {
+    return claim::CoversVersion(c.app(), v);
+  });
 }
 
 claim::ClaimListing Listing(const claim::ClaimState& state, absl::Time at) {
@@ -198,12 +326,13 @@ int ClaimShow(const Args& args, Io& io) {
   if (!index.ok()) return Fail(io, "claim show", index.status());
   absl::StatusOr<absl::Time> at = AtTime(args);
   if (!at.ok()) return Fail(io, "claim show", at.status());
-  absl::StatusOr<AppClaims> claims = ReadClaims(args, "", *index);
-  if (!claims.ok()) {
-    return Fail(io, "claim show", claims.status(),
-                absl::IsFailedPrecondition(claims.status()) ? kExitVerificationFailed
-                                                            : kExitUsage);
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", *index, ""});
+  if (!read.ok()) {
+    return Fail(io, "claim show", read.status(),
+                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
+                                                          : kExitUsage);
   }
+  AppClaims* claims = &read->front();
   for (const claim::ClaimState& state :
        claim::ClaimStatesAt(claims->records, claims->vendors, *at)) {
     if (state.claim->index != *index) continue;
@@ -212,19 +341,75 @@ int ClaimShow(const Args& args, Io& io) {
   return kExitOk;
 }
 
+// `candor claims --binary_sha256 HEX`: for each app whose claims or
+// measurements name the binary, the claims that bear on it (CoversBinary),
+// each with its status in the app's whole history.
+int ClaimsOfBinary(const Args& args, Io& io, absl::Time at, const std::string& hex) {
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", std::nullopt, hex});
+  if (!read.ok()) {
+    return Fail(io, "claims", read.status(),
+                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
+                                                          : kExitUsage);
+  }
+  if (read->empty()) {
+    io.out << "no claim or measurement in the log names the binary " << hex << "\n";
+    return kExitOk;
+  }
+  bool first_app = true;
+  for (AppClaims& app : *read) {
+    if (!first_app) io.out << "\n";
+    first_app = false;
+    std::vector<std::string> stated;
+    for (const std::string& v : app.binary_versions) {
+      if (!v.empty()) stated.push_back(v);
+    }
+    io.out << "binary " << hex << " is " << app.app
+           << (stated.empty() ? std::string(", version not stated")
+                              : absl::StrCat(" version ", absl::StrJoin(stated, ", ")))
+           << "\n";
+    bool any = false;
+    for (const claim::ClaimState& state :
+         claim::ClaimStatesAt(app.records, app.vendors, at)) {
+      const claim::v1::Claim& c = app.claims[state.claim->index];
+      if (!CoversBinary(c, hex, app.binary_versions)) continue;
+      io.out << "\n" << claim::RenderClaim(c, Listing(state, at));
+      any = true;
+    }
+    if (!any) io.out << "no claim about " << app.app << " covers this binary\n";
+  }
+  return kExitOk;
+}
+
 int Claims(const Args& args, Io& io) {
-  absl::StatusOr<std::string> app = args.Required("app");
-  if (!app.ok()) return Fail(io, "claims", app.status());
   absl::StatusOr<absl::Time> at = AtTime(args);
   if (!at.ok()) return Fail(io, "claims", at.status());
-  absl::StatusOr<AppClaims> claims = ReadClaims(args, *app, std::nullopt);
-  if (!claims.ok()) {
-    return Fail(io, "claims", claims.status(),
-                absl::IsFailedPrecondition(claims.status()) ? kExitVerificationFailed
-                                                            : kExitUsage);
+  if (args.Has("binary_sha256") == args.Has("app")) {
+    return Fail(io, "claims",
+                absl::InvalidArgumentError(
+                    "give --app APP, or --binary_sha256 HEX to look an app up by "
+                    "the SHA-256 of its APK, AAB or IPA (not both)"));
   }
+  if (args.Has("binary_sha256")) {
+    const std::string hex = args.Get("binary_sha256");
+    if (!subject::IsSha256Hex(hex)) {
+      return Fail(io, "claims",
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "--binary_sha256 \"", hex,
+                      "\" must be 64 lower-case hex digits, as sha256sum prints "
+                      "them")));
+    }
+    return ClaimsOfBinary(args, io, *at, hex);
+  }
+  const std::string app = args.Get("app");
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""});
+  if (!read.ok()) {
+    return Fail(io, "claims", read.status(),
+                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
+                                                          : kExitUsage);
+  }
+  AppClaims* claims = &read->front();
   if (claims->records.empty()) {
-    io.out << "no claims about " << *app << " in the log\n";
+    io.out << "no claims about " << app << " in the log\n";
     return kExitOk;
   }
   bool first = true;
@@ -264,10 +449,21 @@ std::vector<Command> ClaimCommands() {
   show.push_back({"index", "I", "the claim's log index"});
   std::vector<Option> list = scan;
   list.push_back({"app", "APP", "the app, e.g. android:com.example.app"});
+  list.push_back({"binary_sha256", "HEX",
+                  "instead of --app: the SHA-256 of an APK, AAB or IPA; lists the "
+                  "claims about that build and the claims about every build that "
+                  "cover its version"});
   std::vector<Option> submit = SubmitOptions();
   return {
-      {"claim init", "write a commented example claim to start from", "[--out FILE]",
-       {{"out", "FILE", "write here instead of stdout (never overwrites)"}}, ClaimInit},
+      {"claim init", "write a commented example claim to start from",
+       "[--apk FILE --app APP [--version V]] [--out FILE]",
+       {{"apk", "FILE",
+         "make the claim about this one build (APK, AAB or IPA): its SHA-256 "
+         "becomes app.binarySha256 and the signed statement's subject"},
+        {"app", "APP", "with --apk: the app it is, android:<package> or ios:<bundle id>"},
+        {"version", "V", "with --apk: the build's version (minVersion = maxVersion = V)"},
+        {"out", "FILE", "write here instead of stdout (never overwrites)"}},
+       ClaimInit},
       {"claim lint", "explain every problem in a claim before signing it", "FILE",
        {}, ClaimLint},
       {"claim sign", "sign a claim (comments stripped) as a DSSE envelope",
@@ -281,7 +477,8 @@ std::vector<Command> ClaimCommands() {
       {"claim show", "show a claim with its status (reads and verifies the log)",
        "--log ADDR --log_pub FILE --index I [--at TIME]", show, ClaimShow},
       {"claims", "the history of an app's claims, newest first (reads and verifies the log)",
-       "--log ADDR --log_pub FILE --app APP [--at TIME]", list, Claims},
+       "--log ADDR --log_pub FILE (--app APP | --binary_sha256 HEX) [--at TIME]", list,
+       Claims},
       {"claim types", "the data types claims use (Play Data safety + biometrics)",
        "[--apple]", {{"apple", "", "show the mapping from Apple's App Privacy types"}},
        ClaimTypes},

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "log/tls/tls.h"
+#include "verifier/detect/byte_source.h"
 
 namespace candor::cli {
 namespace {
@@ -74,6 +75,21 @@ absl::StatusOr<std::unique_ptr<client::VerifierClient>> ConnectVerifier(
   absl::StatusOr<client::ClientOptions> options = ClientOptionsFrom(args, timeout);
   if (!options.ok()) return options.status();
   return std::make_unique<client::VerifierClient>(*address, *options);
+}
+
+absl::StatusOr<std::string> FileSha256Hex(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<detect::FileByteSource>> file =
+      detect::FileByteSource::Open(path);
+  if (!file.ok()) return file.status();
+  detect::HashingByteSource hashing(file->get());
+  constexpr size_t kChunk = 1 << 20;
+  std::string chunk;
+  while (true) {
+    chunk.clear();
+    if (absl::Status s = hashing.Read(kChunk, chunk); !s.ok()) return s;
+    if (chunk.empty()) break;
+  }
+  return hashing.FinishHex();
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {

@@ -29,6 +29,11 @@ absl::StatusOr<std::unique_ptr<client::VerifierClient>> ConnectVerifier(
     const Args& args, absl::Duration timeout = absl::Seconds(10));
 // Reads a file, or stdin for "-". At most 64 MiB.
 absl::StatusOr<std::string> ReadInput(const std::string& path);
+// Lower-case hex SHA-256 of a file's bytes, read in chunks so that an APK,
+// AAB or IPA of any size is never held in memory. NOT_FOUND (or
+// PERMISSION_DENIED) naming the path if it cannot be opened, UNAVAILABLE on a
+// read error.
+absl::StatusOr<std::string> FileSha256Hex(const std::string& path);
 // Writes to a file (replacing it), or to io.out for "" or "-".
 absl::Status WriteOutput(Io& io, const std::string& path,
                          absl::string_view content);

@@ -19,6 +19,7 @@
 #include "verifier/detect/identities.h"
 #include "verifier/detect/measure.h"
 #include "verifier/measurement/measurement.h"
+#include "verifier/subject/app_subject.h"
 
 namespace candor::cli {
 namespace {
@@ -87,7 +88,14 @@ int Finish(const Args& args, Io& io, absl::string_view command,
   absl::StatusOr<PrivateKey> key = keyfile::ReadPrivateKey(args.Get("key"));
   if (!key.ok()) return Fail(io, command, key.status());
   Statement st;
-  st.subjects.push_back(NamedSubject(m.app()));
+  if (m.binary_sha256().empty()) {
+    st.subjects.push_back(NamedSubject(m.app()));
+  } else {
+    absl::StatusOr<Subject> binary =
+        subject::BinarySubject(m.app(), m.app_version(), m.binary_sha256());
+    if (!binary.ok()) return Fail(io, command, binary.status());
+    st.subjects.push_back(*std::move(binary));
+  }
   st.predicate_type = std::string(kMeasurementType);
   st.predicate_json = std::move(json);
   absl::StatusOr<std::string> entry = SignStatement(st, *key);
@@ -104,6 +112,20 @@ int Finish(const Args& args, Io& io, absl::string_view command,
     return Fail(io, command, s);
   }
   return kExitOk;
+}
+
+// The binary measured: the SHA-256 of --apk, or --binary_sha256 as given
+// (ValidateMeasurement checks its form); both must agree.
+absl::StatusOr<std::string> MeasuredBinary(const Args& args) {
+  if (!args.Has("apk")) return args.Get("binary_sha256");
+  absl::StatusOr<std::string> hex = FileSha256Hex(args.Get("apk"));
+  if (!hex.ok()) return hex.status();
+  if (args.Has("binary_sha256") && args.Get("binary_sha256") != *hex) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--binary_sha256 ", args.Get("binary_sha256"), " is not the SHA-256 of --apk ",
+        args.Get("apk"), " (", *hex, "); give one of them"));
+  }
+  return *hex;
 }
 
 int MeasureHar(const Args& args, Io& io) {
@@ -128,6 +150,8 @@ int MeasureHar(const Args& args, Io& io) {
                     "--json prints the coverage summary on standard output: give "
                     "--out for the measurement"));
   }
+  absl::StatusOr<std::string> binary_sha256 = MeasuredBinary(args);
+  if (!binary_sha256.ok()) return Fail(io, "measure har", binary_sha256.status());
   detect::MeasureOptions options;
   options.max_measurement_bytes = kMaxEntrySize;
   absl::StatusOr<mpb::Measurement> m =
@@ -139,7 +163,7 @@ int MeasureHar(const Args& args, Io& io) {
   m->set_consent(*consent);
   m->set_vantage_country(args.Get("vantage_country"));
   m->set_app_version(args.Get("app_version"));
-  m->set_binary_sha256(args.Get("binary_sha256"));
+  m->set_binary_sha256(*binary_sha256);
   m->mutable_device()->set_model(args.Get("device_model"));
   m->mutable_device()->set_os(args.Get("os"));
   m->mutable_device()->set_os_version(args.Get("os_version"));
@@ -240,7 +264,7 @@ std::vector<Command> MeasureCommands() {
       {"measure har",
        "turn a HAR capture and the planted honey identities into a signed measurement",
        "--har FILE --identities FILE --app APP --auditor NAME --consent C "
-       "--vantage_country CC [--key FILE] [--out FILE]",
+       "--vantage_country CC [--apk FILE] [--app_version V] [--key FILE] [--out FILE]",
        {{"har", "FILE", "the capture (HAR 1.2: mitmproxy, browsers, HTTP Toolkit)"},
         {"identities", "FILE", "the honey values planted (see IDENTITIES.md)"},
         {"app", "APP", "android:<package>, ios:<bundle id> or web:https://<host>"},
@@ -248,7 +272,10 @@ std::vector<Command> MeasureCommands() {
         {"consent", "C", "no_interaction, accepted or declined (tracking)"},
         {"vantage_country", "CC", "ISO 3166-1 alpha-2 code of where you captured"},
         {"app_version", "V", "the app's version"},
-        {"binary_sha256", "HEX", "SHA-256 of the APK/IPA measured"},
+        {"apk", "FILE",
+         "the APK, AAB or IPA measured: its SHA-256 becomes binary_sha256 and the "
+         "signed statement's subject"},
+        {"binary_sha256", "HEX", "SHA-256 of the APK/IPA measured (or give --apk)"},
         {"device_model", "M", "the test device"},
         {"os", "OS", "android, ios, ..."},
         {"os_version", "V", "the OS version"},
