@@ -69,9 +69,10 @@ absl::StatusOr<pb::AddEntryResponse> LogClient::AddEntry(
 }
 
 absl::StatusOr<pb::GetCheckpointResponse> LogClient::GetCheckpoint(
-    uint64_t tree_size) {
+    uint64_t tree_size, bool witnessed) {
   pb::GetCheckpointRequest request;
   request.set_tree_size(tree_size);
+  request.set_witnessed(witnessed);
   return Call(&pb::Log::Stub::GetCheckpoint, request);
 }
 

@@ -29,8 +29,10 @@ class LogClient {
 
   absl::StatusOr<log::v1::AddEntryResponse> AddEntry(
       const std::string& entry, bool wait_for_inclusion);
+  // With `witnessed` (and tree_size 0): the newest checkpoint that meets
+  // the log's witness policy (GetCheckpointRequest in log.proto).
   absl::StatusOr<log::v1::GetCheckpointResponse> GetCheckpoint(
-      uint64_t tree_size = 0);
+      uint64_t tree_size = 0, bool witnessed = false);
   absl::StatusOr<log::v1::GetInclusionProofResponse> GetInclusionProof(
       const log::v1::GetInclusionProofRequest& request);
   absl::StatusOr<log::v1::GetConsistencyProofResponse> GetConsistencyProof(

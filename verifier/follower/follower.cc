@@ -9,19 +9,25 @@ namespace candor::follower {
 absl::StatusOr<Follower> Follower::Resume(LogSource* source,
                                           note::Verifier log_key,
                                           FollowerState state) {
+  return Resume(source, proofs::CheckpointChecker(std::move(log_key)), std::move(state));
+}
+
+absl::StatusOr<Follower> Follower::Resume(LogSource* source,
+                                          proofs::CheckpointChecker checker,
+                                          FollowerState state) {
   absl::StatusOr<merkle::CompactRange> range =
       merkle::CompactRange::FromFrontier(state.size, state.frontier);
   if (!range.ok()) return range.status();
   if (!state.checkpoint.empty()) {
-    absl::StatusOr<note::SignedCheckpoint> cp =
-        note::OpenCheckpoint(state.checkpoint, log_key);
+    // Checked in full when it was new; its cosignatures may have aged since.
+    absl::StatusOr<note::SignedCheckpoint> cp = checker.CheckLogSignature(state.checkpoint);
     if (!cp.ok()) return cp.status();
     if (cp->checkpoint.size < state.size) {
       return absl::DataLossError(
           "the saved follower state is ahead of its saved checkpoint");
     }
   }
-  return Follower(source, std::move(log_key), std::move(state), *std::move(range));
+  return Follower(source, std::move(checker), std::move(state), *std::move(range));
 }
 
 absl::Status Follower::Equivocated(const std::string& older,
@@ -34,8 +40,8 @@ absl::Status Follower::Equivocated(const std::string& older,
 }
 
 absl::Status Follower::Extends(const std::string& older, const std::string& newer) {
-  absl::StatusOr<note::SignedCheckpoint> old = note::OpenCheckpoint(older, log_key_);
-  absl::StatusOr<note::SignedCheckpoint> now = note::OpenCheckpoint(newer, log_key_);
+  absl::StatusOr<note::SignedCheckpoint> old = checker_.CheckLogSignature(older);
+  absl::StatusOr<note::SignedCheckpoint> now = checker_.CheckLogSignature(newer);
   if (!old.ok()) return old.status();
   if (!now.ok()) return now.status();
   const uint64_t old_size = old->checkpoint.size;
@@ -64,7 +70,7 @@ absl::Status Follower::Extends(const std::string& older, const std::string& newe
 }
 
 absl::Status Follower::CheckExtends(const std::string& earlier) {
-  if (absl::StatusOr<note::SignedCheckpoint> cp = note::OpenCheckpoint(earlier, log_key_);
+  if (absl::StatusOr<note::SignedCheckpoint> cp = checker_.CheckLogSignature(earlier);
       !cp.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("not a checkpoint of this log: ", cp.status().message()));
@@ -79,17 +85,17 @@ absl::StatusOr<uint64_t> Follower::Poll(Consumer consumer, uint64_t chunk) {
   if (equivocation_) {
     return absl::FailedPreconditionError("the log equivocated; stopped");
   }
-  absl::StatusOr<std::string> text = source_->LatestCheckpoint();
+  absl::StatusOr<std::string> text =
+      source_->LatestCheckpoint(checker_.requires_cosignatures());
   if (!text.ok()) return text.status();
-  absl::StatusOr<note::SignedCheckpoint> latest =
-      note::OpenCheckpoint(*text, log_key_);
+  absl::StatusOr<note::WitnessedCheckpoint> latest = checker_.Check(*text);
   if (!latest.ok()) {
     return absl::Status(latest.status().code(),
                         absl::StrCat("the log's checkpoint does not verify: ",
                                      latest.status().message()));
   }
-  const uint64_t size = latest->checkpoint.size;
-  const merkle::Hash& root = latest->checkpoint.root;
+  const uint64_t size = latest->checkpoint.checkpoint.size;
+  const merkle::Hash& root = latest->checkpoint.checkpoint.root;
 
   // The new checkpoint must extend the last one seen.
   if (!state_.checkpoint.empty()) {

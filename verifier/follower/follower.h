@@ -8,6 +8,12 @@
 // tree with a consistency proof, so no entry is handed on before it is
 // proven to be in the log, whatever the log serves.
 //
+// With a witness policy (proofs::CheckpointChecker), the follower asks the
+// log for its newest witnessed checkpoint and follows only checkpoints that
+// meet the policy's quorum; one that does not is refused like a checkpoint
+// with a bad signature (the poll fails, nothing is handed on, the next poll
+// tries again).
+//
 // A log that shows two inconsistent histories (a smaller tree, a different
 // root at the same size, or no valid consistency proof) is equivocating: the
 // follower stops with FAILED_PRECONDITION and keeps both signed checkpoints
@@ -27,6 +33,7 @@
 #include "log/merkle/hash.h"
 #include "log/note/checkpoint.h"
 #include "log/note/note.h"
+#include "log/proofs/checkpoint_checker.h"
 
 namespace candor::follower {
 
@@ -34,8 +41,10 @@ namespace candor::follower {
 class LogSource {
  public:
   virtual ~LogSource() = default;
-  // The latest signed checkpoint, verbatim.
-  virtual absl::StatusOr<std::string> LatestCheckpoint() = 0;
+  // The latest signed checkpoint, verbatim, with the cosignatures the log
+  // holds for it; with `witnessed`, the newest one that meets the log's
+  // witness policy.
+  virtual absl::StatusOr<std::string> LatestCheckpoint(bool witnessed) = 0;
   virtual absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(
       uint64_t from, uint64_t to) = 0;
   // Entries [start, start + count), possibly fewer.
@@ -63,6 +72,12 @@ class Follower {
   // `source` must outlive the follower.
   static absl::StatusOr<Follower> Resume(LogSource* source, note::Verifier log_key,
                                          FollowerState state);
+  // Every new checkpoint must pass `checker` (with a witness policy: its
+  // quorum); the saved one and the earlier ones compared with need only
+  // the log's signature.
+  static absl::StatusOr<Follower> Resume(LogSource* source,
+                                         proofs::CheckpointChecker checker,
+                                         FollowerState state);
 
   // Called with each verified chunk of entries, first index `start`, and the
   // state to persist together with them. A non-OK return stops the poll; the
@@ -71,8 +86,11 @@ class Follower {
       uint64_t start, const std::vector<std::string>& entries,
       const FollowerState& state)>;
 
-  // Fetches the latest checkpoint, verifies it, and hands on every new entry.
-  // Returns the number of entries handed on. FAILED_PRECONDITION (with
+  // Fetches the latest checkpoint (the latest witnessed one if the checker
+  // requires cosignatures), verifies it, and hands on every new entry.
+  // Returns the number of entries handed on. A checkpoint that does not
+  // verify or does not meet the witness quorum: the checker's error, its
+  // message prefixed "the log's checkpoint does not verify: ". FAILED_PRECONDITION (with
   // equivocation() set) if the log equivocates.
   absl::StatusOr<uint64_t> Poll(Consumer consumer, uint64_t chunk = 1000);
 
@@ -86,10 +104,10 @@ class Follower {
   const std::optional<Equivocation>& equivocation() const { return equivocation_; }
 
  private:
-  Follower(LogSource* source, note::Verifier log_key, FollowerState state,
+  Follower(LogSource* source, proofs::CheckpointChecker checker, FollowerState state,
            merkle::CompactRange range)
       : source_(source),
-        log_key_(std::move(log_key)),
+        checker_(std::move(checker)),
         state_(std::move(state)),
         range_(std::move(range)) {}
   // Whether signed checkpoint `newer` extends `older`.
@@ -98,7 +116,7 @@ class Follower {
                            std::string reason);
 
   LogSource* source_;
-  note::Verifier log_key_;
+  proofs::CheckpointChecker checker_;
   FollowerState state_;
   merkle::CompactRange range_;
   std::optional<Equivocation> equivocation_;

@@ -31,9 +31,19 @@ class FakeLog : public LogSource {
     return *note::Sign(note::FormatCheckpoint(cp), {signer_});
   }
   void SetCheckpoint(std::string cp) { checkpoint_ = std::move(cp); }
+  // What the log answers when asked for its newest witnessed checkpoint.
+  void SetWitnessed(std::string cp) { witnessed_ = std::move(cp); }
+  // The checkpoint text of the tree as it is (what witnesses cosign).
+  std::string Text() {
+    return note::FormatCheckpoint(note::Checkpoint{signer_.name(), tree_.size(), tree_.Root(), {}});
+  }
   void Corrupt(size_t index) { entries_[index] += "!"; }
 
-  absl::StatusOr<std::string> LatestCheckpoint() override { return checkpoint_; }
+  absl::StatusOr<std::string> LatestCheckpoint(bool witnessed) override {
+    if (!witnessed) return checkpoint_;
+    if (witnessed_.empty()) return absl::NotFoundError("no checkpoint witnessed yet");
+    return witnessed_;
+  }
   absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(uint64_t from,
                                                              uint64_t to) override {
     // For a tree it never built, a lying log makes up a proof.
@@ -52,6 +62,7 @@ class FakeLog : public LogSource {
   note::Signer signer_;
   std::vector<std::string> entries_;
   std::string checkpoint_;
+  std::string witnessed_;
 };
 
 class FollowerTest : public ::testing::Test {
@@ -106,7 +117,7 @@ TEST_F(FollowerTest, DetectsForkAtTheSameSize) {
   log_.Publish();
   auto f = Follower::Resume(&log_, signer_.verifier(), FollowerState());
   ASSERT_THAT(f->Poll(Collect()), IsOk());
-  const std::string honest = *log_.LatestCheckpoint();
+  const std::string honest = *log_.LatestCheckpoint(false);
 
   // The operator signs a different tree of the same size.
   log_.SetCheckpoint(log_.Sign(10, merkle::HashLeaf("forged")));
@@ -116,7 +127,7 @@ TEST_F(FollowerTest, DetectsForkAtTheSameSize) {
                                 "the log equivocates: two different roots for size 10"));
   ASSERT_TRUE(f->equivocation().has_value());
   EXPECT_EQ(f->equivocation()->older, honest);
-  EXPECT_EQ(f->equivocation()->newer, *log_.LatestCheckpoint());
+  EXPECT_EQ(f->equivocation()->newer, *log_.LatestCheckpoint(false));
   // It stays stopped.
   EXPECT_THAT(f->Poll(Collect()), StatusCodeIs(absl::StatusCode::kFailedPrecondition));
 }
@@ -162,6 +173,70 @@ TEST_F(FollowerTest, RefusesCheckpointsNotSignedByTheLog) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "the log's checkpoint does not verify: note has no "
                        "verifiable signature by a known key"));
+}
+
+TEST_F(FollowerTest, WithAWitnessPolicyFollowsOnlyWitnessedCheckpoints) {
+  std::vector<note::Signer> w;
+  std::string policy_text;
+  for (const char* name : {"a", "b", "c"}) {
+    w.push_back(*note::Signer::GenerateCosigner(absl::StrCat("w.example/", name)));
+    absl::StrAppend(&policy_text, "witness ", name, " ", w.back().verifier().EncodedKey(), "\n");
+  }
+  absl::StrAppend(&policy_text, "group two 2 a b c\nquorum two\n");
+  constexpr uint64_t kNow = 1800000000;
+  auto checker = proofs::CheckpointChecker::Create(
+      signer_.verifier(), *note::Policy::Parse(policy_text), note::CosignatureWindow(),
+      [] { return absl::FromUnixSeconds(kNow); });
+  ASSERT_THAT(checker, IsOk());
+
+  for (int i = 0; i < 10; ++i) log_.Add(absl::StrCat("entry ", i));
+  const std::string at10 = log_.Sign(10, log_.tree_.Root());
+  const std::string text10 = log_.Text();
+  for (int i = 10; i < 12; ++i) log_.Add(absl::StrCat("entry ", i));
+  log_.Publish();  // size 12, not witnessed
+  auto f = Follower::Resume(&log_, *checker, FollowerState());
+  ASSERT_THAT(f, IsOk());
+  EXPECT_THAT(f->Poll(Collect()),
+              StatusIs(absl::StatusCode::kNotFound, "no checkpoint witnessed yet"));
+
+  // One witness of the two needed: refused like a bad signature.
+  log_.SetWitnessed(at10 + *note::Cosign(text10, w[1], kNow - 5));
+  EXPECT_THAT(f->Poll(Collect()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "the log's checkpoint does not verify: checkpoint example.com/log "
+                       "at size 10 does not meet the witness quorum \"two\": cosigned by "
+                       "b; missing a, c"));
+  EXPECT_TRUE(seen_.empty());
+  EXPECT_TRUE(f->state().checkpoint.empty());
+  EXPECT_FALSE(f->equivocation().has_value());
+
+  // Two: followed up to the witnessed size, not the latest, and the state
+  // keeps the cosigned note verbatim.
+  const std::string witnessed = at10 + *note::Cosign(text10, w[0], kNow - 5) +
+                                *note::Cosign(text10, w[2], kNow - 5);
+  log_.SetWitnessed(witnessed);
+  auto polled = f->Poll(Collect());
+  ASSERT_THAT(polled, IsOk());
+  EXPECT_EQ(*polled, 10u);
+  EXPECT_EQ(f->state().checkpoint, witnessed);
+  EXPECT_EQ(saved_.checkpoint, witnessed);
+
+  // Resuming later needs only the log's signature on the saved checkpoint,
+  // whatever the cosignatures' age.
+  auto later = proofs::CheckpointChecker::Create(
+      signer_.verifier(), *note::Policy::Parse(policy_text),
+      note::CosignatureWindow{absl::Minutes(10), absl::Hours(1)},
+      [] { return absl::FromUnixSeconds(kNow + 86400); });
+  ASSERT_THAT(later, IsOk());
+  auto resumed = Follower::Resume(&log_, *later, saved_);
+  ASSERT_THAT(resumed, IsOk());
+  // The same checkpoint, now too old to count: refused.
+  EXPECT_THAT(resumed->Poll(Collect()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "the log's checkpoint does not verify: checkpoint example.com/log "
+                       "at size 10 does not meet the witness quorum \"two\": cosigned by "
+                       "no witness; missing a, b, c (cosignatures older than 1h do not "
+                       "count: a, c)"));
 }
 
 }  // namespace

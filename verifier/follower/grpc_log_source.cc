@@ -2,8 +2,9 @@
 
 namespace candor::follower {
 
-absl::StatusOr<std::string> GrpcLogSource::LatestCheckpoint() {
-  absl::StatusOr<log::v1::GetCheckpointResponse> cp = client_->GetCheckpoint();
+absl::StatusOr<std::string> GrpcLogSource::LatestCheckpoint(bool witnessed) {
+  absl::StatusOr<log::v1::GetCheckpointResponse> cp =
+      client_->GetCheckpoint(/*tree_size=*/0, witnessed);
   if (!cp.ok()) return cp.status();
   return cp->checkpoint();
 }

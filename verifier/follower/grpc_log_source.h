@@ -12,7 +12,7 @@ class GrpcLogSource : public LogSource {
  public:
   // `client` must outlive this object.
   explicit GrpcLogSource(client::LogClient* client) : client_(client) {}
-  absl::StatusOr<std::string> LatestCheckpoint() override;
+  absl::StatusOr<std::string> LatestCheckpoint(bool witnessed) override;
   absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(uint64_t from,
                                                              uint64_t to) override;
   absl::StatusOr<std::vector<std::string>> Entries(uint64_t start,
