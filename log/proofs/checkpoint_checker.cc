@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "log/keyfile/keyfile.h"
 
 namespace candor::proofs {
 
@@ -64,6 +65,17 @@ absl::StatusOr<note::SignedCheckpoint> CheckpointChecker::CheckLogSignature(
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "the witness policy lists no log with origin \"", cp->origin, "\""));
+}
+
+absl::StatusOr<note::Policy> ReadWitnessPolicy(const std::string& path) {
+  absl::StatusOr<std::string> text = keyfile::ReadSmallFile(path);
+  absl::StatusOr<note::Policy> policy =
+      text.ok() ? note::Policy::Parse(*text) : absl::StatusOr<note::Policy>(text.status());
+  if (!policy.ok()) {
+    return absl::Status(policy.status().code(), absl::StrCat("witness policy ", path, ": ",
+                                                             policy.status().message()));
+  }
+  return policy;
 }
 
 std::string DescribeWitnesses(const note::WitnessedCheckpoint& checkpoint,

@@ -82,6 +82,10 @@ class CheckpointChecker {
   Clock clock_;
 };
 
+// Reads and parses a C2SP tlog-policy file: the file's error, or the
+// parse error (INVALID_ARGUMENT), after "witness policy <path>: ".
+absl::StatusOr<note::Policy> ReadWitnessPolicy(const std::string& path);
+
 // For people: "cosigned by a (at 2026-12-06T10:00:00Z), b (...)" or
 // "not witnessed (no witness policy given)".
 std::string DescribeWitnesses(const note::WitnessedCheckpoint& checkpoint,

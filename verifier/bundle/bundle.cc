@@ -71,23 +71,34 @@ absl::StatusOr<CheckedFinding> CheckBundle(const fpb::FindingBundle& bundle,
                                            const note::Verifier& log_key,
                                            const std::optional<PublicKey>& admin_key,
                                            const reference::PublicSuffixList& psl) {
+  return CheckBundle(bundle, proofs::CheckpointChecker(log_key), admin_key, psl);
+}
+
+absl::StatusOr<CheckedFinding> CheckBundle(const fpb::FindingBundle& bundle,
+                                           const proofs::CheckpointChecker& checker,
+                                           const std::optional<PublicKey>& admin_key,
+                                           const reference::PublicSuffixList& psl) {
   CheckedFinding out;
   if (bundle.format() != kBundleFormat) {
     return absl::InvalidArgumentError(absl::StrCat(
         "not a finding bundle: format must be \"", kBundleFormat, "\""));
   }
-  // 1. The checkpoint is the log's.
-  absl::StatusOr<note::SignedCheckpoint> cp =
-      note::OpenCheckpoint(bundle.checkpoint(), log_key);
-  if (!cp.ok()) {
-    return absl::Status(cp.status().code(), absl::StrCat("the bundle's checkpoint: ",
-                                                         cp.status().message()));
+  // 1. The checkpoint is the log's (and, with a policy, witnessed).
+  absl::StatusOr<note::WitnessedCheckpoint> witnessed = checker.Check(bundle.checkpoint());
+  if (!witnessed.ok()) {
+    return absl::Status(witnessed.status().code(),
+                        absl::StrCat("the bundle's checkpoint: ", witnessed.status().message()));
   }
+  const note::SignedCheckpoint* cp = &witnessed->checkpoint;
   out.tree_size = cp->checkpoint.size;
   out.log_origin = cp->checkpoint.origin;
   out.checks.push_back(absl::StrCat("checkpoint of \"", cp->checkpoint.origin,
                                     "\" at size ", cp->checkpoint.size,
-                                    " is signed by the log key ", log_key.name()));
+                                    " is signed by the log key ", cp->checkpoint.origin));
+  if (checker.has_policy()) {
+    out.checks.push_back(
+        absl::StrCat("the checkpoint is ", proofs::DescribeWitnesses(*witnessed, checker)));
+  }
 
   // 2. Every entry is in the log, and parses.
   std::map<uint64_t, Checked> entries;

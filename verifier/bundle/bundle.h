@@ -4,7 +4,9 @@
 // every signer, each entry with an inclusion proof to the checkpoint.
 //
 // Checking a bundle trusts nothing but the log's key (and, optionally, the
-// operator's admin key): the checkpoint's signature, every inclusion proof,
+// operator's admin key and a witness policy): the checkpoint's signature
+// (and, with a policy, its witnesses' cosignatures, which the bundle's
+// checkpoint note carries verbatim, so no network is needed), every inclusion proof,
 // every envelope signature against keys registered in the log for the right
 // role, the vendor's scope, and then the evaluation is re-run and must give
 // the finding's verdict.
@@ -32,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "log/crypto/keys.h"
 #include "log/note/note.h"
+#include "log/proofs/checkpoint_checker.h"
 #include "proto/candor/finding/v1/finding.pb.h"
 #include "proto/candor/reference/v1/reference.pb.h"
 #include "verifier/evaluate/evaluate.h"
@@ -57,6 +60,14 @@ struct CheckedFinding {
 // and `psl` (which only names registrable domains; see resolver.h).
 absl::StatusOr<CheckedFinding> CheckBundle(const finding::v1::FindingBundle& bundle,
                                            const note::Verifier& log_key,
+                                           const std::optional<PublicKey>& admin_key,
+                                           const reference::PublicSuffixList& psl);
+// The same, with the bundle's checkpoint judged by `checker` (its log key
+// and witness policy, at its clock). A checkpoint that does not meet the
+// policy's quorum is an error with the checker's code and message, after
+// "the bundle's checkpoint: ".
+absl::StatusOr<CheckedFinding> CheckBundle(const finding::v1::FindingBundle& bundle,
+                                           const proofs::CheckpointChecker& checker,
                                            const std::optional<PublicKey>& admin_key,
                                            const reference::PublicSuffixList& psl);
 

@@ -4,6 +4,8 @@
 //
 //   candor-verifier --data_dir=DIR --log=HOST:PORT --log_pub=FILE
 //       --admin_pub=FILE --name=NAME --key=FILE [--listen=127.0.0.1:0]
+//       [--witness_policy=FILE [--max_cosignature_age=D]
+//        [--max_cosignature_future=D]]
 //
 // Prints the bound address alone on the first line of stdout once the
 // reference data is published; logs go to stderr as JSON lines. SIGTERM or
@@ -21,6 +23,7 @@
 #include "base/metrics/metrics.h"
 #include "log/keyfile/keyfile.h"
 #include "log/logging/logging.h"
+#include "log/proofs/checkpoint_checker.h"
 #include "log/server/shutdown.h"
 #include "log/tls/tls.h"
 #include "verifier/reference/ip_country.h"
@@ -34,6 +37,13 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:0",
 ABSL_FLAG(std::string, log, "", "the candor-log to follow, host:port");
 ABSL_FLAG(std::string, log_pub, "", "the log's note verifier key file");
 ABSL_FLAG(std::string, admin_pub, "", "the operator's admin public key");
+ABSL_FLAG(std::string, witness_policy, "",
+          "a C2SP tlog-policy file: follow only the log's witnessed checkpoints, "
+          "refusing any below its quorum; finding bundles carry the cosigned checkpoint");
+ABSL_FLAG(absl::Duration, max_cosignature_age, absl::InfiniteDuration(),
+          "with --witness_policy: cosignatures older than this do not count");
+ABSL_FLAG(absl::Duration, max_cosignature_future, absl::Minutes(10),
+          "with --witness_policy: a cosignature dated more than this after now is refused");
 ABSL_FLAG(std::string, name, "", "this verifier's registered principal name");
 ABSL_FLAG(std::string, key, "", "this verifier's Ed25519 private key file");
 ABSL_FLAG(int, quorum, 2,
@@ -108,6 +118,14 @@ int main(int argc, char** argv) {
       candor::keyfile::ReadNoteVerifier(absl::GetFlag(FLAGS_log_pub));
   if (!log_key.ok()) return Fail(log_key.status().ToString());
   config.core.log_key = *std::move(log_key);
+  if (!absl::GetFlag(FLAGS_witness_policy).empty()) {
+    absl::StatusOr<candor::note::Policy> policy =
+        candor::proofs::ReadWitnessPolicy(absl::GetFlag(FLAGS_witness_policy));
+    if (!policy.ok()) return Fail(policy.status().ToString());
+    config.core.witness_policy = *std::move(policy);
+    config.core.cosignature_window.max_age = absl::GetFlag(FLAGS_max_cosignature_age);
+    config.core.cosignature_window.max_future = absl::GetFlag(FLAGS_max_cosignature_future);
+  }
   absl::StatusOr<candor::PublicKey> admin =
       candor::keyfile::ReadPublicKey(absl::GetFlag(FLAGS_admin_pub));
   if (!admin.ok()) return Fail(admin.status().ToString());

@@ -73,8 +73,12 @@ absl::StatusOr<std::unique_ptr<VerifierCore>> VerifierCore::Create(
     if (!frontier.ok()) return frontier.status();
     state.frontier = *std::move(frontier);
   }
+  absl::StatusOr<proofs::CheckpointChecker> checker = proofs::CheckpointChecker::Create(
+      core->config_.log_key, core->config_.witness_policy,
+      core->config_.cosignature_window, core->config_.clock);
+  if (!checker.ok()) return checker.status();
   absl::StatusOr<follower::Follower> follower = follower::Follower::Resume(
-      &core->source_, *core->config_.log_key, std::move(state));
+      &core->source_, *std::move(checker), std::move(state));
   if (!follower.ok()) return follower.status();
   core->follower_.emplace(*std::move(follower));
 
@@ -354,7 +358,8 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
   }
 
   // The checkpoint the follower verified: consistent with every earlier
-  // one this verifier saw, and covering every entry it has indexed.
+  // one this verifier saw, and covering every entry it has indexed; with a
+  // witness policy, the cosigned note as the log served it, verbatim.
   absl::StatusOr<note::SignedCheckpoint> cp =
       note::OpenCheckpoint(follower_->state().checkpoint, *config_.log_key);
   if (!cp.ok()) return cp.status();

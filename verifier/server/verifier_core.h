@@ -23,6 +23,7 @@
 #include "log/client/log_client.h"
 #include "log/crypto/keys.h"
 #include "log/note/note.h"
+#include "log/note/policy.h"
 #include "verifier/evaluate/evaluate.h"
 #include "verifier/follower/follower.h"
 #include "verifier/follower/grpc_log_source.h"
@@ -36,6 +37,12 @@ struct CoreConfig {
   std::string name;                // the verifier's registered principal name
   std::optional<PrivateKey> key;   // its signing key (Ed25519: deterministic)
   std::optional<note::Verifier> log_key;
+  // With a witness policy the follower reads only the log's witnessed
+  // checkpoints and refuses one below the quorum (judged at `clock` within
+  // `cosignature_window`); finding bundles then carry the cosigned
+  // checkpoint note verbatim, to be verified offline with the same policy.
+  std::optional<note::Policy> witness_policy;
+  note::CosignatureWindow cosignature_window;
   std::optional<PublicKey> admin_key;
   uint32_t quorum = evaluate::kDefaultQuorum;
   // Findings are issued at this clock's time; the log admits them only
