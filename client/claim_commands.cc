@@ -297,6 +297,13 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
   return result;
 }
 
+// A failed ReadClaims: a log that equivocates (FAILED_PRECONDITION) fails
+// verification; anything else is a usage or connection problem.
+int ReadFailed(Io& io, absl::string_view command, const absl::Status& status) {
+  return Fail(io, command, status,
+              absl::IsFailedPrecondition(status) ? kExitVerificationFailed : kExitUsage);
+}
+
 // For a binary lookup: whether `c` bears on the binary `hex` of an app whose
 // statements state `versions` of it: a claim about that build, or a claim
 // about every build whose version range covers a stated version (a claim
@@ -328,9 +335,7 @@ int ClaimShow(const Args& args, Io& io) {
   if (!at.ok()) return Fail(io, "claim show", at.status());
   absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", *index, ""});
   if (!read.ok()) {
-    return Fail(io, "claim show", read.status(),
-                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
-                                                          : kExitUsage);
+    return ReadFailed(io, "claim show", read.status());
   }
   AppClaims* claims = &read->front();
   for (const claim::ClaimState& state :
@@ -347,9 +352,7 @@ int ClaimShow(const Args& args, Io& io) {
 int ClaimsOfBinary(const Args& args, Io& io, absl::Time at, const std::string& hex) {
   absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", std::nullopt, hex});
   if (!read.ok()) {
-    return Fail(io, "claims", read.status(),
-                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
-                                                          : kExitUsage);
+    return ReadFailed(io, "claims", read.status());
   }
   if (read->empty()) {
     io.out << "no claim or measurement in the log names the binary " << hex << "\n";
@@ -403,9 +406,7 @@ int Claims(const Args& args, Io& io) {
   const std::string app = args.Get("app");
   absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""});
   if (!read.ok()) {
-    return Fail(io, "claims", read.status(),
-                absl::IsFailedPrecondition(read.status()) ? kExitVerificationFailed
-                                                          : kExitUsage);
+    return ReadFailed(io, "claims", read.status());
   }
   AppClaims* claims = &read->front();
   if (claims->records.empty()) {
