@@ -352,6 +352,7 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
     latest_ = cp;
   }
   FireWaiters();
+  if (options_.on_checkpoint) options_.on_checkpoint(cp);
   if (files_ != nullptr) return PublishFiles(published_size_, *cp);
   return absl::OkStatus();
 }
@@ -399,8 +400,10 @@ absl::Status Integrator::PublishFiles(uint64_t old_size,
       }
     }
   }
-  if (absl::Status s = files_->WriteFile("checkpoint", cp.note); !s.ok()) {
-    return s;
+  if (options_.publish_checkpoint_file) {
+    if (absl::Status s = files_->WriteFile("checkpoint", cp.note); !s.ok()) {
+      return s;
+    }
   }
   // Before the published size is stored: after a crash here the range is
   // published again, and its partials removed again.

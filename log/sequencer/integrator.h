@@ -17,6 +17,7 @@
 #define CANDOR_LOG_SEQUENCER_INTEGRATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -50,6 +51,13 @@ struct IntegratorOptions {
   size_t batch_entries = 256;
   // At most this many entries per checkpoint (catching up after a restart).
   size_t max_batch_entries = 8192;
+  // Write each checkpoint as the tiles directory's `checkpoint` file. Off
+  // when witnesses cosign: then only witnessed checkpoints are published
+  // there (log/witness/witnessing.h), by whoever collects them.
+  bool publish_checkpoint_file = true;
+  // Called on the integrator thread with each new checkpoint once it is
+  // stored; must be quick and must not call back into the integrator.
+  std::function<void(CheckpointPtr)> on_checkpoint;
 };
 
 class Integrator {

@@ -62,12 +62,30 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
     server->files_ = std::make_unique<tiles::DirectoryWriter>(config.tiles_dir);
   }
 
+  if (config.witness_policy.has_value()) {
+    if (!config.witness_post) {
+      return absl::InvalidArgumentError("a witness policy needs a way to reach the witnesses");
+    }
+    absl::StatusOr<std::unique_ptr<witnessing::Witnessing>> witnessing =
+        witnessing::Witnessing::Start(*std::move(config.witness_policy),
+                                      config.log_signer->verifier(), server->store_.get(),
+                                      server->files_.get(), std::move(config.witness_post),
+                                      config.witnessing, config.metrics);
+    if (!witnessing.ok()) return witnessing.status();
+    server->witnessing_ = *std::move(witnessing);
+    config.integrator.publish_checkpoint_file = false;
+    config.integrator.on_checkpoint = [w = server->witnessing_.get()](
+                                          sequencer::CheckpointPtr cp) { w->Notify(std::move(cp)); };
+  }
   absl::StatusOr<std::unique_ptr<sequencer::Integrator>> integrator =
       sequencer::Integrator::Start(server->store_.get(), *config.log_signer,
                                    config.origin, server->files_.get(),
                                    config.integrator);
   if (!integrator.ok()) return integrator.status();
   server->integrator_ = *std::move(integrator);
+  if (server->witnessing_ != nullptr) {
+    server->witnessing_->Notify(server->integrator_->latest());
+  }
   if (config.metrics != nullptr) {
     if (absl::Status s = server->InstallMetrics(config.metrics); !s.ok()) return s;
   }
@@ -86,6 +104,7 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   server->service_ = std::make_unique<LogService>(
       server->store_.get(), server->admission_.get(), server->sequencer_.get(),
       server->integrator_.get(), config.limits, config.clock);
+  server->service_->UseWitnessing(server->witnessing_.get());
 
   // Our own health service (base/health), which reflection can describe,
   // instead of gRPC's default one.
@@ -243,6 +262,7 @@ void LogServer::Shutdown() {
   // The sequencer notifies the integrator, so it goes first.
   sequencer_.reset();
   integrator_.reset();
+  witnessing_.reset();
 }
 
 void LogServer::Wait() { server_->Wait(); }

@@ -25,11 +25,14 @@
 #include "log/admission/admission.h"
 #include "log/crypto/keys.h"
 #include "log/note/note.h"
+#include "log/note/policy.h"
 #include "log/sequencer/integrator.h"
 #include "log/sequencer/sequencer.h"
 #include "log/server/log_service.h"
 #include "log/storage/log_store.h"
 #include "log/tiles/file_writer.h"
+#include "log/witness/witness_client.h"
+#include "log/witness/witnessing.h"
 
 namespace candor::logserver {
 
@@ -61,6 +64,13 @@ struct LogServerConfig {
   // "Metrics and health"); none if null. Not owned; must outlive the server.
   // Serve it with metrics::MetricsHttpServer.
   metrics::Registry* metrics = nullptr;
+  // Witnesses (log/witness/witnessing.h): with a policy whose quorum needs
+  // cosignatures, every checkpoint is submitted to the policy's witnesses
+  // that have a URL, through `witness_post`, and the tiles directory's
+  // `checkpoint` is the newest witnessed one.
+  std::optional<note::Policy> witness_policy;
+  witness_client::PostFunction witness_post;
+  witnessing::WitnessingOptions witnessing;
 };
 
 class LogServer {
@@ -80,6 +90,8 @@ class LogServer {
   // For tests and benchmarks in the same process.
   storage::LogStore* store() { return store_.get(); }
   sequencer::Integrator* integrator() { return integrator_.get(); }
+  // Null without a witness policy.
+  witnessing::Witnessing* witnessing() { return witnessing_.get(); }
 
  private:
   LogServer() = default;
@@ -99,6 +111,8 @@ class LogServer {
   std::unique_ptr<admission::Admission> admission_;
   std::unique_ptr<tiles::DirectoryWriter> files_;
   std::unique_ptr<sequencer::Sequencer> sequencer_;
+  // Destroyed after the integrator, which notifies it.
+  std::unique_ptr<witnessing::Witnessing> witnessing_;
   std::unique_ptr<sequencer::Integrator> integrator_;
   std::unique_ptr<LogService> service_;
   std::unique_ptr<health::HealthService> health_;

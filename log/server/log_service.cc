@@ -363,12 +363,35 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LogService::AddEntr
   return adder;
 }
 
+std::string LogService::LatestNote(const sequencer::PublishedCheckpoint& latest) const {
+  return witnessing_ != nullptr ? witnessing_->WithCosignatures(latest) : latest.note;
+}
+
 grpc::ServerUnaryReactor* LogService::GetCheckpoint(
     grpc::CallbackServerContext* context, const pb::GetCheckpointRequest* request,
     pb::GetCheckpointResponse* response) {
+  if (request->witnessed()) {
+    if (request->tree_size() != 0) {
+      return Done(context, absl::InvalidArgumentError(
+                               "witnessed asks for the newest witnessed checkpoint; "
+                               "it takes no tree_size"));
+    }
+    if (witnessing_ == nullptr) {
+      return Done(context, absl::FailedPreconditionError(
+                               "this log has no witnesses: it serves no witnessed checkpoint"));
+    }
+    sequencer::CheckpointPtr witnessed = witnessing_->latest_witnessed();
+    if (witnessed == nullptr) {
+      return Done(context, absl::NotFoundError(
+                               "no checkpoint has met the witness policy yet"));
+    }
+    response->set_checkpoint(witnessed->note);
+    response->set_tree_size(witnessed->size);
+    return Done(context, absl::OkStatus());
+  }
   sequencer::CheckpointPtr latest = integrator_->latest();
   if (request->tree_size() == 0 || request->tree_size() == latest->size) {
-    response->set_checkpoint(latest->note);
+    response->set_checkpoint(LatestNote(*latest));
     response->set_tree_size(latest->size);
     return Done(context, absl::OkStatus());
   }
@@ -435,7 +458,7 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProof(
   response->set_tree_size(tree_size);
   SetProof(*proof, response->mutable_proof());
   if (tree_size == latest->size) {
-    response->set_checkpoint(latest->note);
+    response->set_checkpoint(LatestNote(*latest));
   } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(tree_size);
              note.ok()) {
     response->set_checkpoint(*std::move(note));
@@ -469,7 +492,7 @@ grpc::ServerUnaryReactor* LogService::GetConsistencyProof(
   response->set_to_size(to);
   SetProof(*proof, response->mutable_proof());
   if (to == latest->size) {
-    response->set_checkpoint(latest->note);
+    response->set_checkpoint(LatestNote(*latest));
   } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(to);
              note.ok()) {
     response->set_checkpoint(*std::move(note));

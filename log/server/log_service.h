@@ -22,6 +22,7 @@
 #include "log/admission/admission.h"
 #include "log/sequencer/integrator.h"
 #include "log/sequencer/sequencer.h"
+#include "log/witness/witnessing.h"
 #include "log/server/rate_limiter.h"
 #include "log/storage/log_store.h"
 #include "proto/candor/log/v1/log.grpc.pb.h"
@@ -68,6 +69,10 @@ class LogService final : public LogServiceBase {
              sequencer::Sequencer* sequencer,
              sequencer::Integrator* integrator, ServiceLimits limits,
              std::function<absl::Time()> clock = [] { return absl::Now(); });
+
+  // Serves checkpoints with the cosignatures `witnessing` collects, and
+  // GetCheckpoint(witnessed). Call before serving; not owned.
+  void UseWitnessing(const witnessing::Witnessing* witnessing) { witnessing_ = witnessing; }
 
   grpc::ServerUnaryReactor* AddEntry(
       grpc::CallbackServerContext* context,
@@ -117,6 +122,8 @@ class LogService final : public LogServiceBase {
            candor::log::v1::AddEntryResponse* response, AddCallback done);
 
  private:
+  // The latest checkpoint's note with the cosignatures collected for it.
+  std::string LatestNote(const sequencer::PublishedCheckpoint& latest) const;
   class StreamAdder;
   class StoreLogView;
 
@@ -133,6 +140,7 @@ class LogService final : public LogServiceBase {
   const admission::Admission* const admission_;
   sequencer::Sequencer* const sequencer_;
   sequencer::Integrator* const integrator_;
+  const witnessing::Witnessing* witnessing_ = nullptr;
   const ServiceLimits limits_;
   std::unique_ptr<admission::LogView> log_view_;
   RateLimiter client_limiter_;

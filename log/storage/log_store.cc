@@ -20,6 +20,7 @@ constexpr char kMetaSchemaVersion[] = "schema_version";
 constexpr char kMetaSequencedSize[] = "sequenced_size";
 constexpr char kMetaTreeState[] = "tree_state";
 constexpr char kMetaPublishedSize[] = "published_size";
+constexpr char kMetaWitnessedSize[] = "witnessed_size";
 
 // The leaf-hash and identity indexes key on this many bytes of the hash
 // followed by the index: 16-byte keys with empty values instead of 40 bytes,
@@ -204,6 +205,13 @@ absl::StatusOr<uint64_t> LogStore::ReadPublishedSize() {
   if (absl::IsNotFound(v.status())) return 0;
   if (!v.ok()) return v.status();
   if (v->size() != 8) return absl::DataLossError("corrupt published size");
+  return ReadBigEndian64(*v);
+}
+
+absl::StatusOr<uint64_t> LogStore::ReadWitnessedSize() {
+  absl::StatusOr<std::string> v = Get(meta_, kMetaWitnessedSize);
+  if (!v.ok()) return v.status();
+  if (v->size() != 8) return absl::DataLossError("corrupt witnessed size");
   return ReadBigEndian64(*v);
 }
 
@@ -456,6 +464,12 @@ void LogStore::Batch::PutPublishedSize(uint64_t size) {
   absl::ReaderMutexLock lock(&store_->db_mu_);
   if (store_->db_ == nullptr) return;  // Commit will report it
   batch_.Put(store_->meta_, kMetaPublishedSize, ToSlice(BigEndian64(size)));
+}
+
+void LogStore::Batch::PutWitnessedSize(uint64_t size) {
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
+  batch_.Put(store_->meta_, kMetaWitnessedSize, ToSlice(BigEndian64(size)));
 }
 
 void LogStore::Batch::PutRegistryRecord(absl::string_view key,

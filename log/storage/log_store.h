@@ -91,6 +91,10 @@ class LogStore : public tiles::TileSource {
   absl::StatusOr<TreeState> ReadTreeState();
   // The tree size up to which tile files were published (see Batch).
   absl::StatusOr<uint64_t> ReadPublishedSize();
+  // The size of the newest checkpoint whose witness cosignatures met the
+  // log's policy (its cosigned note is the checkpoint stored at that size);
+  // NOT_FOUND if none was.
+  absl::StatusOr<uint64_t> ReadWitnessedSize();
 
   // NOT_FOUND if no entry has this index.
   absl::StatusOr<std::string> ReadEntry(uint64_t index);
@@ -140,6 +144,7 @@ class LogStore : public tiles::TileSource {
     void PutCheckpoint(uint64_t size, absl::string_view note);
     void PutTreeState(const TreeState& state);
     void PutPublishedSize(uint64_t size);
+    void PutWitnessedSize(uint64_t size);
     void PutRegistryRecord(absl::string_view key, absl::string_view value);
     size_t Count() const { return static_cast<size_t>(batch_.Count()); }
 

@@ -60,6 +60,9 @@ absl::Status LogFixture::Start() {
   config.admission = options_.admission;
   config.store.env = options_.env;
   config.metrics = options_.metrics;
+  config.witness_policy = options_.witness_policy;
+  config.witness_post = options_.witness_post;
+  config.witnessing = options_.witnessing;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
   predicates::RegisterStatementValidators(*validators);
   validators->Register(kTestPredicateType, NewTestValidator());

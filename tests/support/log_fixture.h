@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,8 +19,11 @@
 #include "log/client/log_client.h"
 #include "log/crypto/keys.h"
 #include "log/note/note.h"
+#include "log/note/policy.h"
 #include "log/registry/registry.h"
 #include "log/server/log_server.h"
+#include "log/witness/witness_client.h"
+#include "log/witness/witnessing.h"
 
 namespace candor::testing {
 
@@ -47,6 +51,10 @@ struct LogFixtureOptions {
   // TLS for the server and the fixture's client; plaintext if null.
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
   std::shared_ptr<grpc::ChannelCredentials> client_credentials;
+  // Witnesses to ask (LogServerConfig::witness_policy); none if unset.
+  std::optional<note::Policy> witness_policy;
+  witness_client::PostFunction witness_post;
+  witnessing::WitnessingOptions witnessing;
   // Sign with this fixture's log key and trust its admin key (a second log
   // under the same keys: a fork); fresh keys if null.
   const class LogFixture* keys_from = nullptr;
