@@ -2,7 +2,7 @@
 //
 //   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME
 //       --log_key=NAME.key --admin_pub=admin.pub [--tiles_dir=DIR]
-//       [--max_time_skew=5m]
+//       [--max_time_skew=5m] [--witness_policy=FILE]
 //
 // Prints the bound address alone on the first line of stdout; logs go to
 // stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
@@ -21,6 +21,8 @@
 #include "base/metrics/metrics.h"
 #include "log/admission/admission.h"
 #include "log/keyfile/keyfile.h"
+#include "log/note/policy.h"
+#include "log/witness/witness_client.h"
 #include "log/logging/logging.h"
 #include "log/server/log_server.h"
 #include "log/server/shutdown.h"
@@ -51,6 +53,16 @@ ABSL_FLAG(absl::Duration, max_time_skew, candor::admission::kDefaultMaxTimeSkew,
           "admit a statement only if every time it was signed with (a claim's or "
           "registration's issuedAt, the end of a measurement's run, a finding's "
           "issued_at) is within this of the log's clock, before or after");
+
+ABSL_FLAG(std::string, witness_policy, "",
+          "a C2SP tlog-policy file: every checkpoint is submitted to its witnesses "
+          "that have a URL (http://host:port[/prefix], tlog-witness v1), and the "
+          "cosigned one is published once it meets the quorum");
+ABSL_FLAG(absl::Duration, witness_timeout, absl::Seconds(5),
+          "deadline of each add-checkpoint request to a witness");
+ABSL_FLAG(absl::Duration, witness_refresh, absl::Minutes(5),
+          "resubmit the newest checkpoint this often when the log is idle, so "
+          "that its cosignatures stay fresh");
 
 namespace {
 
@@ -109,6 +121,23 @@ int main(int argc, char** argv) {
                                                       : absl::GetFlag(FLAGS_origin);
   config.log_signer = *std::move(signer);
   config.admin_key = *std::move(admin);
+
+  if (const std::string path = absl::GetFlag(FLAGS_witness_policy); !path.empty()) {
+    absl::StatusOr<std::string> text = candor::keyfile::ReadSmallFile(path);
+    if (!text.ok()) return Fail(text.status().ToString());
+    absl::StatusOr<candor::note::Policy> policy = candor::note::Policy::Parse(*text);
+    if (!policy.ok()) return Fail(absl::StrCat(path, ": ", policy.status().message()));
+    for (const candor::note::PolicyWitness& w : policy->witnesses()) {
+      if (w.url.empty()) continue;
+      if (absl::Status s = candor::witness_client::ParseWitnessUrl(w.url).status(); !s.ok()) {
+        return Fail(absl::StrCat(path, ": witness ", w.name, ": ", s.message()));
+      }
+    }
+    config.witness_policy = *std::move(policy);
+    config.witness_post = candor::witness_client::HttpPostFunction();
+    config.witnessing.request_timeout = absl::GetFlag(FLAGS_witness_timeout);
+    config.witnessing.refresh_interval = absl::GetFlag(FLAGS_witness_refresh);
+  }
 
   // Outlives the server, which registers its metrics here.
   candor::metrics::Registry metrics;

@@ -264,6 +264,10 @@ void Witnessing::Round(const sequencer::CheckpointPtr& checkpoint) {
         // A fresh cosignature replaces the witness's older one for this
         // checkpoint; after a failure the older one still holds.
         current_lines_[i] = *results[i];
+        if (changed) {
+          logging::Info("witness cosigns", {{"witness", w.endpoint.name},
+                                            {"size", absl::StrCat(checkpoint->size)}});
+        }
       } else if (changed) {
         logging::Warning("witness did not cosign",
                          {{"witness", w.endpoint.name},
