@@ -7,6 +7,7 @@
 #include "client/cli.h"
 #include "client/common.h"
 #include "client/log_commands.h"
+#include "client/witness_options.h"
 #include "google/protobuf/util/json_util.h"
 #include "log/encoding/encoding.h"
 #include "log/json/json.h"
@@ -62,6 +63,18 @@ int Checkpoint(const Args& args, Io& io) {
   if (!log.ok()) return Fail(io, "checkpoint", log.status());
   absl::StatusOr<uint64_t> size = args.GetUint("size", 0);
   if (!size.ok()) return Fail(io, "checkpoint", size.status());
+  if (HasPolicy(args)) {
+    absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+    if (!checker.ok()) return Fail(io, "checkpoint", checker.status());
+    bool failed = false;
+    absl::StatusOr<note::WitnessedCheckpoint> cp =
+        FetchCheckpoint(**log, *checker, *size, failed);
+    if (!cp.ok()) {
+      return Fail(io, "checkpoint", cp.status(), failed ? kExitVerificationFailed : kExitUsage);
+    }
+    io.out << cp->checkpoint.note;
+    return kExitOk;
+  }
   absl::StatusOr<pb::GetCheckpointResponse> cp = (*log)->GetCheckpoint(*size);
   if (!cp.ok()) return Fail(io, "checkpoint", cp.status());
   if (args.Has("log_pub")) {
@@ -121,6 +134,21 @@ int ProveInclusion(const Args& args, Io& io) {
   }
   absl::StatusOr<uint64_t> size = args.GetUint("size", 0);
   if (!size.ok()) return Fail(io, "prove inclusion", size.status());
+  // With a policy: prove against the witnessed checkpoint, checked first.
+  std::optional<note::WitnessedCheckpoint> witnessed;
+  if (HasPolicy(args)) {
+    absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+    if (!checker.ok()) return Fail(io, "prove inclusion", checker.status());
+    bool failed = false;
+    absl::StatusOr<note::WitnessedCheckpoint> cp =
+        FetchCheckpoint(**log, *checker, *size, failed);
+    if (!cp.ok()) {
+      return Fail(io, "prove inclusion", cp.status(),
+                  failed ? kExitVerificationFailed : kExitUsage);
+    }
+    *size = cp->checkpoint.checkpoint.size;
+    witnessed = *std::move(cp);
+  }
   request.set_tree_size(*size);
   absl::StatusOr<pb::GetInclusionProofResponse> got =
       (*log)->GetInclusionProof(request);
@@ -137,6 +165,17 @@ int ProveInclusion(const Args& args, Io& io) {
   p.index = got->index();
   p.hashes = *hashes;
   p.checkpoint = got->checkpoint();
+  if (witnessed.has_value()) {
+    if (got->tree_size() != witnessed->checkpoint.checkpoint.size) {
+      return Fail(io, "prove inclusion",
+                  absl::DataLossError(absl::StrCat(
+                      "asked for a proof to the witnessed size ",
+                      witnessed->checkpoint.checkpoint.size, ", the log answered for size ",
+                      got->tree_size())),
+                  kExitVerificationFailed);
+    }
+    p.checkpoint = witnessed->checkpoint.note;
+  }
   if (absl::Status s = WriteOutput(io, args.Get("out"), proofs::FormatTlogProof(p));
       !s.ok()) {
     return Fail(io, "prove inclusion", s);
@@ -153,24 +192,34 @@ int ProveConsistency(const Args& args, Io& io) {
   absl::StatusOr<uint64_t> to = args.GetUint("to", 0);
   if (!from.ok()) return Fail(io, "prove consistency", from.status());
   if (!to.ok()) return Fail(io, "prove consistency", to.status());
+  // With a policy: to the witnessed checkpoint (or the one at --to),
+  // checked first, which the proof then carries.
+  std::optional<note::WitnessedCheckpoint> witnessed;
+  if (HasPolicy(args)) {
+    absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+    if (!checker.ok()) return Fail(io, "prove consistency", checker.status());
+    bool failed = false;
+    absl::StatusOr<note::WitnessedCheckpoint> cp = FetchCheckpoint(**log, *checker, *to, failed);
+    if (!cp.ok()) {
+      return Fail(io, "prove consistency", cp.status(),
+                  failed ? kExitVerificationFailed : kExitUsage);
+    }
+    *to = cp->checkpoint.checkpoint.size;
+    witnessed = *std::move(cp);
+  }
   absl::StatusOr<pb::GetConsistencyProofResponse> got =
       (*log)->GetConsistencyProof(*from, *to);
   if (!got.ok()) return Fail(io, "prove consistency", got.status());
+  if (witnessed.has_value()) got->set_checkpoint(witnessed->checkpoint.note);
   if (absl::Status s = WriteOutput(io, args.Get("out"), ToJson(*got)); !s.ok()) {
     return Fail(io, "prove consistency", s);
   }
   return kExitOk;
 }
 
-absl::StatusOr<note::Verifier> LogKey(const Args& args) {
-  absl::StatusOr<std::string> path = args.Required("log_pub");
-  if (!path.ok()) return path.status();
-  return keyfile::ReadNoteVerifier(*path);
-}
-
 int VerifyCheckpoint(const Args& args, Io& io) {
-  absl::StatusOr<note::Verifier> key = LogKey(args);
-  if (!key.ok()) return Fail(io, "verify checkpoint", key.status());
+  absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+  if (!checker.ok()) return Fail(io, "verify checkpoint", checker.status());
   if (args.positional().size() != 1) {
     return Fail(io, "verify checkpoint",
                 absl::InvalidArgumentError("give one checkpoint file"));
@@ -180,18 +229,22 @@ int VerifyCheckpoint(const Args& args, Io& io) {
   if (absl::Status s = note::CheckCheckpointForm(*text); !s.ok()) {
     return Fail(io, "verify checkpoint", NotA("checkpoint", s));
   }
-  absl::StatusOr<note::SignedCheckpoint> cp = note::OpenCheckpoint(*text, *key);
+  absl::StatusOr<note::WitnessedCheckpoint> cp = checker->Check(*text);
   if (!cp.ok()) {
     return Fail(io, "verify checkpoint", cp.status(), kExitVerificationFailed);
   }
-  io.out << "OK: checkpoint of \"" << cp->checkpoint.origin << "\" at size "
-         << cp->checkpoint.size << " is signed by " << key->name() << "\n";
+  const note::Checkpoint& checkpoint = cp->checkpoint.checkpoint;
+  io.out << "OK: checkpoint of \"" << checkpoint.origin << "\" at size " << checkpoint.size
+         << " is signed by " << checkpoint.origin << "\n";
+  if (checker->has_policy()) {
+    io.out << "  " << proofs::DescribeWitnesses(*cp, *checker) << "\n";
+  }
   return kExitOk;
 }
 
 int VerifyInclusion(const Args& args, Io& io) {
-  absl::StatusOr<note::Verifier> key = LogKey(args);
-  if (!key.ok()) return Fail(io, "verify inclusion", key.status());
+  absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+  if (!checker.ok()) return Fail(io, "verify inclusion", checker.status());
   absl::StatusOr<std::string> proof_path = args.Required("proof");
   if (!proof_path.ok()) return Fail(io, "verify inclusion", proof_path.status());
   absl::StatusOr<std::string> text = ReadInput(*proof_path);
@@ -216,20 +269,23 @@ int VerifyInclusion(const Args& args, Io& io) {
     return Fail(io, "verify inclusion",
                 absl::InvalidArgumentError("give --entry or --leaf_hash"));
   }
-  absl::StatusOr<note::SignedCheckpoint> cp =
-      proofs::VerifyTlogProof(*proof, *key, leaf);
+  absl::StatusOr<note::WitnessedCheckpoint> cp =
+      proofs::VerifyTlogProof(*proof, *checker, leaf);
   if (!cp.ok()) {
     return Fail(io, "verify inclusion", cp.status(), kExitVerificationFailed);
   }
   io.out << "OK: entry " << proof->index << " is in the log \""
-         << cp->checkpoint.origin << "\" of size " << cp->checkpoint.size
-         << "\n";
+         << cp->checkpoint.checkpoint.origin << "\" of size "
+         << cp->checkpoint.checkpoint.size << "\n";
+  if (checker->has_policy()) {
+    io.out << "  " << proofs::DescribeWitnesses(*cp, *checker) << "\n";
+  }
   return kExitOk;
 }
 
 int VerifyConsistency(const Args& args, Io& io) {
-  absl::StatusOr<note::Verifier> key = LogKey(args);
-  if (!key.ok()) return Fail(io, "verify consistency", key.status());
+  absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+  if (!checker.ok()) return Fail(io, "verify consistency", checker.status());
   absl::StatusOr<std::string> old_path = args.Required("old");
   absl::StatusOr<std::string> proof_path = args.Required("proof");
   if (!old_path.ok()) return Fail(io, "verify consistency", old_path.status());
@@ -269,20 +325,23 @@ int VerifyConsistency(const Args& args, Io& io) {
   if (!hashes.ok()) {
     return Fail(io, "verify consistency", NotA("consistency proof", hashes.status()));
   }
-  absl::StatusOr<note::SignedCheckpoint> old_cp = note::OpenCheckpoint(*old_text, *key);
+  // The older checkpoint is the one seen before: the log's signature is what
+  // ties it to the newer; the newer, relied on now, must meet the policy.
+  absl::StatusOr<note::SignedCheckpoint> old_cp = checker->CheckLogSignature(*old_text);
   if (!old_cp.ok()) {
     return Fail(io, "verify consistency",
                 absl::Status(old_cp.status().code(),
                              absl::StrCat("old checkpoint: ", old_cp.status().message())),
                 kExitVerificationFailed);
   }
-  absl::StatusOr<note::SignedCheckpoint> new_cp = note::OpenCheckpoint(new_text, *key);
-  if (!new_cp.ok()) {
+  absl::StatusOr<note::WitnessedCheckpoint> new_witnessed = checker->Check(new_text);
+  if (!new_witnessed.ok()) {
     return Fail(io, "verify consistency",
-                absl::Status(new_cp.status().code(),
-                             absl::StrCat("new checkpoint: ", new_cp.status().message())),
+                absl::Status(new_witnessed.status().code(),
+                             absl::StrCat("new checkpoint: ", new_witnessed.status().message())),
                 kExitVerificationFailed);
   }
+  const note::SignedCheckpoint* new_cp = &new_witnessed->checkpoint;
   if (proof.from_size() != old_cp->checkpoint.size ||
       proof.to_size() != new_cp->checkpoint.size) {
     return Fail(io, "verify consistency",
@@ -303,6 +362,9 @@ int VerifyConsistency(const Args& args, Io& io) {
   io.out << "OK: the log \"" << new_cp->checkpoint.origin << "\" at size "
          << new_cp->checkpoint.size << " extends its tree of size "
          << old_cp->checkpoint.size << "\n";
+  if (checker->has_policy()) {
+    io.out << "  the newer " << proofs::DescribeWitnesses(*new_witnessed, *checker) << "\n";
+  }
   return kExitOk;
 }
 
@@ -385,45 +447,54 @@ std::vector<Command> LogCommands() {
        "--log ADDR ENVELOPE [--wait] [--log_pub FILE] [--proof_out FILE]",
        SubmitOptions(), Submit},
       {"checkpoint", "print the log's latest signed checkpoint, verbatim",
-       "--log ADDR [--size N] [--log_pub FILE]",
-       LogOptions({{"size", "N", "the checkpoint signed at this tree size"},
-                   {"log_pub", "FILE", "verify it with the log's key"}}),
+       "--log ADDR [--size N] [--log_pub FILE] [--policy FILE]",
+       LogOptions(WitnessOptions({{"size", "N", "the checkpoint signed at this tree size"},
+                                  {"log_pub", "FILE", "verify it with the log's key"}})),
        Checkpoint},
       {"get", "print an entry's bytes, verbatim", "--log ADDR --index I [--json]",
        LogOptions({{"index", "I", "the entry's index"},
                    {"json", "", "print index, leaf hash and entry as JSON"}}),
        Get},
       {"prove inclusion", "write a C2SP tlog-proof that an entry is in the log",
-       "--log ADDR (--index I | --entry FILE) [--size N] [--out FILE]",
-       LogOptions({{"index", "I", "the entry's index"},
-                   {"entry", "FILE", "the entry's bytes (found by leaf hash)"},
-                   {"size", "N", "prove against this tree size"},
-                   {"out", "FILE", "write the proof here instead of stdout"}}),
+       "--log ADDR (--index I | --entry FILE) [--size N] [--out FILE] "
+       "[--policy FILE [--log_pub FILE]]",
+       LogOptions(WitnessOptions(
+           {{"index", "I", "the entry's index"},
+            {"entry", "FILE", "the entry's bytes (found by leaf hash)"},
+            {"size", "N", "prove against this tree size (default: latest, or latest "
+                          "witnessed with --policy)"},
+            {"out", "FILE", "write the proof here instead of stdout"},
+            {"log_pub", "FILE", "with --policy: the log's key (default: the policy's)"}})),
        ProveInclusion},
       {"prove consistency",
        "write a JSON proof that the log's tree of size N grew into size M",
-       "--log ADDR --from N [--to M] [--out FILE]",
-       LogOptions({{"from", "N", "the older tree size"},
-                   {"to", "M", "the newer tree size (default: latest)"},
-                   {"out", "FILE", "write the proof here instead of stdout"}}),
+       "--log ADDR --from N [--to M] [--out FILE] [--policy FILE [--log_pub FILE]]",
+       LogOptions(WitnessOptions(
+           {{"from", "N", "the older tree size"},
+            {"to", "M", "the newer tree size (default: latest, or latest witnessed "
+                        "with --policy)"},
+            {"out", "FILE", "write the proof here instead of stdout"},
+            {"log_pub", "FILE", "with --policy: the log's key (default: the policy's)"}})),
        ProveConsistency},
-      {"verify checkpoint", "check a checkpoint's signature, offline",
-       "--log_pub FILE CHECKPOINT",
-       {{"log_pub", "FILE", "the log's public key"}}, VerifyCheckpoint},
+      {"verify checkpoint", "check a checkpoint's signature (and witnesses), offline",
+       "(--log_pub FILE | --policy FILE) CHECKPOINT",
+       WitnessOptions({{"log_pub", "FILE", "the log's public key"}}), VerifyCheckpoint},
       {"verify inclusion", "check a tlog-proof for an entry, offline",
-       "--log_pub FILE --proof FILE (--entry FILE | --leaf_hash B64)",
-       {{"log_pub", "FILE", "the log's public key"},
-        {"proof", "FILE", "a C2SP tlog-proof"},
-        {"entry", "FILE", "the entry's bytes"},
-        {"leaf_hash", "B64", "the entry's RFC 6962 leaf hash"}},
+       "(--log_pub FILE | --policy FILE) --proof FILE (--entry FILE | --leaf_hash B64)",
+       WitnessOptions({{"log_pub", "FILE", "the log's public key"},
+                       {"proof", "FILE", "a C2SP tlog-proof"},
+                       {"entry", "FILE", "the entry's bytes"},
+                       {"leaf_hash", "B64", "the entry's RFC 6962 leaf hash"}}),
        VerifyInclusion},
       {"verify consistency",
        "check that a newer checkpoint extends an older one, offline",
-       "--log_pub FILE --old CHECKPOINT --proof FILE [--new CHECKPOINT]",
-       {{"log_pub", "FILE", "the log's public key"},
-        {"old", "FILE", "the older checkpoint"},
-        {"new", "FILE", "the newer checkpoint (default: the one in the proof)"},
-        {"proof", "FILE", "the JSON from `candor prove consistency`"}},
+       "(--log_pub FILE | --policy FILE) --old CHECKPOINT --proof FILE [--new CHECKPOINT]",
+       WitnessOptions({{"log_pub", "FILE", "the log's public key"},
+                       {"old", "FILE", "the older checkpoint"},
+                       {"new", "FILE",
+                        "the newer checkpoint (default: the one in the proof); with "
+                        "--policy it must meet the quorum"},
+                       {"proof", "FILE", "the JSON from `candor prove consistency`"}}),
        VerifyConsistency},
   };
 }

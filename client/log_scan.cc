@@ -7,9 +7,14 @@ namespace candor::client {
 
 absl::StatusOr<std::unique_ptr<LogScanner>> LogScanner::Start(LogClient* log,
                                                               note::Verifier log_key) {
+  return Start(log, proofs::CheckpointChecker(std::move(log_key)));
+}
+
+absl::StatusOr<std::unique_ptr<LogScanner>> LogScanner::Start(
+    LogClient* log, proofs::CheckpointChecker checker) {
   auto scanner = std::unique_ptr<LogScanner>(new LogScanner(log));
   absl::StatusOr<follower::Follower> f = follower::Follower::Resume(
-      &scanner->source_, std::move(log_key), follower::FollowerState());
+      &scanner->source_, std::move(checker), follower::FollowerState());
   if (!f.ok()) return f.status();
   scanner->follower_.emplace(*std::move(f));
   return scanner;

@@ -16,6 +16,7 @@
 #include "log/client/log_client.h"
 #include "log/crypto/sha256.h"
 #include "log/note/note.h"
+#include "log/proofs/checkpoint_checker.h"
 #include "log/registry/registry.h"
 #include "log/statement/statement.h"
 #include "verifier/follower/follower.h"
@@ -28,6 +29,10 @@ class LogScanner {
   // `log` must outlive the scanner.
   static absl::StatusOr<std::unique_ptr<LogScanner>> Start(LogClient* log,
                                                            note::Verifier log_key);
+  // Following only checkpoints that pass `checker` (with a witness policy:
+  // the log's witnessed ones, meeting its quorum).
+  static absl::StatusOr<std::unique_ptr<LogScanner>> Start(
+      LogClient* log, proofs::CheckpointChecker checker);
 
   // Called for each verified statement, in log order, with the entry's
   // bytes; `signer` is the signing principal, empty for registrations.

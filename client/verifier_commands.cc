@@ -1,10 +1,12 @@
 // The public's view of a verifier: apps, findings, inconsistency proofs,
 // and checking a proof offline (verify finding), which needs nothing but the
-// log's key.
+// log's key (and, optionally, a witness policy: the bundle carries the
+// cosigned checkpoint).
 
 #include "absl/strings/str_cat.h"
 #include "client/common.h"
 #include "client/log_commands.h"
+#include "client/witness_options.h"
 #include "log/keyfile/keyfile.h"
 #include "verifier/bundle/bundle.h"
 #include "verifier/reference/psl.h"
@@ -88,10 +90,8 @@ int VerifyFinding(const Args& args, Io& io) {
   if (args.positional().size() != 1) {
     return Fail(io, "verify finding", absl::InvalidArgumentError("give one bundle file"));
   }
-  absl::StatusOr<std::string> log_pub = args.Required("log_pub");
-  if (!log_pub.ok()) return Fail(io, "verify finding", log_pub.status());
-  absl::StatusOr<note::Verifier> log_key = keyfile::ReadNoteVerifier(*log_pub);
-  if (!log_key.ok()) return Fail(io, "verify finding", log_key.status());
+  absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+  if (!checker.ok()) return Fail(io, "verify finding", checker.status());
   std::optional<PublicKey> admin_key;
   if (args.Has("admin_pub")) {
     absl::StatusOr<PublicKey> key = keyfile::ReadPublicKey(args.Get("admin_pub"));
@@ -109,7 +109,7 @@ int VerifyFinding(const Args& args, Io& io) {
   // bundle: ...").
   if (!bundle.ok()) return Fail(io, "verify finding", bundle.status());
   absl::StatusOr<bundle::CheckedFinding> checked =
-      bundle::CheckBundle(*bundle, *log_key, admin_key, *psl);
+      bundle::CheckBundle(*bundle, *checker, admin_key, *psl);
   if (!checked.ok()) {
     return Fail(io, "verify finding",
                 absl::Status(checked.status().code(),
@@ -157,10 +157,11 @@ std::vector<Command> VerifierCommands() {
        FindingBundle},
       {"verify finding",
        "check an inconsistency proof offline and explain it; exit 0 only if it holds",
-       "FILE --log_pub FILE [--admin_pub FILE]",
-       {{"log_pub", "FILE", "the log's key: the only thing trusted"},
-        {"admin_pub", "FILE", "also check registrations against the operator's admin key"},
-        {"psl", "FILE", "the Public Suffix List (default: Debian's)"}},
+       "FILE (--log_pub FILE | --policy FILE) [--admin_pub FILE]",
+       WitnessOptions(
+           {{"log_pub", "FILE", "the log's key: the only thing trusted"},
+            {"admin_pub", "FILE", "also check registrations against the operator's admin key"},
+            {"psl", "FILE", "the Public Suffix List (default: Debian's)"}}),
        VerifyFinding},
       {"verifier status", "a verifier's view of the log: size followed, equivocation",
        "--verifier ADDR", VerifierOptions(), VerifierStatus},

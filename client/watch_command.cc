@@ -10,6 +10,7 @@
 #include "client/common.h"
 #include "client/log_scan.h"
 #include "client/log_commands.h"
+#include "client/witness_options.h"
 #include "log/keyfile/keyfile.h"
 #include "log/registry/registry.h"
 #include "log/statement/statement.h"
@@ -20,11 +21,9 @@ namespace {
 
 int Watch(const Args& args, Io& io) {
   absl::StatusOr<std::string> name = args.Required("name");
-  absl::StatusOr<std::string> pub = args.Required("log_pub");
   if (!name.ok()) return Fail(io, "watch", name.status());
-  if (!pub.ok()) return Fail(io, "watch", pub.status());
-  absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
-  if (!key.ok()) return Fail(io, "watch", key.status());
+  absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
+  if (!checker.ok()) return Fail(io, "watch", checker.status());
   absl::StatusOr<absl::Duration> interval =
       args.GetDuration("interval", absl::Seconds(5));
   if (!interval.ok()) return Fail(io, "watch", interval.status());
@@ -32,7 +31,7 @@ int Watch(const Args& args, Io& io) {
   if (!log.ok()) return Fail(io, "watch", log.status());
 
   absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
-      client::LogScanner::Start(log->get(), *key);
+      client::LogScanner::Start(log->get(), *std::move(checker));
   if (!scanner.ok()) return Fail(io, "watch", scanner.status());
   // The checkpoint an earlier run verified: what the log shows now must
   // extend it, or the log is showing this watcher two histories.
@@ -64,6 +63,12 @@ int Watch(const Args& args, Io& io) {
     absl::StatusOr<uint64_t> polled = (*scanner)->Poll(print);
     if (!polled.ok()) {
       if (absl::IsFailedPrecondition(polled.status())) {
+        return Fail(io, "watch", polled.status(), kExitVerificationFailed);
+      }
+      // A checkpoint below the witness quorum (or badly signed) does not
+      // verify: exit 1 with --once; otherwise retry, it may be a lagging
+      // witness.
+      if (args.Has("once") && absl::IsInvalidArgument(polled.status())) {
         return Fail(io, "watch", polled.status(), kExitVerificationFailed);
       }
       if (args.Has("once")) return Fail(io, "watch", polled.status());
@@ -99,15 +104,15 @@ std::vector<Command> WatchCommands() {
       {"watch",
        "follow the log, verifying every checkpoint, and print each statement "
        "made under a principal's keys; exits 1 if the log equivocates",
-       "--log ADDR --log_pub FILE --name PRINCIPAL [--interval 5s] [--once] "
-       "[--checkpoint_file FILE]",
-       LogOptions({{"log_pub", "FILE", "the log's public key"},
+       "--log ADDR (--log_pub FILE | --policy FILE) --name PRINCIPAL [--interval 5s] "
+       "[--once] [--checkpoint_file FILE]",
+       LogOptions(WitnessOptions({{"log_pub", "FILE", "the log's public key"},
                    {"checkpoint_file", "FILE",
                     "remember the last checkpoint verified here, and check that the "
                     "log extends it next time"},
                    {"name", "PRINCIPAL", "the principal to watch"},
                    {"interval", "DURATION", "how often to poll (default 5s)"},
-                   {"once", "", "catch up once and exit"}}),
+                   {"once", "", "catch up once and exit"}})),
        Watch},
   };
 }
