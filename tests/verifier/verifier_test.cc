@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "log/keyfile/keyfile.h"
 #include "log/merkle/hash.h"
+#include "log/note/note.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "tests/support/log_fixture.h"
@@ -478,6 +479,46 @@ TEST_F(VerifierTest, EveryTamperedPartOfTheProofIsCaughtAndNamed) {
   r = Candor({"verify", "finding", P("truncated.json"), "--log_pub", P("log.pub")});
   EXPECT_EQ(r.code, 2);  // not a bundle at all: unusable input
   EXPECT_THAT(r.err, HasSubstr("candor verify finding: finding bundle: "));
+}
+
+// A verifier with a witness policy publishes bundles whose checkpoint note
+// carries the witnesses' cosignatures verbatim; here they are added to the
+// story's bundle as a witnessing log would have, and the public checks the
+// bundle offline against a 2-of-3 policy.
+TEST_F(VerifierTest, AWitnessPolicyIsCheckedOfflineAgainstTheBundlesCheckpoint) {
+  ASSERT_NE(bundle_, nullptr) << "the story test did not produce a proof";
+  std::vector<note::Signer> w;
+  std::string policy;
+  for (const char* name : {"a", "b", "c"}) {
+    w.push_back(*note::Signer::GenerateCosigner(absl::StrCat("w.example/", name)));
+    absl::StrAppend(&policy, "witness ", name, " ", w.back().verifier().EncodedKey(), "\n");
+  }
+  absl::StrAppend(&policy, "group two 2 a b c\nquorum two\n");
+  ASSERT_THAT(keyfile::WritePublicFile(P("policy"), policy), IsOk());
+  absl::StatusOr<note::Note> parsed = note::Parse(bundle_->checkpoint());
+  ASSERT_THAT(parsed, IsOk());
+  const uint64_t now = absl::ToUnixSeconds(absl::Now());
+  auto cosigned_by = [&](const std::vector<size_t>& who, const std::string& file) {
+    fpb::FindingBundle b = *bundle_;
+    for (size_t i : who) *b.mutable_checkpoint() += *note::Cosign(parsed->text, w[i], now);
+    EXPECT_THAT(keyfile::WritePublicFile(P(file), bundle::BundleToJson(b)), IsOk());
+    return Candor({"verify", "finding", P(file), "--log_pub", P("log.pub"), "--admin_pub",
+                   P("admin.pub"), "--policy", P("policy")});
+  };
+  Result one = cosigned_by({1}, "witnessed-once.json");
+  EXPECT_EQ(one.code, 1);
+  EXPECT_THAT(one.err, HasSubstr("does not meet the witness quorum \"two\": cosigned by b; "
+                                 "missing a, c\n"));
+  EXPECT_TRUE(absl::StartsWith(one.err, "candor verify finding: FAILED: the bundle's "
+                                        "checkpoint: checkpoint example.com/candor-test at size "))
+      << one.err;
+  Result two = cosigned_by({0, 2}, "witnessed.json");
+  EXPECT_EQ(two.code, 0) << two.err;
+  EXPECT_THAT(two.out, HasSubstr("  - the checkpoint is cosigned by a (at "));
+  EXPECT_THAT(two.out, HasSubstr("meeting the witness policy's quorum\n"));
+  EXPECT_THAT(two.out,
+              HasSubstr("Verdict: assertion \"no-sensitive-data-to-third-parties\" is "
+                        "contradicted (confirmed)"));
 }
 
 TEST_F(VerifierTest, AFindingWhoseVerdictDoesNotFollowIsCaughtEvenWhenLogged) {
