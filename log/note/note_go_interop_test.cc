@@ -146,6 +146,36 @@ class GoNoteTest : public ::testing::Test {
 
 absl::StatusOr<std::string>* GoNoteTest::notecheck_ = nullptr;
 
+// Witness cosignatures (tlog-cosignature v1, key type 0x04) are signature
+// lines Go's note package does not know: it must still open a cosigned
+// checkpoint with the log's key and list the cosignatures as unverified.
+TEST_F(GoNoteTest, GoOpensCosignedCheckpoints) {
+  const Signer log = NewSigner("example.com/log");
+  auto w1 = Signer::GenerateCosigner("witness.example/w1");
+  auto w2 = Signer::GenerateCosigner("witness.example/w2");
+  ASSERT_THAT(w1, IsOk());
+  ASSERT_THAT(w2, IsOk());
+  const std::string text =
+      FormatCheckpoint({"example.com/log", 42, merkle::HashLeaf("x"), {}});
+  auto signed_note = Sign(text, {log});
+  ASSERT_THAT(signed_note, IsOk());
+  auto c1 = Cosign(text, *w1, 1700000000);
+  auto c2 = Cosign(text, *w2, 1700000001);
+  ASSERT_THAT(c1, IsOk());
+  ASSERT_THAT(c2, IsOk());
+  auto cosigned = AddSignatureLines(*signed_note, *c1 + *c2);
+  ASSERT_THAT(cosigned, IsOk());
+  CommandResult go = GoVerify({log.verifier().EncodedKey()}, *cosigned);
+  ASSERT_EQ(go.exit_code, 0) << go.err;
+  EXPECT_EQ(go.out, text);
+  EXPECT_EQ(go.err, absl::StrCat("verified ", KeyId(log), "\nunverified ", KeyId(*w1),
+                                 "\nunverified ", KeyId(*w2), "\n"));
+  // And ours verifies the cosignatures Go let through.
+  auto opened = Open(*cosigned, {log.verifier(), w1->verifier(), w2->verifier()});
+  ASSERT_THAT(opened, IsOk());
+  EXPECT_EQ(opened->verified.size(), 3u);
+}
+
 TEST_F(GoNoteTest, GoOpensNotesWeSign) {
   const Signer log = NewSigner("example.com/log");
   const Signer w1 = NewSigner("witness.example/w1");
