@@ -73,8 +73,11 @@ http::HttpResponse WitnessHttp::Route(const http::HttpRequest& request,
                                       const char** endpoint) {
   if (absl::Status s = limiter_.Acquire(request.peer_ip); !s.ok()) {
     *endpoint = "rate_limited";
-    http::HttpResponse r = Text(429, s.message());
+    // The limiter's own message speaks of the log's entries: say it here.
     double per_second = options_.limits.per_second;
+    http::HttpResponse r = Text(
+        429, absl::StrCat("too many requests from ", request.peer_ip, ": at most ",
+                          per_second, " per second"));
     int64_t retry = per_second > 0
                         ? static_cast<int64_t>(std::ceil(1.0 / per_second))
                         : 60;
