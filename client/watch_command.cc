@@ -62,13 +62,15 @@ int Watch(const Args& args, Io& io) {
   while (true) {
     absl::StatusOr<uint64_t> polled = (*scanner)->Poll(print);
     if (!polled.ok()) {
-      if (absl::IsFailedPrecondition(polled.status())) {
+      if ((*scanner)->follower().equivocation().has_value()) {
         return Fail(io, "watch", polled.status(), kExitVerificationFailed);
       }
-      // A checkpoint below the witness quorum (or badly signed) does not
-      // verify: exit 1 with --once; otherwise retry, it may be a lagging
-      // witness.
-      if (args.Has("once") && absl::IsInvalidArgument(polled.status())) {
+      // A checkpoint that does not verify (a bad signature, below the
+      // witness quorum: INVALID_ARGUMENT; a log the policy does not list:
+      // FAILED_PRECONDITION) is exit 1 with --once; otherwise retried, as a
+      // witness may only be lagging.
+      if (args.Has("once") && (absl::IsInvalidArgument(polled.status()) ||
+                               absl::IsFailedPrecondition(polled.status()))) {
         return Fail(io, "watch", polled.status(), kExitVerificationFailed);
       }
       if (args.Has("once")) return Fail(io, "watch", polled.status());

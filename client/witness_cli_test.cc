@@ -1,7 +1,8 @@
 // `candor verify ...` with a witness policy (--policy, C2SP tlog-policy),
 // offline: checkpoints, tlog-proofs, consistency proofs and finding bundles
 // below a 2-of-3 quorum are refused (exit 1) with a message that names who
-// cosigned and who is missing.
+// cosigned and who is missing. (Against a real witnessed log:
+// tests/verifier/witnessed_log_test.cc.)
 
 #include <filesystem>
 #include <string>
