@@ -180,6 +180,17 @@ fol = load("follow-%d.json" % small_n)
 row("verifier", "follower catch-up over %s entries" % fmt(small_n), fol["entries_per_second"],
     "entries/s", "%.1f MB/s" % fol["mb_per_second"])
 
+# Witnessing.
+wt = load("witness-throughput.json")
+row("witness", "add-checkpoint requests cosigned, witness on one core, %d logs" % wt["logs"],
+    wt["requests_per_second"], "/s",
+    "%.0f per witness CPU-second; each synced" % wt["requests_per_witness_cpu_second"], "", "")
+wl = load("witnessing-latency.json")
+row("witness", "new checkpoint to its 2-of-2 cosigned form, p50 (%d checkpoints)"
+    % wl["checkpoints"], wl["p50_ms"], "ms",
+    "p90 %.0f ms, p99 %.0f ms" % (wl["p90_ms"], wl["p99_ms"]), "", "< 1,000 ms",
+    wl["p50_ms"] < 1000)
+
 # Merkle core against Go's sumdb/tlog.
 merkle = gbench("merkle.json")
 go = load("go-tlog.json")

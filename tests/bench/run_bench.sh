@@ -32,7 +32,8 @@ say "Building optimised binaries"
 targets=(//client:candor //cmd/candor-log:candor-log //verifier/server:candor-verifier
   //tests/bench:loadgen //tests/bench:proofbench //tests/bench:populate
   //tests/bench:followbench //tests/bench:evaluate_benchmark
-  //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark)
+  //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark
+  //cmd/candor-witness:candor-witness //tests/bench:witnessbench)
 bazel build --config=opt "${targets[@]}" >&2
 bin=$work/bin
 mkdir -p "$bin"
@@ -125,6 +126,51 @@ start_log "$work/live/log" --tiles_dir="$work/live/tiles"
 stop_log
 python3 tests/bench/tiles_usage.py "$work/live/tiles" >"$raw/tiles-usage.json"
 rm -rf "$work/live"
+
+# ---------------------------------------------------------------- witnessing
+# start_witness NAME LOGS_POLICY [taskset CPU]: sets witness_pid, witness_addr.
+start_witness() {
+  local name=$1 logs=$2 cpu=${3:-}
+  local dir=$work/witness-$name
+  mkdir -p "$dir"
+  "$bin/candor-witness" --generate_key="$dir/key" --name="bench.witness/$name" >"$dir/vkey"
+  local pin=()
+  [[ -n $cpu ]] && pin=(taskset -c "$cpu")
+  "${pin[@]}" "$bin/candor-witness" --key="$dir/key" --logs="$logs" --data_dir="$dir/db" \
+    --listen=127.0.0.1:0 --rate_per_second=1000000 --rate_burst=1000000 \
+    >"$dir.out" 2>"$dir.err" &
+  witness_pid=$!
+  pids+=("$witness_pid")
+  for _ in $(seq 6000); do
+    [[ -s $dir.out ]] && break
+    kill -0 "$witness_pid" || { cat "$dir.err" >&2; exit 1; }
+    sleep 0.01
+  done
+  witness_addr=$(sed -n 's/^candor-witness listening on //p' "$dir.out")
+}
+
+say "Witness: add-checkpoint requests served, the witness on one core, 8 logs submitting"
+"$bin/witnessbench" --mode=keys --logs=8 --out="$work"
+start_witness tput "$work/logs.policy" 0
+taskset -c 1 "$bin/witnessbench" --mode=throughput --keys="$work" --witness="$witness_addr" \
+  --witness_pid="$witness_pid" --seconds=10 >"$raw/witness-throughput.json"
+kill "$witness_pid"
+
+say "Witnessing: a new checkpoint to its 2-of-2 cosigned form, 200 entries/s"
+printf 'log %s\nquorum none\n' "$(cat "$logpub")" >"$work/bench-log.policy"
+start_witness w1 "$work/bench-log.policy"
+w1_addr=$witness_addr
+w1_vkey=$(cat "$work/witness-w1/vkey")
+start_witness w2 "$work/bench-log.policy"
+printf 'witness W1 %s http://%s\nwitness W2 %s http://%s\ngroup both all W1 W2\nquorum both\n' \
+  "$w1_vkey" "$w1_addr" "$(cat "$work/witness-w2/vkey")" "$witness_addr" >"$work/witnesses.policy"
+start_log "$work/witnessed" --witness_policy="$work/witnesses.policy"
+"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=6000 \
+  --streams=1 --unary=1 --rate=200 >/dev/null &
+loadgen_pid=$!
+"$bin/witnessbench" --mode=latency --log="$log_addr" --seconds=25 >"$raw/witnessing-latency.json"
+wait "$loadgen_pid"
+stop_log
 
 # proofs DIR N: populate N entries, then start-up time, proofs cold and warm,
 # RSS, bytes on disk.
