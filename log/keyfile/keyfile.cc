@@ -137,6 +137,18 @@ absl::StatusOr<PrivateKey> ReadPrivateKey(const std::string& path) {
   return key;
 }
 
+absl::StatusOr<note::Signer> ReadCosignerSigner(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadSecretFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<note::Signer> signer =
+      note::Signer::FromCosignerKey(absl::StripTrailingAsciiWhitespace(*text));
+  if (!signer.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", signer.status().message()));
+  }
+  return signer;
+}
+
 absl::StatusOr<note::Signer> ReadNoteSigner(const std::string& path) {
   absl::StatusOr<std::string> text = ReadSecretFile(path);
   if (!text.ok()) return text.status();

@@ -23,6 +23,9 @@ namespace candor::keyfile {
 absl::StatusOr<PrivateKey> ReadPrivateKey(const std::string& path);
 // Only the note signer form.
 absl::StatusOr<note::Signer> ReadNoteSigner(const std::string& path);
+// Only the cosigner (witness) signer form: tlog-cosignature v1, algorithm
+// 0x04.
+absl::StatusOr<note::Signer> ReadCosignerSigner(const std::string& path);
 absl::StatusOr<PublicKey> ReadPublicKey(const std::string& path);
 // Only the note verifier form.
 absl::StatusOr<note::Verifier> ReadNoteVerifier(const std::string& path);

@@ -54,6 +54,35 @@ TEST(KeyFile, NoteKeysRoundTripWithStrictModes) {
                            "`chmod 600 " + key_path + "`"));
 }
 
+TEST(KeyFile, CosignerKeys) {
+  const std::string dir = Dir();
+  auto cosigner = note::Signer::GenerateCosigner("witness.example/w1");
+  ASSERT_THAT(cosigner, IsOk());
+  auto log = note::Signer::Generate("example.com/log");
+  ASSERT_THAT(log, IsOk());
+  const std::string path = dir + "/witness.key";
+  const std::string log_path = dir + "/log-for-witness.key";
+  std::filesystem::remove(path);
+  std::filesystem::remove(log_path);
+  ASSERT_THAT(WriteSecretFile(path, cosigner->EncodedKey() + "\n"), IsOk());
+  ASSERT_THAT(WriteSecretFile(log_path, log->EncodedKey() + "\n"), IsOk());
+  auto read = ReadCosignerSigner(path);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->EncodedKey(), cosigner->EncodedKey());
+  EXPECT_TRUE(read->is_cosigner());
+  // A note key is not a cosigner key, nor the reverse.
+  auto wrong = ReadCosignerSigner(log_path);
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong.status().message().rfind(log_path + ": ", 0), 0u) << wrong.status();
+  EXPECT_EQ(ReadNoteSigner(path).status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  EXPECT_THAT(ReadCosignerSigner(path),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "key file " + path +
+                           " is accessible by group or others (mode 0644); run "
+                           "`chmod 600 " + path + "`"));
+}
+
 TEST(KeyFile, PemKeys) {
   const std::string dir = Dir();
   auto key = PrivateKey::Generate(KeyType::kEcdsaP256);
