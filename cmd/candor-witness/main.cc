@@ -7,7 +7,8 @@
 //
 // --logs is a C2SP tlog-policy file whose "log <vkey> [<url>]" lines are the
 // logs witnessed (it needs its quorum line; "quorum none" will do).
-// Once serving, prints "candor-witness listening on <host:port>" on stdout;
+// Once serving, prints "candor-witness listening on <host:port>" on stdout
+// (after "candor-witness metrics on <host:port>" if --metrics_addr is set);
 // logs go to stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
 
 #include <cstdio>
@@ -17,7 +18,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "base/http/http_server.h"
@@ -82,11 +82,8 @@ int main(int argc, char** argv) {
     return Fail("--key, --logs and --data_dir are required");
   }
 
-  absl::StatusOr<std::string> key_text =
-      candor::keyfile::ReadSmallFile(absl::GetFlag(FLAGS_key));
-  if (!key_text.ok()) return Fail(key_text.status().ToString());
   absl::StatusOr<candor::note::Signer> key =
-      candor::note::Signer::FromCosignerKey(absl::StripAsciiWhitespace(*key_text));
+      candor::keyfile::ReadCosignerSigner(absl::GetFlag(FLAGS_key));
   if (!key.ok()) return Fail(key.status().ToString());
   absl::StatusOr<std::string> policy =
       candor::keyfile::ReadSmallFile(absl::GetFlag(FLAGS_logs));
@@ -135,6 +132,9 @@ int main(int argc, char** argv) {
           server_options);
   if (!server.ok()) return Fail(server.status().ToString());
 
+  if (metrics_server) {
+    std::cout << "candor-witness metrics on " << metrics_server->address() << "\n";
+  }
   std::cout << "candor-witness listening on " << (*server)->address() << std::endl;
   candor::logging::Info(
       "candor-witness serving",

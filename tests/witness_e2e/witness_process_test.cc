@@ -60,18 +60,23 @@ class WitnessProcessTest : public ::testing::Test {
                     .ok());
   }
 
-  void StartWitness() {
-    absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(
-        {kBinary, "--key=" + dir_ + "/witness.key", "--logs=" + dir_ + "/logs.policy",
-         "--data_dir=" + dir_ + "/db", "--listen=127.0.0.1:0",
-         "--rate_per_second=100000", "--rate_burst=100000"},
-        dir_ + "/witness.log");
+  void StartWitness(bool metrics = false) {
+    std::vector<std::string> argv = {
+        kBinary, "--key=" + dir_ + "/witness.key", "--logs=" + dir_ + "/logs.policy",
+        "--data_dir=" + dir_ + "/db", "--listen=127.0.0.1:0",
+        "--rate_per_second=100000", "--rate_burst=100000"};
+    if (metrics) argv.push_back("--metrics_addr=127.0.0.1:0");
+    absl::StatusOr<std::unique_ptr<Subprocess>> p =
+        Subprocess::Start(argv, dir_ + "/witness.log");
     ASSERT_TRUE(p.ok()) << p.status();
     witness_ = *std::move(p);
     while (true) {
       absl::StatusOr<std::string> line = witness_->ReadLine(absl::Minutes(1));
       ASSERT_TRUE(line.ok()) << line.status();
       absl::string_view text = *line;
+      if (absl::ConsumePrefix(&text, "candor-witness metrics on ")) {
+        metrics_address_ = std::string(text);
+      }
       if (absl::ConsumePrefix(&text, kListening)) {
         address_ = std::string(text);
         return;
@@ -104,6 +109,7 @@ class WitnessProcessTest : public ::testing::Test {
   TestLog log_{"example.com/log"};
   std::unique_ptr<Subprocess> witness_;
   std::string address_;
+  std::string metrics_address_;
 };
 
 TEST_F(WitnessProcessTest, GenerateKeyRefusesToOverwrite) {
@@ -170,7 +176,7 @@ TEST_F(WitnessProcessTest, KillDuringAStreamKeepsEveryAcknowledgedCheckpoint) {
   EXPECT_TRUE(WIFSIGNALED(status));
   stream.join();
 
-  StartWitness();
+  StartWitness(/*metrics=*/true);
   note::Checkpoint stored = Stored();
   absl::MutexLock lock(&mu);
   EXPECT_EQ(fork_cosigned, 0);
@@ -191,6 +197,19 @@ TEST_F(WitnessProcessTest, KillDuringAStreamKeepsEveryAcknowledgedCheckpoint) {
   r = Add(log_.Body(stored.size, stored.size + 2));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200) << r->body;
+
+  // What it did since the restart, in its metrics.
+  absl::StatusOr<http::HttpReply> scrape = http::HttpGet(metrics_address_, "/metrics", Far());
+  ASSERT_TRUE(scrape.ok()) << scrape.status();
+  for (const char* sample :
+       {"candor_witness_cosignatures_total{origin=\"example.com/log\"} 1\n",
+        "candor_witness_inconsistent_checkpoints_total{origin=\"example.com/log\","
+        "reason=\"fork\"} 1\n",
+        "candor_witness_http_requests_total{endpoint=\"add-checkpoint\",code=\"409\"} "
+        "1\n",
+        "candor_witness_http_requests_total{endpoint=\"checkpoint\",code=\"200\"} 1\n"}) {
+    EXPECT_TRUE(absl::StrContains(scrape->body, sample)) << sample << scrape->body;
+  }
 
   // SIGTERM stops it cleanly.
   status = witness_->Signal(SIGTERM);
