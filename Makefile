@@ -18,7 +18,8 @@ setup:
 build: setup
 	$(BAZEL) build //...
 
-DEMO_TARGETS = //client:candor //cmd/candor-log:candor-log //verifier/server:candor-verifier
+DEMO_TARGETS = //client:candor //cmd/candor-log:candor-log //verifier/server:candor-verifier \
+  //cmd/candor-witness:candor-witness
 
 run: setup
 	$(BAZEL) build $(DEMO_TARGETS)

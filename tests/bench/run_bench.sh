@@ -214,7 +214,7 @@ rm -rf "$work/log-large"
 # ---------------------------------------------------------------- verify finding
 say "candor verify finding: the demo's inconsistency proof"
 tests/demo/run_demo.sh "$bin" "$work/demo" >"$raw/demo.out"
-for name in verifier log; do kill "$(cat "$work/demo/$name.pid")" 2>/dev/null || true; done
+for name in verifier log witness-one witness-two; do kill "$(cat "$work/demo/$name.pid")" 2>/dev/null || true; done
 python3 - "$bin/candor" "$work/demo" >"$raw/verify-finding.json" <<'PY'
 import json, subprocess, sys, time
 candor, demo = sys.argv[1], sys.argv[2]

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The Candor demo, end to end: starts candor-log and candor-verifier on
-# embedded RocksDB under var/demo; the operator registers a vendor, two
-# auditors and a verifier; the vendor signs a claim about its app; both
-# auditors submit measurements made from HAR captures; the verifier publishes
-# a confirmed finding; and the public fetches the inconsistency proof and
-# checks it offline. Leaves both servers running for further CLI use.
+# The Candor demo, end to end: starts two witnesses (candor-witness),
+# candor-log and candor-verifier on embedded RocksDB under var/demo; the log
+# has every checkpoint cosigned by both witnesses (a 2-of-2 C2SP tlog-policy);
+# the operator registers a vendor, two auditors and a verifier; the vendor
+# signs a claim about its app; both auditors submit measurements made from
+# HAR captures; the verifier publishes a confirmed finding; and the public
+# fetches the inconsistency proof and checks it offline against the log's key
+# and the witness policy. A forked checkpoint, signed with the log's own key,
+# is refused by the witnesses. Leaves the servers running for further use.
 #
 # Usage: tests/demo/run_demo.sh [BIN_DIR] [STATE_DIR]
-#   BIN_DIR    where candor-log, candor-verifier and candor are
+#   BIN_DIR    where candor-log, candor-verifier, candor-witness and candor are
 #              (default: the bazel-bin paths)
 #   STATE_DIR  where keys, data and pid files go (default: var/demo)
 set -euo pipefail
@@ -19,12 +22,15 @@ state=${2:-$root/var/demo}
 if [[ -z $bin ]]; then
   candor_log=$root/bazel-bin/cmd/candor-log/candor-log
   candor_verifier=$root/bazel-bin/verifier/server/candor-verifier
+  candor_witness=$root/bazel-bin/cmd/candor-witness/candor-witness
   candor=$root/bazel-bin/client/candor
 else
   candor_log=$bin/candor-log
   candor_verifier=$bin/candor-verifier
+  candor_witness=$bin/candor-witness
   candor=$bin/candor
 fi
+tlogpy=$root/tests/witness/tlogpy.py
 
 app=android:com.example.app
 say() { printf '\n== %s\n' "$*"; }
@@ -48,7 +54,7 @@ start() {
 }
 
 mkdir -p "$state"
-for name in verifier log; do
+for name in verifier log witness-one witness-two; do
   if [[ -f $state/$name.pid ]] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
     say "Stopping the $name left running by an earlier demo"
     kill "$(cat "$state/$name.pid")"
@@ -57,7 +63,7 @@ for name in verifier log; do
 done
 keys=$state/keys
 work=$state/work
-rm -rf "$state/db" "$state/verifier-db" "$state/tiles" "$work" "$keys"
+rm -rf "$state/db" "$state/verifier-db" "$state/tiles" "$state"/witness-*-db "$work" "$keys"
 mkdir -p "$work"
 
 say "$("$candor" version)"
@@ -69,10 +75,26 @@ done
 ls "$keys" "$keys/demo.candor.example" | sed 's/^/   /'
 vkey=$keys/demo.candor.example/log.pub
 
-say "Starting candor-log (RocksDB in $state/db, tlog-tiles in $state/tiles)"
+say "Two independent witnesses, each with its own key, start witnessing the log"
+printf 'log %s\nquorum none\n' "$(cat "$vkey")" >"$keys/witnessed-logs.policy"
+policy=$keys/witnesses.policy
+echo "log $(cat "$vkey")" >"$policy"
+for w in one two; do
+  wkey=$("$candor_witness" --generate_key="$keys/witness-$w.key" --name="witness-$w.example/w")
+  addr=$(start "witness-$w" "$candor_witness" --key="$keys/witness-$w.key" \
+    --logs="$keys/witnessed-logs.policy" --data_dir="$state/witness-$w-db" --listen=127.0.0.1:0)
+  addr=${addr#candor-witness listening on }
+  echo "witness W${w^} $wkey http://$addr" >>"$policy"
+  tell "witness-$w.example/w is listening on $addr"
+done
+printf 'group both all WOne WTwo\nquorum both\n' >>"$policy"
+tell "the witness policy (C2SP tlog-policy), $policy:"
+sed 's/^/     /' "$policy"
+
+say "Starting candor-log (RocksDB in $state/db, tlog-tiles in $state/tiles), asking both witnesses"
 log=$(start log "$candor_log" --data_dir="$state/db" --listen=127.0.0.1:0 \
   --log_key="$keys/demo.candor.example/log.key" --admin_pub="$keys/admin.pub" \
-  --tiles_dir="$state/tiles")
+  --tiles_dir="$state/tiles" --witness_policy="$policy")
 echo "$log" >"$state/log.addr"
 tell "candor-log is listening on $log"
 
@@ -93,9 +115,9 @@ tell "vendor example-app speaks for $app; its first party is Example App Ltd, ex
 say "Starting candor-verifier"
 verifier=$(start verifier "$candor_verifier" --data_dir="$state/verifier-db" \
   --listen=127.0.0.1:0 --log="$log" --log_pub="$vkey" --admin_pub="$keys/admin.pub" \
-  --name=watchdog --key="$keys/watchdog.key" --quorum=2)
+  --name=watchdog --key="$keys/watchdog.key" --quorum=2 --witness_policy="$policy")
 echo "$verifier" >"$state/verifier.addr"
-tell "candor-verifier is listening on $verifier"
+tell "candor-verifier is listening on $verifier; it follows only checkpoints both witnesses cosigned"
 tell "once it has checked the log's checkpoint, it signs its organisations and" \
   "IP-to-country tables into the log as reference-data parts"
 
@@ -179,36 +201,58 @@ say "Anyone fetches the inconsistency proof of finding $finding ..."
 "$candor" finding bundle --verifier "$verifier" --index "$finding" --out "$work/finding.json"
 tell "$work/finding.json: $(wc -c <"$work/finding.json") bytes"
 
-say "... and checks it offline, trusting only the log's public key"
+say "... and checks it offline, trusting only the log's public key and the witness policy"
 "$candor" verify finding "$work/finding.json" --log_pub "$vkey" \
-  --admin_pub "$keys/admin.pub" | sed 's/^/   /'
+  --admin_pub "$keys/admin.pub" --policy "$policy" | sed 's/^/   /'
+tell "the checkpoint it relies on, with the log's signature and both cosignatures:"
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checkpoint"], end="")' \
+  "$work/finding.json" | sed 's/^/     /'
 
-say "Tampering is caught: the same proof with one entry's bytes changed fails"
-python3 - "$work/finding.json" "$work/finding.tampered.json" <<'PY'
-import base64, json, sys
+say "A checkpoint cosigned by one witness only does not meet the 2-of-2 policy"
+python3 - "$work/finding.json" "$work/finding.one-witness.json" <<'PY'
+import json, sys
 bundle = json.load(open(sys.argv[1]))
-for e in bundle["entries"]:
-    if e["role"] == "MEASUREMENT":
-        raw = bytearray(base64.b64decode(e["entry"]))
-        raw[len(raw) // 2] ^= 1
-        e["entry"] = base64.b64encode(bytes(raw)).decode()
-        break
+lines = bundle["checkpoint"].split("\n")
+# Drop the second witness's cosignature line.
+bundle["checkpoint"] = "\n".join(l for l in lines if "witness-two.example" not in l)
 json.dump(bundle, open(sys.argv[2], "w"), indent=1)
 PY
-if "$candor" verify finding "$work/finding.tampered.json" --log_pub "$vkey" 2>"$work/tampered.err"; then
-  echo "ERROR: a tampered proof verified" >&2
+if "$candor" verify finding "$work/finding.one-witness.json" --log_pub "$vkey" \
+  --admin_pub "$keys/admin.pub" --policy "$policy" 2>"$work/one-witness.err" >/dev/null; then
+  echo "ERROR: a checkpoint below the witness quorum verified" >&2
   exit 1
 fi
-sed 's/^/   /' "$work/tampered.err"
+sed 's/^/   /' "$work/one-witness.err"
 tell "(exit code 1, as expected)"
 
-say "Both servers are still running"
+say "A forked checkpoint, signed with the log's own key, is refused by both witnesses"
+tell "(made and submitted with tests/witness/tlogpy.py, an independent tlog-witness client)"
+fork() {  # fork SIZE ROOT_TEXT: a checkpoint of SIZE with another root, signed by the log key
+  python3 "$tlogpy" log-sign --skey "$keys/demo.candor.example/log.key" \
+    --origin demo.candor.example/log --size "$1" \
+    --root-b64 "$(python3 -c 'import base64,hashlib,sys; print(base64.b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode())' "$2")"
+}
+for w in one two; do
+  addr=$(sed -n 's/^candor-witness listening on //p' "$state/witness-$w.out")
+  set +e
+  # A 409 tells the size the witness cosigned last; the fork is of that size.
+  size=$(fork 1000000000 probe | python3 "$tlogpy" submit --url "http://$addr" --old 0 2>/dev/null)
+  fork "$size" "a forked history" | python3 "$tlogpy" submit --url "http://$addr" \
+    --old "$size" >/dev/null 2>"$work/fork-$w.err"
+  code=$?
+  set -e
+  [[ $code -ne 0 && -n $size ]] || { echo "ERROR: witness $w cosigned a fork" >&2; exit 1; }
+  tell "witness-$w (cosigned size $size): $(head -c 300 "$work/fork-$w.err")"
+done
+
+say "The servers are still running"
 cat <<MSG
    log:       $log   (key $vkey)
+   witnesses: $(sed -n 's/^candor-witness listening on //p' "$state/witness-one.out"), $(sed -n 's/^candor-witness listening on //p' "$state/witness-two.out")   (policy $policy)
    verifier:  $verifier
    try:       $candor apps --verifier $verifier
               $candor findings --verifier $verifier $app
               $candor verifier status --verifier $verifier
-              $candor checkpoint --log $log --log_pub $vkey
-   stop them: kill \$(cat $state/verifier.pid) \$(cat $state/log.pid)
+              $candor checkpoint --log $log --log_pub $vkey --policy $policy
+   stop them: kill \$(cat $state/verifier.pid) \$(cat $state/log.pid) \$(cat $state/witness-one.pid) \$(cat $state/witness-two.pid)
 MSG
