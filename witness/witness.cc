@@ -214,26 +214,26 @@ WitnessResponse Witness::CheckAndCosign(Log& log, const Request& request) {
     return r;
   }
   if (cp.size == 0 && cp.root != merkle::EmptyRoot()) {
-    return Inconsistent(log, request, cosigned_size, "empty_root",
+    return Inconsistent(log, request, *stored, "empty_root",
                         "a checkpoint of size 0 must have the empty tree's root");
   }
   if (request.old_size == 0) {
     if (!request.proof.empty()) {
-      return Inconsistent(log, request, cosigned_size, "proof_from_zero",
+      return Inconsistent(log, request, *stored, "proof_from_zero",
                           "old size 0 needs an empty consistency proof");
     }
   } else {
     const merkle::Hash& old_root = (*stored)->root;
     if (cp.size == request.old_size && cp.root != old_root) {
       return Inconsistent(
-          log, request, cosigned_size, "fork",
+          log, request, *stored, "fork",
           "the checkpoint has the size of the cosigned one but another root");
     }
     absl::Status proved = merkle::VerifyConsistency(
         request.old_size, cp.size, request.proof, DigestBytes(old_root),
         DigestBytes(cp.root));
     if (!proved.ok()) {
-      return Inconsistent(log, request, cosigned_size, "bad_proof",
+      return Inconsistent(log, request, *stored, "bad_proof",
                           absl::StrCat("the consistency proof does not verify: ",
                                        proved.message()));
     }
@@ -277,7 +277,7 @@ WitnessResponse Witness::CheckAndCosign(Log& log, const Request& request) {
 }
 
 WitnessResponse Witness::Inconsistent(const Log& log, const Request& request,
-                                      uint64_t cosigned_size,
+                                      const std::optional<WitnessRecord>& cosigned,
                                       absl::string_view reason,
                                       absl::string_view detail) {
   if (inconsistent_ != nullptr) {
@@ -290,7 +290,8 @@ WitnessResponse Witness::Inconsistent(const Log& log, const Request& request,
                    {{"origin", log.origin},
                     {"reason", std::string(reason)},
                     {"detail", std::string(detail)},
-                    {"cosigned_size", absl::StrCat(cosigned_size)},
+                    {"cosigned_size", absl::StrCat(cosigned ? cosigned->size : 0)},
+                    {"cosigned_checkpoint", cosigned ? cosigned->note : ""},
                     {"old_size", absl::StrCat(request.old_size)},
                     {"proof", proof},
                     {"checkpoint", request.signed_note}});

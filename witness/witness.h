@@ -37,6 +37,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,10 +114,11 @@ class Witness {
   // and stores it. Called with log.mu held.
   WitnessResponse CheckAndCosign(Log& log, const Request& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(log.mu);
-  // Answers 422 and logs the evidence.
+  // Answers 422 and logs the evidence: the request and the checkpoint
+  // cosigned before (`cosigned`, if any), both signed by the log.
   WitnessResponse Inconsistent(const Log& log, const Request& request,
-                               uint64_t cosigned_size, absl::string_view reason,
-                               absl::string_view detail);
+                               const std::optional<WitnessRecord>& cosigned,
+                               absl::string_view reason, absl::string_view detail);
 
   const note::Signer cosigner_;
   const note::Verifier verifier_;

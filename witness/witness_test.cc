@@ -168,7 +168,8 @@ TEST_F(WitnessTest, ForkIsRefusedAndOnlyOneBranchCosigned) {
   EXPECT_TRUE(absl::StartsWith(grown.body,
                                "the consistency proof does not verify: "))
       << grown.body;
-  // The stored checkpoint is still the honest one.
+  // The evidence (the two signed checkpoints of size 9) was logged; the
+  // stored checkpoint is still the honest one.
   WitnessResponse got = witness_->GetCheckpoint(OriginHash("example.com/log"));
   absl::StatusOr<note::SignedCheckpoint> cp =
       note::OpenCheckpoint(got.body, log_.verifier());
