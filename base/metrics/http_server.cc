@@ -29,7 +29,8 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   http_options.name = "metrics";
   http_options.idle_timeout = options.idle_timeout;
   http_options.max_head_bytes = 8 * 1024;
-  http_options.max_body_bytes = 0;
+  // A body is read and ignored: POST with one is still 405.
+  http_options.max_body_bytes = 8 * 1024;
   http_options.max_connections = 64;
   http_options.workers = 1;
   http_options.keep_alive = false;
