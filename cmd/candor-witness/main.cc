@@ -7,8 +7,9 @@
 //
 // --logs is a C2SP tlog-policy file whose "log <vkey> [<url>]" lines are the
 // logs witnessed (it needs its quorum line; "quorum none" will do).
-// Once serving, prints "candor-witness listening on <host:port>" on stdout
-// (after "candor-witness metrics on <host:port>" if --metrics_addr is set);
+// Once serving, prints "candor-witness listening on <host:port>" as the first
+// line of stdout (then "candor-witness metrics on <host:port>" if
+// --metrics_addr is set);
 // logs go to stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
 
 #include <cstdio>
@@ -132,10 +133,11 @@ int main(int argc, char** argv) {
           server_options);
   if (!server.ok()) return Fail(server.status().ToString());
 
-  if (metrics_server) {
-    std::cout << "candor-witness metrics on " << metrics_server->address() << "\n";
-  }
+  // The first line, for scripts that read one; then the metrics address.
   std::cout << "candor-witness listening on " << (*server)->address() << std::endl;
+  if (metrics_server) {
+    std::cout << "candor-witness metrics on " << metrics_server->address() << std::endl;
+  }
   candor::logging::Info(
       "candor-witness serving",
       {{"address", (*server)->address()},

@@ -74,13 +74,17 @@ class WitnessProcessTest : public ::testing::Test {
       absl::StatusOr<std::string> line = witness_->ReadLine(absl::Minutes(1));
       ASSERT_TRUE(line.ok()) << line.status();
       absl::string_view text = *line;
-      if (absl::ConsumePrefix(&text, "candor-witness metrics on ")) {
-        metrics_address_ = std::string(text);
-      }
       if (absl::ConsumePrefix(&text, kListening)) {
         address_ = std::string(text);
-        return;
+        break;
       }
+    }
+    if (metrics) {
+      absl::StatusOr<std::string> line = witness_->ReadLine(absl::Minutes(1));
+      ASSERT_TRUE(line.ok()) << line.status();
+      absl::string_view text = *line;
+      ASSERT_TRUE(absl::ConsumePrefix(&text, "candor-witness metrics on ")) << *line;
+      metrics_address_ = std::string(text);
     }
   }
 
