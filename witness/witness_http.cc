@@ -1,5 +1,6 @@
 #include "witness/witness_http.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
