@@ -245,6 +245,25 @@ for w in one two; do
   tell "witness-$w (cosigned size $size): $(head -c 300 "$work/fork-$w.err")"
 done
 
+say "Tampering is caught: the same proof with one entry's bytes changed fails"
+python3 - "$work/finding.json" "$work/finding.tampered.json" <<'PY'
+import base64, json, sys
+bundle = json.load(open(sys.argv[1]))
+for e in bundle["entries"]:
+    if e["role"] == "MEASUREMENT":
+        raw = bytearray(base64.b64decode(e["entry"]))
+        raw[len(raw) // 2] ^= 1
+        e["entry"] = base64.b64encode(bytes(raw)).decode()
+        break
+json.dump(bundle, open(sys.argv[2], "w"), indent=1)
+PY
+if "$candor" verify finding "$work/finding.tampered.json" --log_pub "$vkey" 2>"$work/tampered.err"; then
+  echo "ERROR: a tampered proof verified" >&2
+  exit 1
+fi
+sed 's/^/   /' "$work/tampered.err"
+tell "(exit code 1, as expected)"
+
 say "The servers are still running"
 cat <<MSG
    log:       $log   (key $vkey)
