@@ -105,6 +105,10 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
       server->store_.get(), server->admission_.get(), server->sequencer_.get(),
       server->integrator_.get(), config.limits, config.clock);
   server->service_->UseWitnessing(server->witnessing_.get());
+  if (config.metrics != nullptr) {
+    server->service_->ObserveStreamEntries(
+        [server_ptr](absl::StatusCode code) { server_ptr->ObserveStreamEntry(code); });
+  }
 
   // Our own health service (base/health), which reflection can describe,
   // instead of gRPC's default one.
@@ -160,8 +164,9 @@ absl::Status LogServer::InstallMetrics(metrics::Registry* registry) {
       "gRPC calls the log answered, by method and status code.", {"method", "code"}));
   ASSIGN_OR_RETURN_METRIC(admissions_, registry->AddCounter(
       "candor_log_admissions_total",
-      "Add calls (AddEntry; AddEntries per stream) by outcome (admitted: "
-      "sequenced or a duplicate; refused) and gRPC status code.",
+      "Entries submitted, by outcome (admitted: sequenced or a duplicate; "
+      "refused) and gRPC status code: one per AddEntry call, one per entry of "
+      "an AddEntries stream, and one for a stream refused or ended by an error.",
       {"outcome", "code"}));
   ASSIGN_OR_RETURN_METRIC(admission_seconds_, registry->AddHistogram(
       "candor_log_admission_duration_seconds",
@@ -208,13 +213,21 @@ absl::Status LogServer::InstallMetrics(metrics::Registry* registry) {
   return absl::OkStatus();
 }
 
+void LogServer::ObserveStreamEntry(absl::StatusCode code) {
+  const char* code_name = metrics::StatusCodeName(static_cast<grpc::StatusCode>(code));
+  admissions_->WithLabels({code == absl::StatusCode::kOk ? "admitted" : "refused", code_name})
+      ->Increment();
+}
+
 void LogServer::ObserveCall(absl::string_view method, grpc::StatusCode code,
                             absl::Duration elapsed) {
   const char* code_name = metrics::StatusCodeName(code);
   absl::string_view name = method;
   if (absl::StartsWith(name, kLogService)) name.remove_prefix(strlen(kLogService));
   calls_->WithLabels({std::string(method), code_name})->Increment();
-  if (name == "AddEntry" || name == "AddEntries") {
+  // A stream's entries are counted one by one (ObserveStreamEntry); the
+  // stream itself only when it fails as a whole.
+  if (name == "AddEntry" || (name == "AddEntries" && code != grpc::StatusCode::OK)) {
     admissions_->WithLabels({code == grpc::StatusCode::OK ? "admitted" : "refused",
                              code_name})
         ->Increment();

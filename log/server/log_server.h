@@ -101,6 +101,8 @@ class LogServer {
   void ObserveIntegration(uint64_t size);
   // Takes the callback gauges out of the registry; idempotent.
   void RemoveMetricCallbacks();
+  // Counts one entry of an AddEntries stream; thread-safe.
+  void ObserveStreamEntry(absl::StatusCode code);
   // Feeds the call metrics; thread-safe.
   void ObserveCall(absl::string_view method, grpc::StatusCode code,
                    absl::Duration elapsed);

@@ -162,6 +162,7 @@ class LogService::StreamAdder
  private:
   void Complete(uint64_t seq, std::shared_ptr<pb::AddEntriesResponse> response,
                 const absl::Status& s) {
+    if (service_->stream_entry_observer_) service_->stream_entry_observer_(s.code());
     if (!s.ok()) {
       response->clear_added();
       response->mutable_error()->set_code(static_cast<int32_t>(s.code()));

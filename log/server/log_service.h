@@ -73,6 +73,12 @@ class LogService final : public LogServiceBase {
   // Serves checkpoints with the cosignatures `witnessing` collects, and
   // GetCheckpoint(witnessed). Call before serving; not owned.
   void UseWitnessing(const witnessing::Witnessing* witnessing) { witnessing_ = witnessing; }
+  // Called with the outcome of every entry of an AddEntries stream (OK for
+  // an admitted or duplicate entry), so that admissions count entries, not
+  // streams. Call before serving; thread-safe `observer` only.
+  void ObserveStreamEntries(std::function<void(absl::StatusCode)> observer) {
+    stream_entry_observer_ = std::move(observer);
+  }
 
   grpc::ServerUnaryReactor* AddEntry(
       grpc::CallbackServerContext* context,
@@ -141,6 +147,7 @@ class LogService final : public LogServiceBase {
   sequencer::Sequencer* const sequencer_;
   sequencer::Integrator* const integrator_;
   const witnessing::Witnessing* witnessing_ = nullptr;
+  std::function<void(absl::StatusCode)> stream_entry_observer_;
   const ServiceLimits limits_;
   std::unique_ptr<admission::LogView> log_view_;
   RateLimiter client_limiter_;

@@ -29,7 +29,9 @@
 #include "log/note/checkpoint.h"
 #include "log/note/policy.h"
 #include "log/witness/witness_client.h"
+#include "base/metrics/metrics.h"
 #include "tests/support/log_fixture.h"
+#include "tests/support/metrics_scrape.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/subprocess.h"
 
@@ -124,8 +126,10 @@ class WitnessingTest : public ::testing::Test {
  protected:
   // A log with tiles whose policy needs both witnesses.
   std::unique_ptr<LogFixture> StartLog(const std::string& name, PyWitness& a, PyWitness& b,
-                                       const LogFixture* keys_from = nullptr) {
+                                       const LogFixture* keys_from = nullptr,
+                                       metrics::Registry* registry = nullptr) {
     LogFixtureOptions options;
+    options.metrics = registry;
     options.name = name;
     options.with_tiles = true;
     options.keys_from = keys_from;
@@ -155,7 +159,8 @@ TEST_F(WitnessingTest, CosignedTwoOfTwoByAnIndependentWitnessAndServedEverywhere
   PyWitness a("a", keys.log_signer().verifier()), b("b", keys.log_signer().verifier());
   a.Start();
   b.Start();
-  auto log = StartLog("witnessed-log", a, b, &keys);
+  metrics::Registry registry;
+  auto log = StartLog("witnessed-log", a, b, &keys, &registry);
   auto vendor = log->RegisterVendor("vendor.example");
   ASSERT_THAT(vendor, IsOk());
   for (int i = 0; i < 5; ++i) {
@@ -191,8 +196,22 @@ TEST_F(WitnessingTest, CosignedTwoOfTwoByAnIndependentWitnessAndServedEverywhere
     EXPECT_GT(s.cosigned_at, 0u) << s.name;
   }
 
-  // The witnessed checkpoint survives a restart of the log.
+  // What each witness did is in the metrics, which promtool accepts.
+  const std::string text = registry.Expose();
+  EXPECT_EQ(PromtoolFindings(text), "");
+  EXPECT_GE(MetricSample(text, "candor_log_witnessed_tree_size"), latest->tree_size()) << text;
+  for (const char* w : {"A", "B"}) {
+    EXPECT_GE(MetricSample(text, absl::StrCat("candor_log_witness_requests_total{witness=\"", w,
+                                              "\",outcome=\"cosigned\"}")),
+              1)
+        << text;
+  }
+  EXPECT_GE(MetricSample(text, "candor_log_witnessing_seconds_count"), 1) << text;
+
+  // The witnessed checkpoint survives a restart of the log (metrics are
+  // registered once per registry: the restarted log goes without).
   log->Stop();
+  log->set_metrics(nullptr);
   ASSERT_THAT(log->Start(), IsOk());
   auto again = log->client().GetCheckpoint(0, /*witnessed=*/true);
   ASSERT_THAT(again, IsOk());

@@ -39,6 +39,25 @@ TEST(MetricsScrape, LogMetricsPassPromtool) {
   ASSERT_EQ(added->index(), 1u);
   EXPECT_EQ(log.client().AddEntry("not an envelope", false).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A stream's entries count one by one: a new one, a refused one, a
+  // duplicate.
+  {
+    grpc::ClientContext context;
+    log.client().SetDeadline(context);
+    auto stream = log.client().stub().AddEntries(&context);
+    for (const std::string& e : {testing::LogFixture::TestEntry(*key, 2), std::string("garbage"),
+                                 testing::LogFixture::TestEntry(*key, 2)}) {
+      log::v1::AddEntryRequest request;
+      request.set_entry(e);
+      ASSERT_TRUE(stream->Write(request));
+    }
+    stream->WritesDone();
+    log::v1::AddEntriesResponse response;
+    int responses = 0;
+    while (stream->Read(&response)) ++responses;
+    ASSERT_TRUE(stream->Finish().ok());
+    ASSERT_EQ(responses, 3);
+  }
   log::v1::GetInclusionProofRequest inclusion;
   inclusion.set_index(1);
   inclusion.set_tree_size(2);
@@ -52,16 +71,19 @@ TEST(MetricsScrape, LogMetricsPassPromtool) {
   absl::Time deadline = absl::Now() + absl::Minutes(2);
   do {
     text = ScrapeMetrics((*http)->address());
-  } while (MetricSample(text, "candor_log_integration_duration_seconds_count") < 1 &&
+  } while ((MetricSample(text, "candor_log_integration_duration_seconds_count") < 1 ||
+            MetricSample(text, "candor_log_tree_size") < 3) &&
            absl::Now() < deadline);
   EXPECT_GE(MetricSample(text, "candor_log_integration_duration_seconds_count"), 1) << text;
-  EXPECT_EQ(MetricSample(text, "candor_log_tree_size"), 2) << text;
+  EXPECT_EQ(MetricSample(text, "candor_log_tree_size"), 3) << text;
+  // Two AddEntry calls and two stream entries admitted (one a duplicate);
+  // one call and one stream entry refused.
   EXPECT_EQ(MetricSample(text, "candor_log_admissions_total{outcome=\"admitted\",code=\"OK\"}"),
-            2)
+            4)
       << text;
   EXPECT_EQ(MetricSample(text, "candor_log_admissions_total{outcome=\"refused\",code="
                          "\"INVALID_ARGUMENT\"}"),
-            1)
+            2)
       << text;
   EXPECT_EQ(MetricSample(text, "candor_log_proofs_served_total{kind=\"inclusion\"}"), 1) << text;
   EXPECT_EQ(MetricSample(text, "candor_log_proofs_served_total{kind=\"consistency\"}"), 1)

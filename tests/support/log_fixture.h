@@ -71,6 +71,9 @@ class LogFixture {
 
   // The RocksDB environment for the next Start().
   void set_env(rocksdb::Env* env) { options_.env = env; }
+  // The metrics registry for the next Start(); a registry takes the log's
+  // metrics once, so a restart needs another one (or none).
+  void set_metrics(metrics::Registry* registry) { options_.metrics = registry; }
 
   const std::string& address() const { return server_->address(); }
   logserver::LogServer& server() { return *server_; }
