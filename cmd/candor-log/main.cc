@@ -152,7 +152,9 @@ int main(int argc, char** argv) {
   }
 
   auto validators = std::make_unique<candor::admission::ValidatorRegistry>();
-  candor::predicates::RegisterStatementValidators(*validators);
+  if (absl::Status s = candor::predicates::RegisterStatementValidators(*validators); !s.ok()) {
+    return Fail(s.ToString());
+  }
   absl::StatusOr<std::unique_ptr<candor::logserver::LogServer>> server =
       candor::logserver::LogServer::Start(std::move(config), std::move(validators));
   if (!server.ok()) return Fail(server.status().ToString());

@@ -64,7 +64,7 @@ absl::Status LogFixture::Start() {
   config.witness_post = options_.witness_post;
   config.witnessing = options_.witnessing;
   auto validators = std::make_unique<admission::ValidatorRegistry>();
-  predicates::RegisterStatementValidators(*validators);
+  if (absl::Status s = predicates::RegisterStatementValidators(*validators); !s.ok()) return s;
   validators->Register(kTestPredicateType, NewTestValidator());
   absl::StatusOr<std::unique_ptr<logserver::LogServer>> server =
       logserver::LogServer::Start(std::move(config), std::move(validators));

@@ -9,11 +9,16 @@
 #ifndef CANDOR_VERIFIER_PREDICATES_PREDICATES_H_
 #define CANDOR_VERIFIER_PREDICATES_PREDICATES_H_
 
+#include "absl/status/status.h"
 #include "log/admission/admission.h"
 
 namespace candor::predicates {
 
-void RegisterStatementValidators(admission::ValidatorRegistry& registry);
+// Registers them, after checking that the run-time data they judge by can be
+// read (the ISO 3166-1 table, verifier/geo): FAILED_PRECONDITION saying what
+// is missing otherwise, so that a log without it refuses to start instead of
+// aborting on its first claim.
+absl::Status RegisterStatementValidators(admission::ValidatorRegistry& registry);
 
 }  // namespace candor::predicates
 

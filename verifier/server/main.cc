@@ -26,6 +26,7 @@
 #include "log/proofs/checkpoint_checker.h"
 #include "log/server/shutdown.h"
 #include "log/tls/tls.h"
+#include "verifier/geo/countries.h"
 #include "verifier/reference/ip_country.h"
 #include "verifier/reference/organisations.h"
 #include "verifier/reference/resolver.h"
@@ -94,6 +95,13 @@ int main(int argc, char** argv) {
                    "and --key are required\n";
       return 2;
     }
+  }
+  // Evaluation judges country codes; without the table the verifier could
+  // only abort later, on its first claim.
+  if (absl::Status s = candor::geo::CheckCountries(); !s.ok()) {
+    std::cerr << "candor-verifier: " << s.message()
+              << " (third_party/setup.sh installs Debian's iso-codes)\n";
+    return 1;
   }
   if (absl::GetFlag(FLAGS_quorum) < 1) {
     std::cerr << "candor-verifier: --quorum must be at least 1\n";
