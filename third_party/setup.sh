@@ -98,7 +98,7 @@ if [[ ! -f "$ip_country_dir/geo-whois-asn-country-ipv4.csv" ||
 fi
 
 # DSSE interop (tests/interop): Python's securesystemslib signs and verifies
-# envelopes against Candor's. The test skips, saying so, without it.
+# envelopes against Candor's. The test fails, saying so, without it.
 if ! /usr/bin/python3 -c "import securesystemslib" 2>/dev/null; then
   ssl_sudo=()
   [[ $(id -u) -ne 0 ]] && ssl_sudo=(sudo)

@@ -15,9 +15,7 @@
 // missing or not the pinned lock file.
 
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,9 +27,11 @@
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "proto/candor/claim/v1/claim.pb.h"
+#include "tests/interop/dsse_interop_fixture.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/temp_files.h"
 #include "tests/support/test_claims.h"
 
 namespace candor::testing {
@@ -43,21 +43,6 @@ using ::testing::HasSubstr;
 constexpr char kNode[] = "/usr/bin/node";
 constexpr char kScript[] = "tests/interop/dsse_sigstore.mjs";
 constexpr char kPinnedLock[] = "tests/interop/sigstore/package-lock.json";
-
-std::string Path(const std::string& name) {
-  return absl::StrCat(::testing::TempDir(), "/", name);
-}
-
-void WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Where third_party/setup.sh installs sigstore-js (bazel passes HOME).
 std::string InstallDir() {
@@ -72,35 +57,24 @@ absl::StatusOr<CommandResult> Script(const std::string& command,
   return RunCommand(args);
 }
 
-class SigstoreTest : public ::testing::Test {
+class SigstoreTest : public DsseInteropTest {
  protected:
   void SetUp() override {
     // No skipping: setup.sh always installs these, so their absence is a
     // broken checkout, not an optional tool.
-    const std::string installed = ReadFile(InstallDir() + "/package-lock.json");
+    const std::string installed = ReadTestFile(InstallDir() + "/package-lock.json");
     ASSERT_FALSE(installed.empty())
         << "sigstore-js is not installed in " << InstallDir()
         << ": run third_party/setup.sh";
-    ASSERT_EQ(installed, ReadFile(kPinnedLock))
+    ASSERT_EQ(installed, ReadTestFile(kPinnedLock))
         << InstallDir() << " is not the sigstore-js pinned by " << kPinnedLock
         << ": run third_party/setup.sh";
     absl::StatusOr<CommandResult> probe = RunCommand({kNode, "--version"});
     ASSERT_THAT(probe, IsOk());
     ASSERT_EQ(probe->exit_code, 0) << kNode << " does not run: " << probe->err;
 
-    log_ = std::make_unique<LogFixture>(LogFixtureOptions{
-        .name = ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-        .clock = [this] { return now_; }});
-    ASSERT_THAT(log_->Start(), IsOk());
+    StartLog();
   }
-
-  // An in-toto statement of a claim by `vendor` about `app`.
-  std::string ClaimPayload(const std::string& vendor, const std::string& app) {
-    return SerializeStatement(MinimalClaimStatement(app, vendor, now_, now_));
-  }
-
-  absl::Time now_ = absl::FromUnixSeconds(1800000000);
-  std::unique_ptr<LogFixture> log_;
 };
 
 TEST_F(SigstoreTest, CandorAdmitsWhatSigstoreSigns) {
@@ -117,11 +91,11 @@ TEST_F(SigstoreTest, CandorAdmitsWhatSigstoreSigns) {
   uint64_t next = 0;
   for (const Case& c : cases) {
     SCOPED_TRACE(c.scheme + " " + c.keyid);
-    const std::string payload = Path(c.vendor + ".payload");
-    const std::string envelope = Path(c.vendor + ".dsse.json");
-    const std::string bundle = Path(c.vendor + ".sigstore.json");
-    const std::string pubkey = Path(c.vendor + ".pem");
-    WriteFile(payload, ClaimPayload(c.vendor, c.app));
+    const std::string payload = TempPath(c.vendor + ".payload");
+    const std::string envelope = TempPath(c.vendor + ".dsse.json");
+    const std::string bundle = TempPath(c.vendor + ".sigstore.json");
+    const std::string pubkey = TempPath(c.vendor + ".pem");
+    WriteTestFile(payload, ClaimPayload(c.vendor, c.app));
     absl::StatusOr<CommandResult> signed_ = Script(
         "sign", {"--scheme", c.scheme, "--keyid", c.keyid, "--payload", payload,
                  "--envelope", envelope, "--bundle", bundle, "--pubkey", pubkey});
@@ -129,9 +103,9 @@ TEST_F(SigstoreTest, CandorAdmitsWhatSigstoreSigns) {
     ASSERT_EQ(signed_->exit_code, 0) << signed_->err;
     // sigstore-js writes a Sigstore bundle; the envelope is its dsseEnvelope.
     EXPECT_THAT(
-        ReadFile(bundle),
+        ReadTestFile(bundle),
         HasSubstr("\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\""));
-    const std::string entry = ReadFile(envelope);
+    const std::string entry = ReadTestFile(envelope);
 
     absl::StatusOr<dsse::Envelope> env = dsse::ParseEnvelope(entry);
     ASSERT_THAT(env, IsOk());
@@ -140,7 +114,7 @@ TEST_F(SigstoreTest, CandorAdmitsWhatSigstoreSigns) {
     if (c.keyid == "npm") {
       EXPECT_EQ(keyid.rfind("SHA256:", 0), 0u) << keyid;
     } else if (c.keyid == "candor") {
-      absl::StatusOr<PublicKey> pub = PublicKey::FromPem(ReadFile(pubkey));
+      absl::StatusOr<PublicKey> pub = PublicKey::FromPem(ReadTestFile(pubkey));
       ASSERT_THAT(pub, IsOk());
       EXPECT_EQ(keyid, dsse::KeyId(*pub));
     } else {
@@ -148,31 +122,7 @@ TEST_F(SigstoreTest, CandorAdmitsWhatSigstoreSigns) {
       EXPECT_THAT(entry, ::testing::Not(HasSubstr("keyid")));
     }
 
-    // Before the key is registered: refused, with the log's exact reason.
-    EXPECT_THAT(
-        log_->client().AddEntry(entry, false),
-        StatusIs(absl::StatusCode::kPermissionDenied,
-                 c.keyid == "none"
-                     ? "signature 0 has no key id, and the predicate's issuer \"" +
-                           c.vendor +
-                           "\" is not a registered vendor whose keys could be "
-                           "tried: name the signer in issuer or give the "
-                           "signature its key id"
-                     : "key " + keyid + " is not registered"));
-
-    registry::Registration r;
-    r.set_name(c.vendor);
-    r.set_role(registry::v1::VENDOR);
-    r.add_public_keys(ReadFile(pubkey));
-    r.mutable_scope()->add_apps(c.app);
-    auto registered = log_->client().AddEntry(log_->RegistrationEntry(r), false);
-    ASSERT_THAT(registered, IsOk());
-    EXPECT_EQ(registered->index(), next++);
-
-    auto added = log_->client().AddEntry(entry, /*wait_for_inclusion=*/true);
-    ASSERT_THAT(added, IsOk());
-    EXPECT_FALSE(added->duplicate());
-    EXPECT_EQ(added->index(), next++);
+    ExpectAdmittedOnceRegistered(entry, keyid, c.vendor, c.app, ReadTestFile(pubkey), next);
   }
 }
 
@@ -181,26 +131,16 @@ TEST_F(SigstoreTest, SigstoreVerifiesWhatCandorSigns) {
     const std::string name = type == KeyType::kEd25519 ? "ed25519" : "p256";
     SCOPED_TRACE(name);
     PrivateKey key = *PrivateKey::Generate(type);
-    absl::StatusOr<Statement> st =
-        ParseStatement(ClaimPayload("example", "android:com.example.app"));
-    ASSERT_THAT(st, IsOk());
-    absl::StatusOr<std::string> entry = SignStatement(*st, key);
-    ASSERT_THAT(entry, IsOk());
-    const std::string envelope = Path(name + ".candor.dsse.json");
-    const std::string pubkey = Path(name + ".candor.pem");
-    WriteFile(envelope, *entry);
-    WriteFile(pubkey, key.public_key().Pem());
-    absl::StatusOr<CommandResult> verified =
-        Script("verify", {"--envelope", envelope, "--pubkey", pubkey});
+    const CandorEnvelope signed_ = WriteCandorEnvelope(key, name);
+    absl::StatusOr<CommandResult> verified = Script(
+        "verify", {"--envelope", signed_.envelope_path, "--pubkey", signed_.pubkey_path});
     ASSERT_THAT(verified, IsOk());
     EXPECT_EQ(verified->exit_code, 0) << verified->out << verified->err;
     EXPECT_EQ(verified->out, "verified\n");
 
-    // A statement other than the one signed.
-    dsse::Envelope tampered = *dsse::ParseEnvelope(*entry);
-    tampered.payload += " ";
-    WriteFile(envelope, dsse::SerializeEnvelope(tampered));
-    verified = Script("verify", {"--envelope", envelope, "--pubkey", pubkey});
+    WriteTampered(signed_);
+    verified = Script(
+        "verify", {"--envelope", signed_.envelope_path, "--pubkey", signed_.pubkey_path});
     ASSERT_THAT(verified, IsOk());
     EXPECT_EQ(verified->exit_code, 1) << verified->out << verified->err;
     EXPECT_EQ(verified->out,

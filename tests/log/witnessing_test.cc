@@ -15,7 +15,6 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +33,7 @@
 #include "tests/support/metrics_scrape.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/temp_files.h"
 
 namespace candor::testing {
 namespace {
@@ -43,24 +43,12 @@ using ::testing::HasSubstr;
 constexpr char kPython[] = "/usr/bin/python3";
 constexpr char kTlogPy[] = "tests/witness/tlogpy.py";
 
-std::string Path(const std::string& name) {
-  return absl::StrCat(::testing::TempDir(), "/", name);
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void WriteAll(const std::string& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
-}
 
 // A tlogpy witness-serve process with its own key and state file.
 class PyWitness {
  public:
   PyWitness(const std::string& name, const note::Verifier& log_key)
-      : name_(name), dir_(Path("witness-" + name)) {
+      : name_(name), dir_(TempPath("witness-" + name)) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     auto keygen = RunCommand({kPython, kTlogPy, "keygen", "--name", "witness.example/" + name,
@@ -68,8 +56,8 @@ class PyWitness {
                               dir_ + "/vkey"});
     EXPECT_THAT(keygen, IsOk());
     EXPECT_EQ(keygen->exit_code, 0) << keygen->err;
-    vkey_ = std::string(absl::StripAsciiWhitespace(ReadAll(dir_ + "/vkey")));
-    WriteAll(dir_ + "/logs", absl::StrCat("log ", log_key.EncodedKey(), "\n"));
+    vkey_ = std::string(absl::StripAsciiWhitespace(ReadTestFile(dir_ + "/vkey")));
+    WriteTestFile(dir_ + "/logs", absl::StrCat("log ", log_key.EncodedKey(), "\n"));
   }
 
   // Starts on `port` (0: a free one).
@@ -105,10 +93,10 @@ class PyWitness {
 // Checks `note` with the Python verifier under `policy_text`.
 CommandResult PyVerify(const std::string& note, const note::Verifier& log_key,
                        const std::string& policy_text) {
-  WriteAll(Path("py-log.vkey"), log_key.EncodedKey() + "\n");
-  WriteAll(Path("py-policy"), policy_text);
+  WriteTestFile(TempPath("py-log.vkey"), log_key.EncodedKey() + "\n");
+  WriteTestFile(TempPath("py-policy"), policy_text);
   auto result = RunCommand({kPython, kTlogPy, "verify-checkpoint", "--log-vkey",
-                            Path("py-log.vkey"), "--policy", Path("py-policy")},
+                            TempPath("py-log.vkey"), "--policy", TempPath("py-policy")},
                            note);
   EXPECT_THAT(result, IsOk());
   return result.ok() ? *result : CommandResult();
@@ -189,7 +177,7 @@ TEST_F(WitnessingTest, CosignedTwoOfTwoByAnIndependentWitnessAndServedEverywhere
   auto at_size = log->client().GetCheckpoint(witnessed->tree_size());
   ASSERT_THAT(at_size, IsOk());
   EXPECT_EQ(at_size->checkpoint(), witnessed->checkpoint());
-  EXPECT_EQ(ReadAll(log->tiles_dir() + "/checkpoint"), witnessed->checkpoint());
+  EXPECT_EQ(ReadTestFile(log->tiles_dir() + "/checkpoint"), witnessed->checkpoint());
   for (const witnessing::WitnessStatus& s : w->status()) {
     EXPECT_THAT(s.last_result, IsOk()) << s.name;
     EXPECT_EQ(s.cosigned_size, witnessed->tree_size()) << s.name;
