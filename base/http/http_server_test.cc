@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/status_matchers.h"
 
 namespace candor::http {
@@ -18,19 +19,7 @@ namespace {
 
 using ::candor::testing::StatusIs;
 
-int Connect(const std::string& address) {
-  int port = 0;
-  EXPECT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{120, 0};  // a deadline of minutes, never a sleep
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  return fd;
-}
+int Connect(const std::string& address) { return ::candor::testing::ConnectLoopback(address); }
 
 void Send(int fd, const std::string& data) {
   ASSERT_EQ(send(fd, data.data(), data.size(), MSG_NOSIGNAL),

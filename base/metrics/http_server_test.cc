@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/status_matchers.h"
 
 namespace candor::metrics {
@@ -16,35 +17,10 @@ namespace {
 
 using ::candor::testing::StatusIs;
 
-int Connect(const std::string& address) {
-  int port = 0;
-  EXPECT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{120, 0};  // a deadline of minutes, never a sleep
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  return fd;
-}
+using ::candor::testing::ConnectLoopback;
 
-// Sends `request` and reads until the server closes the connection.
 std::string Exchange(const std::string& address, const std::string& request) {
-  int fd = Connect(address);
-  size_t done = 0;
-  while (done < request.size()) {
-    ssize_t n = send(fd, request.data() + done, request.size() - done, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may close early on an oversized request
-    done += static_cast<size_t>(n);
-  }
-  std::string response;
-  char buf[4096];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) response.append(buf, n);
-  close(fd);
-  return response;
+  return ::candor::testing::ExchangeOnce(address, request);
 }
 
 class HttpServerTest : public ::testing::Test {
@@ -99,7 +75,7 @@ TEST(HttpServer, ClosesIdleConnections) {
   options.idle_timeout = absl::Milliseconds(100);
   auto server = MetricsHttpServer::Start("127.0.0.1:0", &registry, options);
   ASSERT_TRUE(server.ok());
-  int fd = Connect((*server)->address());
+  int fd = ConnectLoopback((*server)->address());
   ASSERT_EQ(send(fd, "GET /met", 8, MSG_NOSIGNAL), 8);
   char buf[16];
   // The server closes the connection: recv returns 0 (not the 120 s timeout).

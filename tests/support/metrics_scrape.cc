@@ -1,47 +1,27 @@
 #include "tests/support/metrics_scrape.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "base/http/http_client.h"
 #include "gtest/gtest.h"
 #include "tests/support/subprocess.h"
 
 namespace candor::testing {
 
 std::string ScrapeMetrics(const std::string& address) {
-  int port = 0;
-  EXPECT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{120, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ADD_FAILURE() << "cannot connect to " << address;
-    close(fd);
+  absl::StatusOr<http::HttpReply> reply =
+      http::HttpGet(address, "/metrics", absl::Now() + absl::Minutes(2));
+  if (!reply.ok()) {
+    ADD_FAILURE() << "cannot scrape " << address << ": " << reply.status();
     return "";
   }
-  const std::string request = "GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n";
-  EXPECT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buf[4096];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) response.append(buf, n);
-  close(fd);
-  EXPECT_TRUE(absl::StartsWith(response, "HTTP/1.1 200 OK\r\n")) << response;
-  EXPECT_TRUE(absl::StrContains(
-      response, "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"))
-      << response;
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
+  EXPECT_EQ(reply->status, 200) << reply->body;
+  EXPECT_EQ(reply->content_type, "text/plain; version=0.0.4; charset=utf-8");
+  return reply->body;
 }
 
 double MetricSample(const std::string& text, const std::string& series) {
