@@ -27,10 +27,13 @@ run: setup
 
 # Every test; then every fuzz target for 5 s as a real libFuzzer with ASan
 # and UBSan; then the whole suite again under ASan + UBSan.
+# TEST_FLAGS go to every `bazel test`: `make test TEST_FLAGS=--nocache_test_results`
+# runs every test again rather than taking cached results.
+TEST_FLAGS ?=
 test: setup
-	$(BAZEL) test //...
-	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer $(SIDE_BUILD) //tests/fuzz/...
-	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan $(SIDE_BUILD) $(ALL_PACKAGES)
+	$(BAZEL) test $(TEST_FLAGS) //...
+	$(BAZEL) --output_base=$(FUZZ_BASE) test --config=libfuzzer $(SIDE_BUILD) $(TEST_FLAGS) //tests/fuzz/...
+	$(BAZEL) --output_base=$(ASAN_BASE) test --config=asan $(SIDE_BUILD) $(TEST_FLAGS) $(ALL_PACKAGES)
 
 # Optimised binaries, ceilings and figures side by side: results/bench.md.
 bench: setup
