@@ -133,6 +133,10 @@ absl::string_view ExemptionName(v1::Exemption e) {
       return "USER_INITIATED";
     case v1::EPHEMERAL_PROCESSING:
       return "EPHEMERAL_PROCESSING";
+    case v1::LEGAL_REQUEST:
+      return "LEGAL_REQUEST";
+    case v1::ANONYMISED_DATA:
+      return "ANONYMISED_DATA";
     default:
       return "EXEMPTION_UNSPECIFIED";
   }
@@ -601,8 +605,8 @@ class Checker {
       const std::string field = AField(i, a, absl::StrCat("exemptions[", e, "]"));
       if (ex == v1::EXEMPTION_UNSPECIFIED || !v1::Exemption_IsValid(ex)) {
         Invalid(field,
-                "unspecified or unknown; SERVICE_PROVIDER, USER_INITIATED or "
-                "EPHEMERAL_PROCESSING");
+                "unspecified or unknown; SERVICE_PROVIDER, USER_INITIATED, "
+                "EPHEMERAL_PROCESSING, LEGAL_REQUEST or ANONYMISED_DATA");
         continue;
       }
       for (int p = 0; p < e; ++p) {

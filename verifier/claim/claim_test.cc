@@ -401,7 +401,8 @@ TEST(ValidateClaim, RefusesEachProblem) {
        },
        Code::kInvalidArgument,
        "claim assertions[1].exemptions[1] (\"no-cn\"): unspecified or "
-       "unknown; SERVICE_PROVIDER, USER_INITIATED or EPHEMERAL_PROCESSING"},
+       "unknown; SERVICE_PROVIDER, USER_INITIATED, EPHEMERAL_PROCESSING, LEGAL_REQUEST or "
+       "ANONYMISED_DATA"},
   };
   for (const Case& c : cases) {
     v1::Claim claim = Valid();

@@ -342,7 +342,8 @@ std::string ExampleClaim(absl::Time now, const ExampleBuild* build) {
   //   "consent"     when it holds: ALWAYS (whatever the user chose),
   //                 WHEN_TRACKING_DECLINED or WHEN_TRACKING_ACCEPTED;
   //   "exemptions"  optional, those you rely on: SERVICE_PROVIDER,
-  //                 USER_INITIATED, EPHEMERAL_PROCESSING.
+  //                 USER_INITIATED, EPHEMERAL_PROCESSING, LEGAL_REQUEST,
+  //                 ANONYMISED_DATA.
   // Assertions must not contradict each other: `candor claim lint` says
   // which do.
   "assertions": [

@@ -93,7 +93,8 @@ TEST(LintClaim, ReportsEverySchemaMismatch) {
           "NOT_COLLECTED, NOT_SHARED_WITH_THIRD_PARTIES, SHARED_ONLY_WITH, "
           "NOT_SENT_TO_COUNTRIES, ONLY_SENT_TO_COUNTRIES",
           "line 11, column 61: assertions[0].exemptions[2]: boolean is not one "
-          "of SERVICE_PROVIDER, USER_INITIATED, EPHEMERAL_PROCESSING"));
+          "of SERVICE_PROVIDER, USER_INITIATED, EPHEMERAL_PROCESSING, "
+          "LEGAL_REQUEST, ANONYMISED_DATA"));
   EXPECT_THAT(LintClaim("{\"app\": [1]}", {kNow}),
               ElementsAre("line 1, column 9: app: must be an object, not array"));
 }

@@ -72,6 +72,10 @@ absl::string_view ExemptionPhrase(v1::Exemption e) {
       return "user-initiated";
     case v1::EPHEMERAL_PROCESSING:
       return "ephemeral processing";
+    case v1::LEGAL_REQUEST:
+      return "legal request";
+    case v1::ANONYMISED_DATA:
+      return "anonymised data";
     default:
       return "unspecified";
   }

@@ -23,6 +23,15 @@ bool Declared(const cpb::Assertion& a, cpb::Exemption e) {
          a.exemptions().end();
 }
 
+// The exemptions that can explain a flow to a third party: Play's carve-outs
+// from "sharing" (service providers, user-initiated transfers, legal
+// requests, anonymised data). Ephemeral processing is a carve-out from
+// "collection" only.
+bool SharingExempt(const cpb::Assertion& a) {
+  return Declared(a, cpb::SERVICE_PROVIDER) || Declared(a, cpb::USER_INITIATED) ||
+         Declared(a, cpb::LEGAL_REQUEST) || Declared(a, cpb::ANONYMISED_DATA);
+}
+
 bool ConsentApplies(cpb::Consent consent, mpb::ConsentState state) {
   switch (consent) {
     case cpb::ALWAYS:
@@ -95,13 +104,13 @@ FlowJudgement Judge(const cpb::Assertion& a, const registry::v1::Registration& v
       j.reason = absl::StrCat(
           what, ", which is not among the vendor's registered organisations or "
                 "domains: a third party");
-      exempt = Declared(a, cpb::SERVICE_PROVIDER) || Declared(a, cpb::USER_INITIATED);
+      exempt = SharingExempt(a);
       break;
     case cpb::SHARED_ONLY_WITH:
       if (first_party || Contains(a.organisations(), dest.organisation)) return j;
       j.reason = absl::StrCat(what, ", which is neither the vendor nor one of ",
                               absl::StrJoin(a.organisations(), ", "));
-      exempt = Declared(a, cpb::SERVICE_PROVIDER) || Declared(a, cpb::USER_INITIATED);
+      exempt = SharingExempt(a);
       break;
     case cpb::NOT_SENT_TO_COUNTRIES:
       if (dest.endpoint_country.empty() ||
