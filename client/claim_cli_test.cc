@@ -24,6 +24,7 @@
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/testdata.h"
+#include "verifier/claim/data_safety.h"
 
 namespace candor::cli {
 namespace {
@@ -112,6 +113,68 @@ TEST_F(ClaimCliTest, FromNothingToAVerifiablePublishedClaim) {
   EXPECT_TRUE(absl::StrContains(claims.out, "never sends any user data to endpoints "
                                             "located in China (CN)"))
       << claims.out;
+}
+
+// A Play Data safety form (the whole of it but the usage rows of undeclared
+// types) that collects email addresses and shares device IDs.
+std::string PlayForm() {
+  std::string csv = absl::StrCat(claim::kDataSafetyHeader, "\n",
+                                 "PSL_DATA_COLLECTION_COLLECTS_PERSONAL_DATA,,true,REQUIRED,"
+                                 "\"Collects, or shares?\"\n");
+  for (const claim::PlayDataType& t : claim::PlayDataTypes()) {
+    const bool declared = t.play_id == "PSL_EMAIL" || t.play_id == "PSL_DEVICE_ID";
+    absl::StrAppend(&csv, t.group, ",", t.play_id, ",", declared ? "true" : "",
+                    ",MULTIPLE_CHOICE,x\n");
+  }
+  const std::string email = "PSL_DATA_USAGE_RESPONSES:PSL_EMAIL:";
+  const std::string ids = "PSL_DATA_USAGE_RESPONSES:PSL_DEVICE_ID:";
+  absl::StrAppend(
+      &csv, email, "PSL_DATA_USAGE_COLLECTION_AND_SHARING,PSL_DATA_USAGE_ONLY_COLLECTED,true,,x\n",
+      email, "PSL_DATA_USAGE_EPHEMERAL,,false,,x\n", email,
+      "DATA_USAGE_COLLECTION_PURPOSE,PSL_ACCOUNT_MANAGEMENT,true,,x\n", ids,
+      "PSL_DATA_USAGE_COLLECTION_AND_SHARING,PSL_DATA_USAGE_ONLY_SHARED,true,,x\n", ids,
+      "DATA_USAGE_SHARING_PURPOSE,PSL_ADVERTISING,true,,x\n");
+  return csv;
+}
+
+TEST_F(ClaimCliTest, ImportsSignsAndPublishesAPlayDataSafetyForm) {
+  ASSERT_THAT(keyfile::WritePublicFile(P("form.csv"), PlayForm()), IsOk());
+  Result imported = Candor({"claim", "import", "--play-data-safety", P("form.csv"), "--app",
+                            "android:com.example.app", "--issuer", "example-corp", "--out",
+                            P("play.json")});
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  EXPECT_TRUE(absl::StrContains(
+      imported.err, "row 43 (PSL_DATA_USAGE_RESPONSES:PSL_EMAIL:DATA_USAGE_COLLECTION_"
+                    "PURPOSE,PSL_ACCOUNT_MANAGEMENT): purpose; traffic cannot show why "
+                    "data is sent"))
+      << imported.err;
+  absl::StatusOr<std::string> read = ReadFileToString(P("play.json"));
+  ASSERT_THAT(read.status(), IsOk());
+  const std::string json = *read;
+  EXPECT_TRUE(absl::StrContains(json, "\"DATA_SAFETY_FORM\"")) << json;
+  EXPECT_TRUE(absl::StrContains(json, "\"LEGAL_REQUEST\"")) << json;
+
+  Result submitted = Publish(json, "play");
+  ASSERT_EQ(submitted.code, 0) << submitted.err;
+  Result claims = Candor({"claims", "--log", log_.address(), "--log_pub", P("log.pub"),
+                          "--app", "android:com.example.app"});
+  ASSERT_EQ(claims.code, 0) << claims.err;
+  EXPECT_TRUE(absl::StrContains(claims.out, "in force")) << claims.out;
+
+  // Never overwrites; a form that is not Play's is refused with the row.
+  Result again = Candor({"claim", "import", "--play-data-safety", P("form.csv"), "--app",
+                         "android:com.example.app", "--issuer", "example-corp", "--out",
+                         P("play.json")});
+  EXPECT_EQ(again.code, 2);
+  ASSERT_THAT(keyfile::WritePublicFile(
+                  P("bad.csv"), absl::StrReplaceAll(PlayForm(), {{"PSL_NAME,", "PSL_NICK,"}})),
+              IsOk());
+  Result bad = Candor({"claim", "import", "--play-data-safety", P("bad.csv"), "--app",
+                       "android:com.example.app", "--issuer", "example-corp"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, absl::StrCat("candor claim import: ", P("bad.csv"),
+                                  ": row 5 (PSL_DATA_TYPES_PERSONAL,PSL_NICK): unknown data "
+                                  "type \"PSL_NICK\" under PSL_DATA_TYPES_PERSONAL\n"));
 }
 
 TEST_F(ClaimCliTest, LintExplainsEveryProblem) {

@@ -18,7 +18,9 @@
 #include "log/keyfile/keyfile.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
+#include "google/protobuf/util/json_util.h"
 #include "verifier/claim/claim.h"
+#include "verifier/claim/data_safety.h"
 #include "verifier/claim/history.h"
 #include "verifier/claim/lint.h"
 #include "verifier/claim/render.h"
@@ -86,6 +88,53 @@ int ClaimInit(const Args& args, Io& io) {
   if (absl::Status s = WriteOutput(io, out, text); !s.ok()) {
     return Fail(io, "claim init", s);
   }
+  return kExitOk;
+}
+
+// `claim import --play-data-safety`: the claim a Play Data safety form makes
+// (verifier/claim/data_safety.h), written as JSON for `claim lint` and `claim
+// sign`. The answers that carry no assertion are listed on stderr.
+int ClaimImport(const Args& args, Io& io) {
+  constexpr absl::string_view kCommand = "claim import";
+  absl::StatusOr<std::string> csv_path = args.Required("play-data-safety");
+  if (!csv_path.ok()) return Fail(io, kCommand, csv_path.status());
+  absl::StatusOr<std::string> app = args.Required("app");
+  if (!app.ok()) return Fail(io, kCommand, app.status());
+  absl::StatusOr<std::string> issuer = args.Required("issuer");
+  if (!issuer.ok()) return Fail(io, kCommand, issuer.status());
+  const std::string out = args.Get("out");
+  if (!out.empty() && std::filesystem::exists(out)) {
+    return Fail(io, kCommand, absl::AlreadyExistsError(absl::StrCat(
+                                  out, " already exists; not overwriting it")));
+  }
+  absl::StatusOr<std::string> csv = ReadInput(*csv_path);
+  if (!csv.ok()) return Fail(io, kCommand, csv.status());
+  const absl::Time now = absl::Now();
+  absl::StatusOr<claim::DataSafetyImport> imported =
+      claim::ImportDataSafety(*csv, {*app, *issuer, now});
+  if (!imported.ok()) {
+    return Fail(io, kCommand,
+                absl::InvalidArgumentError(absl::StrCat(*csv_path, ": ",
+                                                        imported.status().message())));
+  }
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  std::string json;
+  if (auto s = google::protobuf::util::MessageToJsonString(imported->claim, &json, print);
+      !s.ok()) {
+    return Fail(io, kCommand, absl::InternalError(std::string(s.message())),
+                kExitVerificationFailed);
+  }
+  // What `claim sign` would refuse (a malformed --app or --issuer).
+  std::vector<std::string> problems = claim::LintClaim(json, {now, nullptr});
+  if (!problems.empty()) {
+    return Fail(io, kCommand, absl::InvalidArgumentError(absl::StrJoin(problems, "; ")));
+  }
+  if (absl::Status s = WriteOutput(io, out, json); !s.ok()) return Fail(io, kCommand, s);
+  io.err << "candor claim import: " << imported->claim.assertions_size()
+         << " assertion(s); " << imported->document_only.size()
+         << " answer(s) carry none and are kept only by the form's sha256 on the claim:\n";
+  for (const std::string& line : imported->document_only) io.err << "  " << line << "\n";
   return kExitOk;
 }
 
@@ -465,6 +514,13 @@ std::vector<Command> ClaimCommands() {
         {"version", "V", "with --apk: the build's version (minVersion = maxVersion = V)"},
         {"out", "FILE", "write here instead of stdout (never overwrites)"}},
        ClaimInit},
+      {"claim import", "write the claim a Google Play Data safety form makes (README.md)",
+       "--play-data-safety FILE.csv --app android:<package> --issuer NAME [--out FILE]",
+       {{"play-data-safety", "FILE", "the form as Play Console exports it (CSV)"},
+        {"app", "APP", "the app, android:<package>"},
+        {"issuer", "NAME", "your registered vendor name"},
+        {"out", "FILE", "write here instead of stdout (never overwrites)"}},
+       ClaimImport},
       {"claim lint", "explain every problem in a claim before signing it", "FILE",
        {}, ClaimLint},
       {"claim sign", "sign a claim (comments stripped) as a DSSE envelope",
