@@ -118,6 +118,14 @@ TEST_F(CliTest, RegisterSubmitProveVerifyAndWatch) {
   Result cp = Candor({"checkpoint", "--log", log_.address(), "--log_pub",
                       dir_ + "/log.pub"});
   ASSERT_EQ(cp.code, 0) << cp.err;
+  // A log without witnesses says so.
+  Result status = Candor({"log", "status", "--log", log_.address()});
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_TRUE(absl::EndsWith(status.out,
+                             " entries\nno witnesses: its checkpoints are signed by the log "
+                             "alone\n"))
+      << status.out;
+  EXPECT_TRUE(absl::StartsWith(status.out, "log example.com/candor-test: ")) << status.out;
   ASSERT_THAT(keyfile::WritePublicFile(dir_ + "/cp2", cp.out), IsOk());
   Result old_cp = Candor({"checkpoint", "--log", log_.address(), "--size", "1"});
   ASSERT_EQ(old_cp.code, 0) << old_cp.err;

@@ -4,6 +4,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "client/cli.h"
 #include "client/common.h"
 #include "client/log_commands.h"
@@ -87,6 +88,34 @@ int Checkpoint(const Args& args, Io& io) {
     }
   }
   io.out << cp->checkpoint();
+  return kExitOk;
+}
+
+// What an operator or anyone else wants to know of a running log: its size,
+// and whether its witnesses keep up.
+int LogStatus(const Args& args, Io& io) {
+  auto log = ConnectLog(args);
+  if (!log.ok()) return Fail(io, "log status", log.status());
+  absl::StatusOr<pb::GetLogStatusResponse> s = (*log)->GetLogStatus();
+  if (!s.ok()) return Fail(io, "log status", s.status());
+  io.out << "log " << s->origin() << ": " << s->tree_size() << " entries\n";
+  if (!s->witnessed()) {
+    io.out << "no witnesses: its checkpoints are signed by the log alone\n";
+    return kExitOk;
+  }
+  io.out << "newest witnessed checkpoint: size " << s->witnessed_size()
+         << (s->witnessed_size() == 0 ? " (none yet)" : "") << "\n";
+  for (const pb::WitnessStatus& w : s->witnesses()) {
+    io.out << "witness " << w.name() << " (" << w.url() << "): ";
+    if (w.cosigned_size() == 0 && w.cosigned_at() == 0) {
+      io.out << "nothing cosigned yet";
+    } else {
+      io.out << "cosigned size " << w.cosigned_size() << " at "
+             << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(w.cosigned_at()),
+                                 absl::UTCTimeZone());
+    }
+    io.out << (w.last_error().empty() ? "" : "; last request failed: " + w.last_error()) << "\n";
+  }
   return kExitOk;
 }
 
@@ -451,6 +480,8 @@ std::vector<Command> LogCommands() {
        LogOptions(WitnessOptions({{"size", "N", "the checkpoint signed at this tree size"},
                                   {"log_pub", "FILE", "verify it with the log's key"}})),
        Checkpoint},
+      {"log status", "a log's size, its newest witnessed checkpoint and each witness's state",
+       "--log ADDR", LogOptions(), LogStatus},
       {"get", "print an entry's bytes, verbatim", "--log ADDR --index I [--json]",
        LogOptions({{"index", "I", "the entry's index"},
                    {"json", "", "print index, leaf hash and entry as JSON"}}),

@@ -115,6 +115,10 @@ absl::StatusOr<pb::GetEntryBundleResponse> LogClient::GetEntryBundle(
   return Call(&pb::Log::Stub::GetEntryBundle, request);
 }
 
+absl::StatusOr<pb::GetLogStatusResponse> LogClient::GetLogStatus() {
+  return Call(&pb::Log::Stub::GetLogStatus, pb::GetLogStatusRequest());
+}
+
 absl::StatusOr<pb::LookupLeafHashResponse> LogClient::LookupLeafHash(
     const std::string& leaf_hash) {
   pb::LookupLeafHashRequest request;

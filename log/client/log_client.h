@@ -37,6 +37,7 @@ class LogClient {
       const log::v1::GetInclusionProofRequest& request);
   absl::StatusOr<log::v1::GetConsistencyProofResponse> GetConsistencyProof(
       uint64_t from_size, uint64_t to_size);
+  absl::StatusOr<log::v1::GetLogStatusResponse> GetLogStatus();
   absl::StatusOr<log::v1::GetEntriesResponse> GetEntries(uint64_t start,
                                                          uint32_t count);
   absl::StatusOr<log::v1::GetTileResponse> GetTile(uint32_t level,

@@ -13,6 +13,8 @@
 #include "grpcpp/support/slice.h"
 #include "log/logging/logging.h"
 #include "log/merkle/proof.h"
+#include "log/note/checkpoint.h"
+#include "log/note/note.h"
 #include "log/server/grpc_status.h"
 #include "log/server/malformed_requests.h"
 #include "log/statement/dsse.h"
@@ -592,6 +594,34 @@ grpc::ServerUnaryReactor* LogService::LookupLeafHash(
   }
   response->set_index(**found);
   response->set_integrated(**found < integrator_->latest()->size);
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetLogStatus(grpc::CallbackServerContext* context,
+                                                   const pb::GetLogStatusRequest* /*request*/,
+                                                   pb::GetLogStatusResponse* response) {
+  sequencer::CheckpointPtr latest = integrator_->latest();
+  // The log signed this note itself: it parses.
+  if (absl::StatusOr<note::Note> n = note::Parse(latest->note); n.ok()) {
+    if (absl::StatusOr<note::Checkpoint> cp = note::ParseCheckpoint(n->text); cp.ok()) {
+      response->set_origin(cp->origin);
+    }
+  }
+  response->set_tree_size(latest->size);
+  if (witnessing_ != nullptr) {
+    response->set_witnessed(true);
+    if (sequencer::CheckpointPtr w = witnessing_->latest_witnessed(); w != nullptr) {
+      response->set_witnessed_size(w->size);
+    }
+    for (const witnessing::WitnessStatus& s : witnessing_->status()) {
+      pb::WitnessStatus* out = response->add_witnesses();
+      out->set_name(s.name);
+      out->set_url(s.url);
+      out->set_cosigned_size(s.cosigned_size);
+      out->set_cosigned_at(static_cast<int64_t>(s.cosigned_at));
+      if (!s.last_result.ok()) out->set_last_error(std::string(s.last_result.message()));
+    }
+  }
   return Done(context, absl::OkStatus());
 }
 

@@ -60,7 +60,8 @@ using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
                         candor::log::v1::Log::WithCallbackMethod_GetTile<
                             candor::log::v1::Log::WithCallbackMethod_GetEntryBundle<
                                 candor::log::v1::Log::WithCallbackMethod_LookupLeafHash<
-                                    candor::log::v1::Log::Service>>>>>>>>>;
+                                    candor::log::v1::Log::WithCallbackMethod_GetLogStatus<
+                                        candor::log::v1::Log::Service>>>>>>>>>>;
 
 class LogService final : public LogServiceBase {
  public:
@@ -115,6 +116,10 @@ class LogService final : public LogServiceBase {
       grpc::CallbackServerContext* context,
       const candor::log::v1::LookupLeafHashRequest* request,
       candor::log::v1::LookupLeafHashResponse* response) override;
+  grpc::ServerUnaryReactor* GetLogStatus(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetLogStatusRequest* request,
+      candor::log::v1::GetLogStatusResponse* response) override;
 
   // Admits and sequences one entry; `done` receives the filled response or
   // the refusal. Shared by the unary and streaming adds. An entry carrying a

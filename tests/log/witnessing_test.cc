@@ -183,6 +183,16 @@ TEST_F(WitnessingTest, CosignedTwoOfTwoByAnIndependentWitnessAndServedEverywhere
     EXPECT_EQ(s.cosigned_size, witnessed->tree_size()) << s.name;
     EXPECT_GT(s.cosigned_at, 0u) << s.name;
   }
+  // The same over the API, for operators.
+  auto status = log->client().GetLogStatus();
+  ASSERT_THAT(status, IsOk());
+  EXPECT_TRUE(status->witnessed());
+  EXPECT_EQ(status->witnessed_size(), witnessed->tree_size());
+  ASSERT_EQ(status->witnesses_size(), 2);
+  for (const log::v1::WitnessStatus& s : status->witnesses()) {
+    EXPECT_EQ(s.cosigned_size(), witnessed->tree_size()) << s.name();
+    EXPECT_EQ(s.last_error(), "") << s.name();
+  }
 
   // What each witness did is in the metrics, which promtool accepts.
   const std::string text = registry.Expose();

@@ -110,6 +110,21 @@ TEST_F(WitnessedLogCliTest, CheckpointProveAndWatchUseTheWitnessedCheckpoint) {
                   1, absl::Now() + absl::Seconds(60)),
               IsOk());
 
+  // The log's status says what each witness last did.
+  Result status = Candor({"log", "status", "--log", log_->address()});
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_TRUE(absl::StartsWith(status.out,
+                               "log example.com/candor-test: 1 entries\n"
+                               "newest witnessed checkpoint: size 1\n"
+                               "witness a (http://127.0.0.1:9/a): cosigned size 1 at "))
+      << status.out;
+  EXPECT_TRUE(absl::StrContains(status.out, "\nwitness b (http://127.0.0.1:9/b): cosigned size 1 at "))
+      << status.out;
+  EXPECT_TRUE(absl::EndsWith(status.out,
+                             "\nwitness c (http://127.0.0.1:9/c): nothing cosigned yet; last "
+                             "request failed: witness c: witness c is down\n"))
+      << status.out;
+
   Result cp = Candor({"checkpoint", "--log", log_->address(), "--log_pub", P("log.pub"),
                       "--policy", P("policy")});
   ASSERT_EQ(cp.code, 0) << cp.err;
