@@ -24,6 +24,7 @@
 #include "log/keyfile/keyfile.h"
 #include "log/note/checkpoint.h"
 #include "log/note/note.h"
+#include "tests/support/metrics_scrape.h"
 #include "tests/support/subprocess.h"
 #include "witness/test_log.h"
 
@@ -214,6 +215,9 @@ TEST_F(WitnessProcessTest, KillDuringAStreamKeepsEveryAcknowledgedCheckpoint) {
         "candor_witness_http_requests_total{endpoint=\"checkpoint\",code=\"200\"} 1\n"}) {
     EXPECT_TRUE(absl::StrContains(scrape->body, sample)) << sample << scrape->body;
   }
+  // Prometheus' own checker accepts the exposition, like the log's and the
+  // verifier's.
+  EXPECT_EQ(testing::PromtoolFindings(scrape->body), "") << scrape->body;
 
   // SIGTERM stops it cleanly.
   status = witness_->Signal(SIGTERM);
