@@ -129,6 +129,8 @@ rm -rf "$work/live"
 
 # ---------------------------------------------------------------- witnessing
 # start_witness NAME LOGS_POLICY [taskset CPU]: sets witness_pid, witness_addr.
+# Its stdout is a pipe to this script: reading its first line waits for it to
+# listen (a read, not a polling loop).
 start_witness() {
   local name=$1 logs=$2 cpu=${3:-}
   local dir=$work/witness-$name
@@ -136,17 +138,14 @@ start_witness() {
   "$bin/candor-witness" --generate_key="$dir/key" --name="bench.witness/$name" >"$dir/vkey"
   local pin=()
   [[ -n $cpu ]] && pin=(taskset -c "$cpu")
-  "${pin[@]}" "$bin/candor-witness" --key="$dir/key" --logs="$logs" --data_dir="$dir/db" \
-    --listen=127.0.0.1:0 --rate_per_second=1000000 --rate_burst=1000000 \
-    >"$dir.out" 2>"$dir.err" &
+  local out line
+  exec {out}< <(exec "${pin[@]}" "$bin/candor-witness" --key="$dir/key" --logs="$logs" \
+    --data_dir="$dir/db" --listen=127.0.0.1:0 --rate_per_second=1000000 \
+    --rate_burst=1000000 2>"$dir.err")
   witness_pid=$!
   pids+=("$witness_pid")
-  for _ in $(seq 6000); do
-    [[ -s $dir.out ]] && break
-    kill -0 "$witness_pid" || { cat "$dir.err" >&2; exit 1; }
-    sleep 0.01
-  done
-  witness_addr=$(sed -n 's/^candor-witness listening on //p' "$dir.out")
+  IFS= read -r -t 60 -u "$out" line || { cat "$dir.err" >&2; exit 1; }
+  witness_addr=${line#candor-witness listening on }
 }
 
 say "Witness: add-checkpoint requests served, the witness on one core, 8 logs submitting"
@@ -164,13 +163,21 @@ w1_vkey=$(cat "$work/witness-w1/vkey")
 start_witness w2 "$work/bench-log.policy"
 printf 'witness W1 %s http://%s\nwitness W2 %s http://%s\ngroup both all W1 W2\nquorum both\n' \
   "$w1_vkey" "$w1_addr" "$(cat "$work/witness-w2/vkey")" "$witness_addr" >"$work/witnesses.policy"
-start_log "$work/witnessed" --witness_policy="$work/witnesses.policy"
-"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=6000 \
+# The log runs inside witnessbench, which times each checkpoint from its
+# signing to its witnessing by the log's own signals; its first line is the
+# log's address, its second the figures, after 100 checkpoints.
+exec {latency}< <(exec "$bin/witnessbench" --mode=latency --data_dir="$work/witnessed" \
+  --log_key="$logkey" --admin_pub="$keys/admin.pub" --witness_policy="$work/witnesses.policy" \
+  --checkpoints=100 2>"$work/witnessbench.err")
+pids+=("$!")
+IFS= read -r -t 60 -u "$latency" log_addr || { cat "$work/witnessbench.err" >&2; exit 1; }
+"$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=8000 \
   --streams=1 --unary=1 --rate=200 >/dev/null &
 loadgen_pid=$!
-"$bin/witnessbench" --mode=latency --log="$log_addr" --seconds=25 >"$raw/witnessing-latency.json"
-wait "$loadgen_pid"
-stop_log
+IFS= read -r -u "$latency" line || { cat "$work/witnessbench.err" >&2; exit 1; }
+echo "$line" >"$raw/witnessing-latency.json"
+kill "$loadgen_pid" 2>/dev/null || true
+wait "$loadgen_pid" 2>/dev/null || true
 
 # proofs DIR N: populate N entries, then start-up time, proofs cold and warm,
 # RSS, bytes on disk.
