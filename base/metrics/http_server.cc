@@ -22,6 +22,12 @@ http::HttpResponse Answer(const http::HttpRequest& request, const Registry& regi
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::StartIfAddress(
+    const std::string& address, const Registry* registry) {
+  if (address.empty()) return std::unique_ptr<MetricsHttpServer>();
+  return Start(address, registry);
+}
+
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     const std::string& address, const Registry* registry,
     HttpServerOptions options) {

@@ -36,6 +36,10 @@ class MetricsHttpServer {
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
       const std::string& address, const Registry* registry,
       HttpServerOptions options = HttpServerOptions());
+  // What a server's --metrics_addr flag asks for: no listener (null) when
+  // `address` is empty, else Start(address, registry).
+  static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> StartIfAddress(
+      const std::string& address, const Registry* registry);
   ~MetricsHttpServer() = default;
 
   // "host:port" actually bound.

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "tests/support/loopback_socket.h"
@@ -95,6 +96,26 @@ TEST(HttpServer, BadAddresses) {
               StatusIs(absl::StatusCode::kUnavailable,
                        "cannot listen on " + (*first)->address() +
                            " for metrics: Address already in use"));
+}
+
+}  // namespace
+}  // namespace candor::metrics
+
+namespace candor::metrics {
+namespace {
+
+TEST(MetricsHttpServer, StartIfAddressStartsNothingForAnEmptyAddress) {
+  Registry registry;
+  auto none = MetricsHttpServer::StartIfAddress("", &registry);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, nullptr);
+  auto one = MetricsHttpServer::StartIfAddress("127.0.0.1:0", &registry);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_NE(*one, nullptr);
+  EXPECT_TRUE(absl::StartsWith((*one)->address(), "127.0.0.1:")) << (*one)->address();
+  EXPECT_THAT(MetricsHttpServer::StartIfAddress("nocolon", &registry),
+              ::candor::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                          "metrics address \"nocolon\" is not host:port"));
 }
 
 }  // namespace

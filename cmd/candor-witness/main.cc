@@ -113,14 +113,11 @@ int main(int argc, char** argv) {
       candor::witness::WitnessHttp::Create(witness->get(), http_options);
   if (!api.ok()) return Fail(api.status().ToString());
 
-  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server;
-  if (!absl::GetFlag(FLAGS_metrics_addr).empty()) {
-    absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
-        candor::metrics::MetricsHttpServer::Start(absl::GetFlag(FLAGS_metrics_addr),
-                                                  &metrics);
-    if (!started.ok()) return Fail(started.status().ToString());
-    metrics_server = *std::move(started);
-  }
+  absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
+      candor::metrics::MetricsHttpServer::StartIfAddress(absl::GetFlag(FLAGS_metrics_addr),
+                                                         &metrics);
+  if (!started.ok()) return Fail(started.status().ToString());
+  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server = *std::move(started);
 
   candor::http::HttpServerOptions server_options;
   server_options.name = "witness";

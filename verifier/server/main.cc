@@ -173,15 +173,12 @@ int main(int argc, char** argv) {
 
   // Outlives the server, which registers its metrics here.
   candor::metrics::Registry metrics;
-  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server;
-  if (!absl::GetFlag(FLAGS_metrics_addr).empty()) {
-    absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
-        candor::metrics::MetricsHttpServer::Start(absl::GetFlag(FLAGS_metrics_addr),
-                                                  &metrics);
-    if (!started.ok()) return Fail(started.status().ToString());
-    metrics_server = *std::move(started);
-    config.metrics = &metrics;
-  }
+  absl::StatusOr<std::unique_ptr<candor::metrics::MetricsHttpServer>> started =
+      candor::metrics::MetricsHttpServer::StartIfAddress(absl::GetFlag(FLAGS_metrics_addr),
+                                                         &metrics);
+  if (!started.ok()) return Fail(started.status().ToString());
+  std::unique_ptr<candor::metrics::MetricsHttpServer> metrics_server = *std::move(started);
+  if (metrics_server != nullptr) config.metrics = &metrics;
 
   absl::StatusOr<std::unique_ptr<candor::verifier::VerifierServer>> server =
       candor::verifier::VerifierServer::Start(std::move(config));
