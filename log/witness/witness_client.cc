@@ -27,7 +27,7 @@ std::string Excerpt(absl::string_view body) {
   return out;
 }
 
-absl::Status Refused(const WitnessEndpoint& w, const PostReply& reply) {
+absl::Status Refused(const WitnessEndpoint& w, const http::HttpReply& reply) {
   const std::string why = absl::StrCat("witness ", w.name, " answered HTTP ", reply.status,
                                        reply.body.empty() ? "" : ": ", Excerpt(reply.body));
   switch (reply.status) {
@@ -75,14 +75,11 @@ absl::StatusOr<WitnessUrl> ParseWitnessUrl(absl::string_view url) {
 
 PostFunction HttpPostFunction() {
   return [](const std::string& url, const std::string& body,
-            absl::Time deadline) -> absl::StatusOr<PostReply> {
+            absl::Time deadline) -> absl::StatusOr<http::HttpReply> {
     absl::StatusOr<WitnessUrl> parsed = ParseWitnessUrl(url);
     if (!parsed.ok()) return parsed.status();
-    absl::StatusOr<http::HttpReply> reply =
-        http::HttpPost(parsed->host_port, absl::StrCat(parsed->prefix, "/add-checkpoint"),
-                       body, "text/plain; charset=utf-8", deadline);
-    if (!reply.ok()) return reply.status();
-    return PostReply{reply->status, std::move(reply->content_type), std::move(reply->body)};
+    return http::HttpPost(parsed->host_port, absl::StrCat(parsed->prefix, "/add-checkpoint"),
+                          body, "text/plain; charset=utf-8", deadline);
   };
 }
 
@@ -109,7 +106,7 @@ absl::StatusOr<AddOutcome> AddCheckpoint(const WitnessEndpoint& witness,
                                          absl::Time deadline) {
   absl::StatusOr<std::string> body = AddCheckpointBody(old_size, proof, checkpoint_note);
   if (!body.ok()) return body.status();
-  absl::StatusOr<PostReply> reply = post(witness.url, *body, deadline);
+  absl::StatusOr<http::HttpReply> reply = post(witness.url, *body, deadline);
   if (!reply.ok()) {
     return absl::Status(reply.status().code(),
                         absl::StrCat("witness ", witness.name, ": ", reply.status().message()));

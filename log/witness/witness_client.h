@@ -24,20 +24,15 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/http/http_client.h"
 #include "log/merkle/hash.h"
 #include "log/note/note.h"
 
 namespace candor::witness_client {
 
-struct PostReply {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-};
-
 // POSTs `body` to `url`'s add-checkpoint and returns the reply, by
 // `deadline`.
-using PostFunction = std::function<absl::StatusOr<PostReply>(
+using PostFunction = std::function<absl::StatusOr<http::HttpReply>(
     const std::string& url, const std::string& body, absl::Time deadline)>;
 
 // The host:port and path prefix of a submission prefix URL

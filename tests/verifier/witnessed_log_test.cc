@@ -17,6 +17,7 @@
 #include "client/cli_testing.h"
 #include "client/verifier_client.h"
 #include "gtest/gtest.h"
+#include "base/http/http_client.h"
 #include "log/keyfile/keyfile.h"
 #include "log/note/note.h"
 #include "log/note/policy.h"
@@ -59,7 +60,7 @@ class WitnessedLogCliTest : public ::testing::Test {
     options.name = "witnessed-cli-log";
     options.witness_policy = *note::Policy::Parse(policy_);
     options.witness_post = [up](const std::string& url, const std::string& body,
-                                absl::Time) -> absl::StatusOr<witness_client::PostReply> {
+                                absl::Time) -> absl::StatusOr<http::HttpReply> {
       auto it = up.find(url);
       if (it == up.end()) return absl::UnavailableError("witness c is down");
       absl::StatusOr<note::Note> checkpoint = note::Parse(body.substr(body.find("\n\n") + 2));
@@ -67,7 +68,7 @@ class WitnessedLogCliTest : public ::testing::Test {
       absl::StatusOr<std::string> line =
           note::Cosign(checkpoint->text, it->second, absl::ToUnixSeconds(absl::Now()));
       if (!line.ok()) return line.status();
-      return witness_client::PostReply{200, "text/plain; charset=utf-8", *line};
+      return http::HttpReply{200, "text/plain; charset=utf-8", *line, ""};
     };
     log_ = std::make_unique<LogFixture>(options);
     ASSERT_THAT(log_->Start(), IsOk());
