@@ -124,9 +124,11 @@ int Register(const Args& args, Io& io) {
     r.set_role(registry::v1::AUDITOR);
   } else if (*role_name == "verifier") {
     r.set_role(registry::v1::VERIFIER);
+  } else if (*role_name == "recorder") {
+    r.set_role(registry::v1::RECORDER);
   } else {
     return Fail(io, "register", absl::InvalidArgumentError(absl::StrCat(
-                                    "--role must be vendor, auditor or verifier, got \"",
+                                    "--role must be vendor, auditor, verifier or recorder, got \"",
                                     *role_name, "\"")));
   }
   r.set_revoked(args.Has("revoke"));
@@ -196,7 +198,7 @@ std::vector<Command> KeyCommands() {
        "--log ADDR --admin_key FILE --role ROLE --name NAME --pub FILE... "
        "[--app APP]... [--org ORG]... [--domain DOMAIN]... [--revoke] [--wait]",
        LogOptions({{"admin_key", "FILE", "the operator's admin private key"},
-                   {"role", "ROLE", "vendor, auditor or verifier"},
+                   {"role", "ROLE", "vendor, auditor, verifier or recorder"},
                    {"name", "NAME", "the principal's name"},
                    {"display_name", "TEXT", "a human-readable name"},
                    {"pub", "FILE", "a public key of the principal", true},

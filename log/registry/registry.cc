@@ -51,6 +51,7 @@ absl::string_view RoleName(Role role) {
     case v1::VENDOR: return "vendor";
     case v1::AUDITOR: return "auditor";
     case v1::VERIFIER: return "verifier";
+    case v1::RECORDER: return "recorder";
     default: return "unspecified";
   }
 }
@@ -59,6 +60,8 @@ absl::StatusOr<Role> SignerRoleFor(absl::string_view predicate_type) {
   if (predicate_type == kRegistrationType) return v1::ROLE_UNSPECIFIED;
   if (predicate_type == kClaimType) return v1::VENDOR;
   if (predicate_type == kMeasurementType) return v1::AUDITOR;
+  if (predicate_type == kRecordedClaimType) return v1::RECORDER;
+  if (predicate_type == kDisputeType) return v1::VENDOR;
   if (predicate_type == kReferenceDataType || predicate_type == kFindingType) {
     return v1::VERIFIER;
   }
@@ -126,9 +129,9 @@ absl::Status ValidateRegistration(const Registration& r) {
     }
   }
   if (r.role() != v1::VENDOR && r.role() != v1::AUDITOR &&
-      r.role() != v1::VERIFIER) {
+      r.role() != v1::VERIFIER && r.role() != v1::RECORDER) {
     return absl::InvalidArgumentError(
-        "registration role must be VENDOR, AUDITOR or VERIFIER");
+        "registration role must be VENDOR, AUDITOR, VERIFIER or RECORDER");
   }
   if (r.revoked() && r.public_keys_size() > 0) {
     return absl::InvalidArgumentError(

@@ -1,5 +1,5 @@
-// The registry of principals (vendors, auditors, verifiers) and their keys,
-// derived from Registration statements in log order.
+// The registry of principals (vendors, auditors, verifiers, recorders) and
+// their keys, derived from Registration statements in log order.
 //
 // The same state machine runs in the log (to admit entries) and offline (to
 // check a bundle of entries), so both agree on who could sign what at which
@@ -38,7 +38,7 @@ using v1::PrincipalRecord;
 using v1::Registration;
 using v1::Role;
 
-// "vendor", "auditor", "verifier".
+// "vendor", "auditor", "verifier", "recorder".
 absl::string_view RoleName(Role role);
 
 // The subject name a registration statement must carry: "principal:<name>".

@@ -53,7 +53,7 @@ TEST(ValidateRegistration, RefusesMalformed) {
   r.set_role(v1::ROLE_UNSPECIFIED);
   EXPECT_THAT(ValidateRegistration(r),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "registration role must be VENDOR, AUDITOR or VERIFIER"));
+                       "registration role must be VENDOR, AUDITOR, VERIFIER or RECORDER"));
   r = Vendor("v", {});
   EXPECT_THAT(ValidateRegistration(r),
               StatusIs(absl::StatusCode::kInvalidArgument,
