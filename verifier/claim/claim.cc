@@ -120,6 +120,8 @@ absl::string_view PracticeName(v1::Practice p) {
       return "NOT_SENT_TO_COUNTRIES";
     case v1::ONLY_SENT_TO_COUNTRIES:
       return "ONLY_SENT_TO_COUNTRIES";
+    case v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES:
+      return "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES";
     default:
       return "PRACTICE_UNSPECIFIED";
   }
@@ -142,8 +144,12 @@ absl::string_view ExemptionName(v1::Exemption e) {
   }
 }
 
+// The practices that take countries: where the endpoint is located, or
+// (NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES) where the receiving organisation
+// or one of its parents is incorporated.
 bool IsCountryPractice(v1::Practice p) {
-  return p == v1::NOT_SENT_TO_COUNTRIES || p == v1::ONLY_SENT_TO_COUNTRIES;
+  return p == v1::NOT_SENT_TO_COUNTRIES || p == v1::ONLY_SENT_TO_COUNTRIES ||
+         p == v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES;
 }
 
 // Consent states as a bit set: before any choice, declined, accepted.
@@ -245,6 +251,10 @@ std::optional<std::string> Forbids(const v1::Assertion& a,
                             PlainList(b.countries()));
       }
       return std::nullopt;
+    // NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES forbids no destination that
+    // the claim alone names: whether a SHARED_ONLY_WITH organisation belongs
+    // to a listed country is for reference data, and endpoint countries say
+    // nothing about who owns the endpoint (see claim.h).
     default:
       return std::nullopt;
   }
@@ -523,8 +533,9 @@ class Checker {
     if (practice == v1::PRACTICE_UNSPECIFIED) {
       Invalid(AField(i, a, "practice"),
               "missing; NOT_COLLECTED, NOT_SHARED_WITH_THIRD_PARTIES, "
-              "SHARED_ONLY_WITH, NOT_SENT_TO_COUNTRIES or "
-              "ONLY_SENT_TO_COUNTRIES");
+              "SHARED_ONLY_WITH, NOT_SENT_TO_COUNTRIES, "
+              "ONLY_SENT_TO_COUNTRIES or "
+              "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES");
     } else if (!v1::Practice_IsValid(practice)) {
       Invalid(AField(i, a, "practice"),
               absl::StrCat("unknown value ", static_cast<int>(practice)));
@@ -574,9 +585,10 @@ class Checker {
     } else if (!IsCountryPractice(practice) && valid_practice &&
                a.countries_size() > 0) {
       Invalid(AField(i, a, "countries"),
-              absl::StrCat("only NOT_SENT_TO_COUNTRIES and "
-                           "ONLY_SENT_TO_COUNTRIES take countries; this "
-                           "assertion is ",
+              absl::StrCat("only NOT_SENT_TO_COUNTRIES, "
+                           "ONLY_SENT_TO_COUNTRIES and "
+                           "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES take "
+                           "countries; this assertion is ",
                            PracticeName(practice)));
     }
     for (int c = 0; c < a.countries_size(); ++c) {

@@ -40,6 +40,16 @@
 // declined"). Exemptions play no part: they excuse flows, they do not change
 // what the claim says.
 //
+// NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES (who receives the data: an
+// organisation incorporated in, or owned through its parents from, a listed
+// country) is never affirmative and contradicts nothing: against
+// SHARED_ONLY_WITH it would take reference data (where the named
+// organisations and their parents are incorporated), which a claim is
+// checked without, so the evaluation judges the flows instead; against
+// ONLY_SENT_TO_COUNTRIES it constrains something else (who, not where the
+// endpoint is), so "only endpoints in CN" and "no organisation of CN" may
+// both hold (a US company's servers in CN).
+//
 // Pure functions, thread-safe. Refusals are INVALID_ARGUMENT (malformed or
 // self-contradictory), PERMISSION_DENIED (an app outside the signer's scope,
 // an issuer other than the signer, superseding another vendor's claim) or
@@ -131,9 +141,11 @@ struct ClaimContext {
 // of letters, digits, '.', '-' and '_'; known data types; a practice; a
 // consent other than CONSENT_UNSPECIFIED; organisations exactly for
 // SHARED_ONLY_WITH and countries (officially assigned ISO 3166-1 alpha-2)
-// exactly for the two country practices, none repeated; no repeated or
-// unspecified exemption), then contradictions between assertions (see the top
-// of this file; only between assertions that are otherwise valid).
+// exactly for the three country practices (NOT_SENT_TO_COUNTRIES,
+// ONLY_SENT_TO_COUNTRIES, NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES), none
+// repeated; no repeated or unspecified exemption), then contradictions
+// between assertions (see the top of this file; only between assertions
+// that are otherwise valid).
 //
 // `signer` may be null (e.g. `candor claim lint` without a registration at
 // hand): then the scope and issuer-identity checks are skipped. The log

@@ -167,6 +167,10 @@ TEST(Times, FormatTimestamp) {
 
 TEST(ValidateClaim, AcceptsValid) {
   EXPECT_THAT(Validate(Valid()), IsOk());
+  v1::Claim organisations_of = Valid();
+  organisations_of.mutable_assertions(1)->set_practice(
+      v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+  EXPECT_THAT(Validate(organisations_of), IsOk());
   v1::Claim minimal;
   minimal.mutable_app()->set_id("web:https://example.com");
   minimal.set_issuer("example");
@@ -317,7 +321,8 @@ TEST(ValidateClaim, RefusesEachProblem) {
        Code::kInvalidArgument,
        "claim assertions[0].practice (\"no-contacts\"): missing; "
        "NOT_COLLECTED, NOT_SHARED_WITH_THIRD_PARTIES, SHARED_ONLY_WITH, "
-       "NOT_SENT_TO_COUNTRIES or ONLY_SENT_TO_COUNTRIES"},
+       "NOT_SENT_TO_COUNTRIES, ONLY_SENT_TO_COUNTRIES or "
+       "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES"},
       {[](auto& c) {
          c.mutable_assertions(0)->set_practice(static_cast<v1::Practice>(42));
        },
@@ -374,8 +379,52 @@ TEST(ValidateClaim, RefusesEachProblem) {
       {[](auto& c) { c.mutable_assertions(0)->add_countries("CN"); },
        Code::kInvalidArgument,
        "claim assertions[0].countries (\"no-contacts\"): only "
-       "NOT_SENT_TO_COUNTRIES and ONLY_SENT_TO_COUNTRIES take countries; this "
+       "NOT_SENT_TO_COUNTRIES, ONLY_SENT_TO_COUNTRIES and "
+       "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES take countries; this "
        "assertion is NOT_SHARED_WITH_THIRD_PARTIES"},
+      // Who receives the data: countries as for the endpoint practices.
+      {[](auto& c) {
+         c.mutable_assertions(1)->set_practice(
+             v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+         c.mutable_assertions(1)->clear_countries();
+       },
+       Code::kInvalidArgument,
+       "claim assertions[1].countries (\"no-cn\"): empty; "
+       "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES needs ISO 3166-1 alpha-2 "
+       "country codes"},
+      {[](auto& c) {
+         c.mutable_assertions(1)->set_practice(
+             v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+         c.mutable_assertions(1)->add_organisations("Tracker Ltd");
+       },
+       Code::kInvalidArgument,
+       "claim assertions[1].organisations (\"no-cn\"): only "
+       "SHARED_ONLY_WITH takes organisations; this assertion is "
+       "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES"},
+      {[](auto& c) {
+         c.mutable_assertions(1)->set_practice(
+             v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+         c.mutable_assertions(1)->set_countries(1, "XK");
+       },
+       Code::kInvalidArgument,
+       "claim assertions[1].countries[1] (\"no-cn\"): \"XK\" is not an "
+       "officially assigned ISO 3166-1 alpha-2 code"},
+      {[](auto& c) {
+         c.mutable_assertions(1)->set_practice(
+             v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+         c.mutable_assertions(1)->set_countries(0, "cn");
+       },
+       Code::kInvalidArgument,
+       "claim assertions[1].countries[0] (\"no-cn\"): \"cn\" is not an "
+       "officially assigned ISO 3166-1 alpha-2 code; did you mean \"CN\"?"},
+      {[](auto& c) {
+         c.mutable_assertions(1)->set_practice(
+             v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+         c.mutable_assertions(1)->add_countries("RU");
+       },
+       Code::kInvalidArgument,
+       "claim assertions[1].countries[2] (\"no-cn\"): \"RU\" repeats "
+       "countries[1]"},
       {[](auto& c) { c.mutable_assertions(1)->set_countries(1, "XK"); },
        Code::kInvalidArgument,
        "claim assertions[1].countries[1] (\"no-cn\"): \"XK\" is not an "
@@ -603,6 +652,41 @@ TEST(Contradictions, AllowedCombinations) {
               Countries(MakeAssertion("only-de", {"contacts"},
                                       v1::ONLY_SENT_TO_COUNTRIES),
                         {"DE"}),
+              ""});
+}
+
+// NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES is never affirmative, and whether
+// it rules out an organisation or an endpoint country takes reference data:
+// it contradicts nothing (claim.h).
+TEST(Contradictions, OrganisationsOfCountriesContradictNothing) {
+  const v1::Assertion no_cn_orgs =
+      Countries(MakeAssertion("no-cn-orgs", {"contacts"},
+                              v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES),
+                {"CN"});
+  // Tracker Ltd may or may not be Chinese: only reference data can tell.
+  ExpectPair({Orgs(MakeAssertion("tracker", {"contacts"}, v1::SHARED_ONLY_WITH),
+                   {"Tracker Ltd"}),
+              no_cn_orgs, ""});
+  // Endpoints in CN may be run by organisations of other countries.
+  ExpectPair({Countries(MakeAssertion("only-cn", {"contacts"},
+                                      v1::ONLY_SENT_TO_COUNTRIES),
+                        {"CN"}),
+              no_cn_orgs, ""});
+  // The statement this practice exists for: neither endpoints in CN nor
+  // organisations of CN.
+  ExpectPair({Countries(MakeAssertion("no-cn", {"contacts"},
+                                      v1::NOT_SENT_TO_COUNTRIES),
+                        {"CN"}),
+              no_cn_orgs, ""});
+  ExpectPair({MakeAssertion("none", {"contacts"}, v1::NOT_COLLECTED), no_cn_orgs,
+              ""});
+  ExpectPair({MakeAssertion("nobody", {"contacts"},
+                            v1::NOT_SHARED_WITH_THIRD_PARTIES),
+              no_cn_orgs, ""});
+  // Not affirmative either: it names no destination another could forbid.
+  ExpectPair({no_cn_orgs,
+              MakeAssertion("none", {"contacts"}, v1::NOT_COLLECTED,
+                            v1::WHEN_TRACKING_DECLINED),
               ""});
 }
 

@@ -442,6 +442,15 @@ TEST(DataSafety, TheInverseRefusesAssertionsNoFormMakes) {
                        "assertions[0] (\"play-not-collected\"): no answer of the Play Data "
                        "safety form makes this assertion (its practice, consent or "
                        "exemptions)"));
+  // No row of the form speaks of who receives data by country.
+  c = imported->claim;
+  c.mutable_assertions(0)->set_practice(v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+  c.mutable_assertions(0)->add_countries("CN");
+  EXPECT_THAT(DataSafetyAnswersFromClaim(c).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "assertions[0] (\"play-not-collected\"): no answer of the Play Data "
+                       "safety form makes this assertion (its practice, consent or "
+                       "exemptions)"));
   c = imported->claim;
   c.mutable_assertions(0)->add_data_types("health_and_fitness");
   EXPECT_THAT(DataSafetyAnswersFromClaim(c).status(),

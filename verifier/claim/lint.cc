@@ -339,6 +339,10 @@ std::string ExampleClaim(absl::Time now, const ExampleBuild* build) {
   //                   in one of "countries" (ISO 3166-1 alpha-2 codes);
   //                 ONLY_SENT_TO_COUNTRIES: sent only to endpoints located
   //                   in "countries";
+  //                 NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES: never sent to
+  //                   an organisation incorporated in one of "countries",
+  //                   or owned (through its parents) from there, wherever
+  //                   its endpoints are;
   //   "consent"     when it holds: ALWAYS (whatever the user chose),
   //                 WHEN_TRACKING_DECLINED or WHEN_TRACKING_ACCEPTED;
   //   "exemptions"  optional, those you rely on: SERVICE_PROVIDER,

@@ -91,7 +91,8 @@ TEST(LintClaim, ReportsEverySchemaMismatch) {
           "string",
           "line 10, column 54: assertions[0].practice: \"NEVER\" is not one of "
           "NOT_COLLECTED, NOT_SHARED_WITH_THIRD_PARTIES, SHARED_ONLY_WITH, "
-          "NOT_SENT_TO_COUNTRIES, ONLY_SENT_TO_COUNTRIES",
+          "NOT_SENT_TO_COUNTRIES, ONLY_SENT_TO_COUNTRIES, "
+          "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES",
           "line 11, column 61: assertions[0].exemptions[2]: boolean is not one "
           "of SERVICE_PROVIDER, USER_INITIATED, EPHEMERAL_PROCESSING, "
           "LEGAL_REQUEST, ANONYMISED_DATA"));
@@ -136,6 +137,42 @@ TEST(LintClaim, ReturnsEveryProblem) {
           "WHEN_TRACKING_ACCEPTED (covered by ALWAYS), assertions[2] says the "
           "data is shared only with \"Maps Inc\" but assertions[0] says it is "
           "never collected"));
+}
+
+// "We have never provided user data to the Chinese government", read as
+// two assertions: no endpoint in CN, no organisation of CN.
+TEST(LintClaim, OrganisationsOfCountries) {
+  const std::string text = R"({
+  "app": {"id": "android:com.example.app"},
+  "issuer": "example",
+  "issuedAt": "2027-01-15T08:00:00Z",
+  "effectiveAt": "2027-01-15T08:00:00Z",
+  "assertions": [
+    {"id": "no-cn-endpoints", "dataTypes": ["contacts"],
+     "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"],
+     "consent": "ALWAYS"},
+    {"id": "no-cn-organisations", "dataTypes": ["contacts"],
+     "practice": "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES", "countries": ["CN"],
+     "consent": "ALWAYS"}
+  ]
+})";
+  EXPECT_THAT(LintClaim(text, {kNow}), IsEmpty());
+  const std::string bad = absl::StrReplaceAll(
+      text, {{R"("countries": ["CN"],
+     "consent": "ALWAYS"}
+  ])",
+              R"("countries": ["cn"], "organisations": ["Tracker Ltd"],
+     "consent": "ALWAYS"}
+  ])"}});
+  EXPECT_THAT(
+      LintClaim(bad, {kNow}),
+      ElementsAre(
+          "claim assertions[1].organisations (\"no-cn-organisations\"): only "
+          "SHARED_ONLY_WITH takes organisations; this assertion is "
+          "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES",
+          "claim assertions[1].countries[0] (\"no-cn-organisations\"): \"cn\" "
+          "is not an officially assigned ISO 3166-1 alpha-2 code; did you mean "
+          "\"CN\"?"));
 }
 
 TEST(LintClaim, WithTheVendorChecksIssuerAndScope) {

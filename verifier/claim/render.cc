@@ -206,6 +206,17 @@ std::string DescribeAssertion(const v1::Assertion& a) {
                          countries.empty() ? "(no country named)"
                                            : DescribeCountries(countries));
       break;
+    case v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES:
+      // Who receives the data, wherever its servers are: say both ways an
+      // organisation can belong to a country, so that it does not read as
+      // another endpoint practice.
+      out = absl::StrCat("never sends ", types,
+                         " to organisations attributed to ",
+                         countries.empty() ? "(no country named)"
+                                           : DescribeCountries(countries),
+                         " (incorporated there or owned from there), wherever "
+                         "their endpoints are located");
+      break;
     default:
       out = absl::StrCat("(no practice given) about ", types);
       break;

@@ -5,7 +5,10 @@
 // the user chose about tracking". Country practices speak of where data is
 // sent ("never sends any user data to endpoints located in China (CN)"),
 // never of where it is stored: traffic shows a transmission, not what the
-// recipient does with it.
+// recipient does with it. NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES speaks of
+// who receives it ("never sends any user data to organisations attributed
+// to China (CN) (incorporated there or owned from there), wherever their
+// endpoints are located").
 //
 // Everything a vendor wrote (text, organisations, URLs, ids) is shown with
 // control characters, C1 controls and Unicode bidirectional overrides

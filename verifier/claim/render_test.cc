@@ -67,6 +67,21 @@ TEST(Describe, EachPracticeInPlainEnglish) {
   EXPECT_EQ(DescribeAssertion(loc),
             "never sends Location to endpoints located in China (CN) or Russia "
             "(RU), once the user has declined tracking");
+  v1::Assertion cn_orgs = MakeAssertion(
+      kAllCategories, v1::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+  cn_orgs.add_countries("CN");
+  EXPECT_EQ(DescribeAssertion(cn_orgs),
+            "never sends any user data to organisations attributed to China "
+            "(CN) (incorporated there or owned from there), wherever their "
+            "endpoints are located, whatever the user chose about tracking");
+  cn_orgs.add_countries("RU");
+  cn_orgs.set_consent(v1::WHEN_TRACKING_DECLINED);
+  cn_orgs.add_exemptions(v1::USER_INITIATED);
+  EXPECT_EQ(DescribeAssertion(cn_orgs),
+            "never sends any user data to organisations attributed to China "
+            "(CN) or Russia (RU) (incorporated there or owned from there), "
+            "wherever their endpoints are located, once the user has declined "
+            "tracking; relies on exemptions: user-initiated");
   v1::Assertion eu = MakeAssertion({"health_and_fitness"},
                                    v1::ONLY_SENT_TO_COUNTRIES,
                                    v1::WHEN_TRACKING_ACCEPTED);

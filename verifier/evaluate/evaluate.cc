@@ -60,6 +60,30 @@ std::string TypesPhrase(const std::vector<std::string>& types) {
   return absl::StrJoin(labels, ", ");
 }
 
+// Why reference data attributes the recipient of a flow to one of
+// `countries`: the first organisation of its chain incorporated in one, in
+// plain words ("incorporated in CN", "its parent Foo Holdings is
+// incorporated in CN"); empty if none is.
+std::string OwnedFrom(const google::protobuf::RepeatedPtrField<std::string>& countries,
+                      const std::vector<OrganisationLink>& chain, std::string* country) {
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const OrganisationLink& link = chain[i];
+    if (link.country.empty() || !Contains(countries, link.country)) continue;
+    *country = link.country;
+    if (i == 0) return absl::StrCat("incorporated in ", link.country);
+    if (i == 1) {
+      return absl::StrCat("its parent ", link.name, " is incorporated in ",
+                          link.country);
+    }
+    std::vector<std::string> through;
+    for (size_t k = 1; k < i; ++k) through.push_back(chain[k].name);
+    return absl::StrCat(link.name, ", which owns it through ",
+                        absl::StrJoin(through, " and "), ", is incorporated in ",
+                        link.country);
+  }
+  return "";
+}
+
 // How one flow stands against one assertion.
 struct FlowJudgement {
   fpb::Verdict verdict = fpb::CONSISTENT;
@@ -130,6 +154,20 @@ FlowJudgement Judge(const cpb::Assertion& a, const registry::v1::Registration& v
                               absl::StrJoin(a.countries(), ", "), ")");
       exempt = Declared(a, cpb::USER_INITIATED);
       break;
+    case cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES: {
+      // Who received it, wherever the endpoint is, first party included (as
+      // for the endpoint practices). An organisation reference data does
+      // not know proves nothing about who received it.
+      std::string country;
+      const std::string owned = OwnedFrom(a.countries(), dest.organisation_chain, &country);
+      if (owned.empty()) return j;
+      j.reason = absl::StrCat(what, ", and reference data attributes ",
+                              dest.organisation_chain.front().name, " to ",
+                              CountryPhrase(country), " (", owned,
+                              "), a country whose organisations the claim excludes");
+      exempt = Declared(a, cpb::USER_INITIATED);
+      break;
+    }
     default:
       return j;
   }
@@ -168,6 +206,10 @@ std::string PracticePhrase(const cpb::Assertion& a) {
     case cpb::ONLY_SENT_TO_COUNTRIES:
       return absl::StrCat("sends ", types, " only to endpoints located in ",
                           absl::StrJoin(countries, ", "));
+    case cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES:
+      return absl::StrCat("never sends ", types, " to organisations attributed to ",
+                          absl::StrJoin(countries, ", "),
+                          " (incorporated there or owned from there)");
     default:
       return "(unspecified practice)";
   }
@@ -231,6 +273,13 @@ absl::StatusOr<std::vector<AssertionResult>> Evaluate(
         absl::StatusOr<Destination> dest = resolver.Resolve(flow.host(), flow.server_ip());
         if (!dest.ok()) return dest.status();
         measurement_references.insert(dest->references.begin(), dest->references.end());
+        if (a.practice() == cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES) {
+          // A re-evaluation needs the parents' entries to see the same chain;
+          // the other practices never read it (evaluate.h).
+          for (const OrganisationLink& link : dest->organisation_chain) {
+            measurement_references.insert(link.references.begin(), link.references.end());
+          }
+        }
         std::vector<std::string> type_list(types.begin(), types.end());
         FlowJudgement j = Judge(a, claim.vendor, flow, *dest, type_list);
         if (j.verdict == fpb::CONSISTENT) continue;

@@ -12,6 +12,20 @@
 // Traffic shows a transmission, not what happens after it: the wording is
 // "sent to an endpoint located in X", never "stored in X".
 //
+// NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES is about who receives the data,
+// wherever the endpoint is: a flow contradicts it when its organisation, or
+// any organisation above it in reference data's parent chain
+// (Destination::organisation_chain), is incorporated in a listed country,
+// first party included (as for the endpoint-country practices: a vendor of
+// a listed country contradicts it by sending to itself). A flow whose
+// organisation reference data does not know is irrelevant to it (nothing
+// says who received it), as is one whose chain ends, at a parent reference
+// data does not list, without reaching a listed country. USER_INITIATED
+// excuses it, as it does the endpoint-country practices. Its findings cite
+// the reference entries of every organisation in the chains of the cited
+// measurements' flows, so that a re-evaluation from them sees the same
+// chains.
+//
 // Pure functions; thread-safe as far as the DestinationResolver is.
 
 #ifndef CANDOR_VERIFIER_EVALUATE_EVALUATE_H_
@@ -34,6 +48,15 @@ namespace candor::evaluate {
 inline constexpr absl::string_view kEvaluatorVersion = "candor-evaluate/1";
 inline constexpr uint32_t kDefaultQuorum = 2;
 
+// An organisation that receives a flow, or one that owns it, as reference
+// data tells.
+struct OrganisationLink {
+  std::string name;
+  std::string country;  // ISO alpha-2 of incorporation; empty if unknown
+  // The reference-data entries listing it (as Destination::references).
+  std::vector<size_t> references;
+};
+
 // Where a flow went, as reference data tells.
 struct Destination {
   std::string registrable_domain;  // empty for IP literals
@@ -42,6 +65,13 @@ struct Destination {
   // The reference-data entries the answer came from (indices into whatever
   // list the resolver was built from).
   std::vector<size_t> references;
+  // Who receives the flow: the organisation first, then its parent, its
+  // parent's parent and so on, as far as reference data lists them (a parent
+  // it does not list ends the chain); empty when no organisation is known.
+  // Only NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES reads it, and only its
+  // findings cite the entries listing the parents, so the findings of the
+  // other practices cite what they always did.
+  std::vector<OrganisationLink> organisation_chain;
 };
 
 class DestinationResolver {

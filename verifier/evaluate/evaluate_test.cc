@@ -15,10 +15,27 @@ namespace mpb = ::candor::measurement::v1;
 class TableResolver : public DestinationResolver {
  public:
   TableResolver() {
-    table_["api.example.com"] = {"example.com", "Example Corp", "US", {3}};
-    table_["collect.tracker.cn"] = {"tracker.cn", "Tracker Ltd", "CN", {0, 1}};
-    table_["ads.partner.net"] = {"partner.net", "Partner Inc", "US", {0, 2}};
+    table_["api.example.com"] = {"example.com", "Example Corp", "US", {3},
+                                 {{"Example Corp", "US", {3}}}};
+    table_["collect.tracker.cn"] = {"tracker.cn", "Tracker Ltd", "CN", {0, 1},
+                                    {{"Tracker Ltd", "CN", {1}}}};
+    table_["ads.partner.net"] = {"partner.net", "Partner Inc", "US", {0, 2},
+                                 {{"Partner Inc", "US", {2}}}};
     table_["cdn.unknown.org"] = {"unknown.org", "", "", {}};
+    // Who receives, wherever the endpoint is: a company of CN with servers
+    // in the US, a company of the US with servers in CN, and a British
+    // company whose parent is Chinese, with a Singaporean one below it.
+    table_["api.cnco.com"] = {"cnco.com", "CN Co", "US", {0, 4}, {{"CN Co", "CN", {4}}}};
+    table_["cdn.usco.com"] = {"usco.com", "US Co", "CN", {0, 7}, {{"US Co", "US", {7}}}};
+    table_["sdk.subsidiary.com"] = {
+        "subsidiary.com", "Sub Ltd", "GB", {0, 5},
+        {{"Sub Ltd", "GB", {5}}, {"Foo Holdings", "CN", {6}}}};
+    table_["m.grandchild.com"] = {
+        "grandchild.com", "Grand Pte", "GB", {0, 8},
+        {{"Grand Pte", "SG", {8}}, {"Sub Ltd", "GB", {5}}, {"Foo Holdings", "CN", {6}}}};
+    // A parent the reference data at hand does not list ends the chain.
+    table_["api.orphan.com"] = {"orphan.com", "Orphan Ltd", "GB", {0, 9},
+                                {{"Orphan Ltd", "GB", {9}}}};
   }
   absl::StatusOr<Destination> Resolve(absl::string_view host,
                                       absl::string_view) const override {
@@ -198,6 +215,18 @@ TEST(Evaluate, EachPractice) {
       {cpb::ONLY_SENT_TO_COUNTRIES, "ads.partner.net", fpb::CONSISTENT},
       {cpb::ONLY_SENT_TO_COUNTRIES, "collect.tracker.cn", fpb::CONTRADICTED},
       {cpb::ONLY_SENT_TO_COUNTRIES, "cdn.unknown.org", fpb::CONSISTENT},
+      // Where the endpoint is, not who runs it.
+      {cpb::NOT_SENT_TO_COUNTRIES, "api.cnco.com", fpb::CONSISTENT},
+      {cpb::NOT_SENT_TO_COUNTRIES, "cdn.usco.com", fpb::CONTRADICTED},
+      // Who runs it, not where the endpoint is.
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "collect.tracker.cn", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "api.cnco.com", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "sdk.subsidiary.com", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "m.grandchild.com", fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "cdn.usco.com", fpb::CONSISTENT},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "ads.partner.net", fpb::CONSISTENT},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "api.orphan.com", fpb::CONSISTENT},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, "cdn.unknown.org", fpb::CONSISTENT},
   };
   for (const Case& c : cases) {
     ClaimInput claim = MakeClaim(c.practice);
@@ -262,6 +291,15 @@ TEST(Evaluate, EveryExemptionAgainstEveryPractice) {
       {cpb::ONLY_SENT_TO_COUNTRIES, cpb::USER_INITIATED, fpb::EXEMPTION_DEPENDENT},
       {cpb::ONLY_SENT_TO_COUNTRIES, cpb::SERVICE_PROVIDER, fpb::CONTRADICTED},
       {cpb::ONLY_SENT_TO_COUNTRIES, cpb::EPHEMERAL_PROCESSING, fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, cpb::USER_INITIATED,
+       fpb::EXEMPTION_DEPENDENT},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, cpb::SERVICE_PROVIDER,
+       fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, cpb::LEGAL_REQUEST, fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, cpb::EPHEMERAL_PROCESSING,
+       fpb::CONTRADICTED},
+      {cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES, cpb::ANONYMISED_DATA,
+       fpb::CONTRADICTED},
   };
   TableResolver resolver;
   std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "collect.tracker.cn")};
@@ -270,7 +308,10 @@ TEST(Evaluate, EveryExemptionAgainstEveryPractice) {
     ClaimInput claim = MakeClaim(c.practice);
     cpb::Assertion* a = claim.claim.mutable_assertions(0);
     if (c.practice == cpb::SHARED_ONLY_WITH) a->add_organisations("Partner Inc");
-    if (c.practice == cpb::NOT_SENT_TO_COUNTRIES) a->add_countries("CN");
+    if (c.practice == cpb::NOT_SENT_TO_COUNTRIES ||
+        c.practice == cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES) {
+      a->add_countries("CN");
+    }
     if (c.practice == cpb::ONLY_SENT_TO_COUNTRIES) a->add_countries("US");
     EXPECT_EQ((*Evaluate(claim, ms, resolver, 2))[0].verdict, fpb::CONTRADICTED);
     a->add_exemptions(c.exemption);
@@ -333,6 +374,82 @@ TEST(Evaluate, ConsentStatesAndVersions) {
   EXPECT_FALSE(Applies(ranged.claim, declined[0].measurement));
   declined[0].measurement.set_app("android:com.other");
   EXPECT_FALSE(Applies(MakeClaim(cpb::NOT_COLLECTED).claim, declined[0].measurement));
+}
+
+// "Never provided user data to the Chinese government", the half about who
+// receives it: the organisation, or one that owns it, is of CN.
+TEST(Evaluate, OrganisationsOfCountriesReadTheParentChain) {
+  TableResolver resolver;
+  ClaimInput claim = MakeClaim(cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+  claim.claim.mutable_assertions(0)->add_countries("RU");
+  claim.claim.mutable_assertions(0)->add_countries("CN");
+  struct Case {
+    std::string host;
+    std::string reason;
+    std::vector<size_t> references;
+  } cases[] = {
+      {"api.cnco.com",
+       "sent Contacts to api.cnco.com (CN Co), an endpoint located in United "
+       "States (US), and reference data attributes CN Co to China (CN) "
+       "(incorporated in CN), a country whose organisations the claim excludes",
+       {0, 4}},
+      {"sdk.subsidiary.com",
+       "sent Contacts to sdk.subsidiary.com (Sub Ltd), an endpoint located in "
+       "United Kingdom (GB), and reference data attributes Sub Ltd to China "
+       "(CN) (its parent Foo Holdings is incorporated in CN), a country whose "
+       "organisations the claim excludes",
+       {0, 5, 6}},
+      {"m.grandchild.com",
+       "sent Contacts to m.grandchild.com (Grand Pte), an endpoint located in "
+       "United Kingdom (GB), and reference data attributes Grand Pte to China "
+       "(CN) (Foo Holdings, which owns it through Sub Ltd, is incorporated in "
+       "CN), a country whose organisations the claim excludes",
+       {0, 5, 6, 8}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.host);
+    std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, c.host)};
+    auto r = *Evaluate(claim, ms, resolver, 2);
+    ASSERT_EQ(r[0].flows.size(), 1u);
+    EXPECT_EQ(r[0].verdict, fpb::CONTRADICTED);
+    EXPECT_EQ(r[0].flows[0].reason(), c.reason);
+    EXPECT_TRUE(r[0].flows[0].third_party());
+    // The entries listing the parents are cited, so that a bundle carries
+    // them and a re-evaluation sees the same chain.
+    EXPECT_EQ(r[0].references, c.references);
+  }
+  // The other practices cite what they always did: no parent's entry.
+  ClaimInput third_parties = MakeClaim(cpb::NOT_SHARED_WITH_THIRD_PARTIES);
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "m.grandchild.com")};
+  EXPECT_EQ((*Evaluate(third_parties, ms, resolver, 2))[0].references,
+            (std::vector<size_t>{0, 8}));
+
+  ms = {MakeMeasurement("lab-one", 20, "api.cnco.com")};
+  fpb::Finding f = MakeFinding(claim, ms, (*Evaluate(claim, ms, resolver, 2))[0], 2, {});
+  EXPECT_TRUE(absl::StartsWith(
+      f.summary(),
+      "Example Corp claimed (log entry 10) that android:com.example.app never "
+      "sends Contacts, Phone number to organisations attributed to Russia "
+      "(RU), China (CN) (incorporated there or owned from there). Auditor "
+      "lab-one"))
+      << f.summary();
+}
+
+// As for the endpoint practices, the vendor's own organisations are no
+// exception: a vendor of CN sending to itself sends to an organisation of CN.
+TEST(Evaluate, OrganisationsOfCountriesIncludeTheFirstParty) {
+  TableResolver resolver;
+  ClaimInput claim = MakeClaim(cpb::NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES);
+  claim.claim.mutable_assertions(0)->add_countries("CN");
+  claim.vendor.mutable_scope()->add_organisations("CN Co");
+  std::vector<MeasurementInput> ms = {MakeMeasurement("lab-one", 20, "api.cnco.com")};
+  auto r = *Evaluate(claim, ms, resolver, 2);
+  EXPECT_EQ(r[0].verdict, fpb::CONTRADICTED);
+  ASSERT_EQ(r[0].flows.size(), 1u);
+  EXPECT_FALSE(r[0].flows[0].third_party());
+  // A first-party flow of the US is irrelevant, wherever its endpoint.
+  ms = {MakeMeasurement("lab-one", 20, "api.example.com")};
+  EXPECT_EQ((*Evaluate(claim, ms, resolver, 2))[0].verdict, fpb::CONSISTENT);
 }
 
 TEST(Evaluate, FindingAndSummaryWording) {

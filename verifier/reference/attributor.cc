@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,22 @@
 #include "verifier/net/host.h"
 
 namespace candor::reference {
+
+std::vector<const reference::v1::Organisation*> ParentChain(
+    const reference::v1::Organisation& organisation,
+    absl::FunctionRef<const reference::v1::Organisation*(absl::string_view)>
+        find) {
+  std::vector<const reference::v1::Organisation*> chain;
+  absl::flat_hash_set<std::string> seen = {organisation.name()};
+  const reference::v1::Organisation* current = &organisation;
+  while (!current->parent().empty()) {
+    const reference::v1::Organisation* parent = find(current->parent());
+    if (parent == nullptr || !seen.insert(parent->name()).second) break;
+    chain.push_back(parent);
+    current = parent;
+  }
+  return chain;
+}
 
 Attributor::Attributor(PublicSuffixList psl,
                        PublishedOrganisations organisations,
@@ -53,9 +70,23 @@ absl::StatusOr<Attribution> Attributor::Attribute(
     const PartSetInfo& info = organisations_.info();
     if (org.has_value()) {
       const reference::v1::Organisation& o = *org->organisation;
+      const PartRef part = info.Ref(organisations_.PartOf(org->index));
       out.organisation = OrganisationAttribution{
-          o.name(), o.country(), o.kind(), o.parent(), std::move(org->domain)};
-      out.parts_used.push_back(info.Ref(organisations_.PartOf(org->index)));
+          o.name(), o.country(), o.kind(), o.parent(), std::move(org->domain), {}, part};
+      out.parts_used.push_back(part);
+      const OrganisationTable& table = organisations_.table();
+      for (const reference::v1::Organisation* parent :
+           ParentChain(o, [&table](absl::string_view name) {
+             return table.FindByName(name);
+           })) {
+        // FindByName points into organisations(), whose positions PartOf
+        // takes.
+        const size_t index =
+            static_cast<size_t>(parent - table.organisations().data());
+        out.organisation->parents.push_back(ParentAttribution{
+            parent->name(), parent->country(),
+            info.Ref(organisations_.PartOf(index))});
+      }
     } else if (info.complete()) {
       // "No organisation" is a statement about the whole table.
       for (uint32_t part : info.present)

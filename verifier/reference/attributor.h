@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "verifier/reference/psl.h"
@@ -24,13 +25,39 @@
 
 namespace candor::reference {
 
+// An organisation above the one operating a host, and the part listing it.
+struct ParentAttribution {
+  std::string name;
+  std::string country;  // of incorporation
+  PartRef part;
+};
+
 struct OrganisationAttribution {
   std::string name;
   std::string country;  // of incorporation
   std::string kind;
   std::string parent;          // empty if none
   std::string matched_domain;  // the listed domain the host is or is under
+  // The parent, its parent and so on, nearest first, as far as the parts
+  // given list them: the chain ends at an organisation without a parent or
+  // at a parent no given part lists (a bundle carries only the parts its
+  // finding cited; a whole table lists every parent). Their parts are not
+  // in Attribution::parts_used: only who ultimately owns the recipient
+  // needs them (NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES), and every other
+  // answer, and so the parts findings about it cite, stays as it was.
+  std::vector<ParentAttribution> parents;
+  PartRef part;  // the part listing the organisation (also in parts_used)
 };
+
+// `organisation`'s parents, nearest first, each as `find` gives it (null:
+// not listed). Ends at an organisation without a parent, at a parent `find`
+// does not know, or before one already in the chain: tables refuse parent
+// cycles (OrganisationTable::Create), but a walk should never depend on
+// that to terminate.
+std::vector<const reference::v1::Organisation*> ParentChain(
+    const reference::v1::Organisation& organisation,
+    absl::FunctionRef<const reference::v1::Organisation*(absl::string_view)>
+        find);
 
 enum class CountrySource {
   kNone,         // no address to locate: a DNS name and no server IP

@@ -102,6 +102,43 @@ TEST(Attributor, ThirdPartyTrackerWithServerIp) {
   EXPECT_EQ(a->parts_used[0].table_sha256,
             TheWorld().ip_parts[0].table_sha256());
   EXPECT_EQ(a->parts_used[1].table, "organisations");
+  EXPECT_EQ(a->organisation->part, a->parts_used[1]);
+  // Who owns it, with the part listing each owner (not in parts_used).
+  ASSERT_EQ(a->organisation->parents.size(), 1u);
+  EXPECT_EQ(a->organisation->parents[0].name, "Alphabet Inc.");
+  EXPECT_EQ(a->organisation->parents[0].country, "US");
+  EXPECT_EQ(a->organisation->parents[0].part.table, "organisations");
+}
+
+reference::v1::Organisation Org(const std::string& name, const std::string& parent) {
+  reference::v1::Organisation o;
+  o.set_name(name);
+  o.set_parent(parent);
+  return o;
+}
+
+TEST(ParentChain, NearestFirstEndingAtAMissingParentOrACycle) {
+  std::vector<reference::v1::Organisation> orgs = {
+      Org("Sub", "Mid"), Org("Mid", "Top"), Org("Top", ""),
+      Org("Orphan", "Gone"), Org("Loop A", "Loop B"), Org("Loop B", "Loop A"),
+      Org("Self", "Self")};
+  auto find = [&orgs](absl::string_view name) -> const reference::v1::Organisation* {
+    for (const auto& o : orgs) {
+      if (o.name() == name) return &o;
+    }
+    return nullptr;
+  };
+  auto names = [&](const reference::v1::Organisation& o) {
+    std::vector<std::string> out;
+    for (const auto* p : ParentChain(o, find)) out.push_back(p->name());
+    return out;
+  };
+  EXPECT_THAT(names(orgs[0]), ::testing::ElementsAre("Mid", "Top"));
+  EXPECT_THAT(names(orgs[2]), ::testing::IsEmpty());
+  EXPECT_THAT(names(orgs[3]), ::testing::IsEmpty());  // "Gone" is not listed
+  // Tables refuse cycles; a walk ends anyway, before repeating itself.
+  EXPECT_THAT(names(orgs[4]), ::testing::ElementsAre("Loop B"));
+  EXPECT_THAT(names(orgs[6]), ::testing::IsEmpty());
 }
 
 TEST(Attributor, HostingTenantOnAPrivateSuffix) {

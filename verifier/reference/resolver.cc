@@ -52,14 +52,30 @@ absl::StatusOr<evaluate::Destination> PartsResolver::Resolve(
   d.registrable_domain = a->registrable_domain;
   if (a->organisation) d.organisation = a->organisation->name;
   d.endpoint_country = a->endpoint_country;
-  for (const PartRef& ref : a->parts_used) {
+  auto position = [this](const PartRef& ref) -> absl::StatusOr<size_t> {
     auto it = positions_.find(ref);
     if (it == positions_.end()) {
       // The attributor only answers from parts it was given.
       return absl::InternalError(absl::StrCat("attribution used reference part ", ref.table,
                                               "/", ref.part, ", which was not given"));
     }
-    d.references.push_back(it->second);
+    return it->second;
+  };
+  for (const PartRef& ref : a->parts_used) {
+    absl::StatusOr<size_t> p = position(ref);
+    if (!p.ok()) return p.status();
+    d.references.push_back(*p);
+  }
+  if (a->organisation) {
+    absl::StatusOr<size_t> p = position(a->organisation->part);
+    if (!p.ok()) return p.status();
+    d.organisation_chain.push_back(
+        {a->organisation->name, a->organisation->country, {*p}});
+    for (const ParentAttribution& parent : a->organisation->parents) {
+      absl::StatusOr<size_t> pp = position(parent.part);
+      if (!pp.ok()) return pp.status();
+      d.organisation_chain.push_back({parent.name, parent.country, {*pp}});
+    }
   }
   return d;
 }

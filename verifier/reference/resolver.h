@@ -3,6 +3,10 @@
 // publishes, `candor verify finding` from the parts a bundle carries. Both
 // run the same Attributor on the same data, and Destination::references are
 // positions in the parts given, so the caller maps them to log entries.
+// Destination::organisation_chain holds the organisation and its parents
+// with the position of the part listing each; a parent no given part lists
+// ends the chain rather than failing, so a bundle cut for another practice's
+// finding still resolves as it always did (attributor.h).
 //
 // The Public Suffix List is not published: it only names a host's
 // registrable domain for people; organisations are matched by host suffix

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -105,6 +106,66 @@ TEST(PartsResolverTest, UnassignedAddressHasNoCountry) {
   ASSERT_THAT(d, IsOk());
   EXPECT_EQ(d->endpoint_country, "");
   EXPECT_THAT(d->references, ElementsAre(0));
+}
+
+// An organisation whose parent is listed in another part: more than
+// kOrganisationsPerPart organisations between them.
+std::vector<ReferenceData> ChainParts() {
+  std::vector<reference::v1::Organisation> orgs;
+  auto add = [&orgs](std::string name, std::string country, std::string parent,
+                     std::string domain) {
+    reference::v1::Organisation& o = orgs.emplace_back();
+    o.set_name(std::move(name));
+    o.set_country(std::move(country));
+    o.set_kind("analytics");
+    o.set_parent(std::move(parent));
+    o.add_domains(std::move(domain));
+  };
+  add("A Sub Ltd", "GB", "Z Holdings", "sub.example");
+  for (int i = 0; i < 120; ++i) {
+    add(absl::StrCat("F", 1000 + i), "US", "", absl::StrCat("f", i, ".example"));
+  }
+  add("Z Holdings", "CN", "", "zholdings.example");
+  absl::StatusOr<OrganisationTable> table = OrganisationTable::Create(std::move(orgs));
+  EXPECT_THAT(table, IsOk());
+  absl::StatusOr<std::vector<ReferenceData>> parts =
+      SplitOrganisations(*table, TableInfo{"test", "resolver_test"});
+  EXPECT_THAT(parts, IsOk());
+  return parts.ok() ? *std::move(parts) : std::vector<ReferenceData>{};
+}
+
+TEST(PartsResolverTest, OrganisationChainCitesThePartOfEachOwner) {
+  std::vector<ReferenceData> parts = ChainParts();
+  ASSERT_EQ(parts.size(), 2u);
+  std::unique_ptr<PartsResolver> r = Make(parts);
+  ASSERT_NE(r, nullptr);
+  absl::StatusOr<evaluate::Destination> d = r->Resolve("api.sub.example", "");
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(d->organisation, "A Sub Ltd");
+  ASSERT_EQ(d->organisation_chain.size(), 2u);
+  EXPECT_EQ(d->organisation_chain[0].name, "A Sub Ltd");
+  EXPECT_EQ(d->organisation_chain[0].country, "GB");
+  EXPECT_THAT(d->organisation_chain[0].references, ElementsAre(0));
+  EXPECT_EQ(d->organisation_chain[1].name, "Z Holdings");
+  EXPECT_EQ(d->organisation_chain[1].country, "CN");
+  EXPECT_THAT(d->organisation_chain[1].references, ElementsAre(1));
+  // The parent's part is the chain's, not the attribution's.
+  EXPECT_THAT(d->references, ElementsAre(0));
+
+  // Without the parent's part (a bundle of another practice's finding), the
+  // chain ends where the parts given end, and nothing fails.
+  std::unique_ptr<PartsResolver> first_only = Make({parts[0]});
+  ASSERT_NE(first_only, nullptr);
+  d = first_only->Resolve("api.sub.example", "");
+  ASSERT_THAT(d, IsOk());
+  ASSERT_EQ(d->organisation_chain.size(), 1u);
+  EXPECT_EQ(d->organisation_chain[0].name, "A Sub Ltd");
+  EXPECT_THAT(d->references, ElementsAre(0));
+
+  // No organisation, no chain.
+  d = r->Resolve("api.nobody.example", "");
+  ASSERT_THAT(d, IsOk());
+  EXPECT_TRUE(d->organisation_chain.empty());
 }
 
 TEST(PartsResolverTest, RejectsUnknownTableAndTamperedPart) {
