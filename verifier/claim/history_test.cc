@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "log/crypto/keys.h"
+#include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
 #include "tests/support/status_matchers.h"
 #include "verifier/claim/claim.h"
@@ -285,6 +286,189 @@ TEST(History, AReplayedSupersedingClaimIsTheSameSupersession) {
   EXPECT_EQ(InForceAt(claims, Day(3)), 1);
   EXPECT_THAT(StatesAt(claims, Day(3)),
               ElementsAre("2:a repeat", "1:in force", "0:superseded>1"));
+}
+
+// ---------------------------------------------------------------------------
+// Recordings: readings others logged of what was said, beside the vendor's
+// claim.
+
+ClaimRecord Recording(uint64_t index, int effective_day,
+                      std::optional<uint64_t> supersedes = std::nullopt,
+                      const std::string& recorder = "press-watch") {
+  ClaimRecord r = Claim(index, effective_day, supersedes, recorder);
+  r.kind = ClaimKind::kRecorded;
+  return r;
+}
+
+// The indices ClaimsInForce gives, in its order.
+std::vector<uint64_t> AllInForceAt(const std::vector<ClaimRecord>& claims, absl::Time t,
+                                   const std::vector<std::string>& vendors = kExample) {
+  std::vector<uint64_t> out;
+  for (const ClaimRecord* c : ClaimsInForce(claims, vendors, t)) out.push_back(c->index);
+  return out;
+}
+
+TEST(HistoryOfRecordings, ARecordingStandsBesideTheVendorsClaim) {
+  // The vendor's claim comes first whatever the log order.
+  const std::vector<ClaimRecord> claims = {Recording(1, 0), Claim(2, 1), Recording(3, 2)};
+  EXPECT_EQ(InForceAt(claims, Day(3)), 2);
+  EXPECT_THAT(AllInForceAt(claims, Day(3)), ElementsAre(2, 1, 3));
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("3:in force", "2:in force", "1:in force"));
+  // Before the vendor's claim takes effect, the recording alone; and a
+  // recording is never the vendor's claim in force.
+  EXPECT_EQ(InForceAt(claims, Day(0)), -1);
+  EXPECT_THAT(AllInForceAt(claims, Day(0)), ElementsAre(1));
+  EXPECT_THAT(StatesAt(claims, Day(0)),
+              ElementsAre("3:not yet effective", "2:not yet effective", "1:in force"));
+  // Recordings count whoever the vendors in scope are.
+  EXPECT_THAT(AllInForceAt(claims, Day(3), {}), ElementsAre(1, 3));
+  EXPECT_THAT(StatesAt(claims, Day(3), {}),
+              ElementsAre("3:in force", "2:out of scope", "1:in force"));
+}
+
+TEST(HistoryOfRecordings, ANewerVendorClaimDoesNotReplaceARecording) {
+  const std::vector<ClaimRecord> claims = {Claim(1, 0), Recording(2, 1), Claim(3, 5)};
+  EXPECT_THAT(AllInForceAt(claims, Day(6)), ElementsAre(3, 2));
+  EXPECT_THAT(StatesAt(claims, Day(6)),
+              ElementsAre("3:in force", "2:in force", "1:superseded>3"));
+}
+
+TEST(HistoryOfRecordings, ARecordingNotYetEffective) {
+  const std::vector<ClaimRecord> claims = {Claim(1, 0), Recording(2, 5)};
+  EXPECT_THAT(AllInForceAt(claims, Day(4)), ElementsAre(1));
+  EXPECT_THAT(StatesAt(claims, Day(4)),
+              ElementsAre("2:not yet effective", "1:in force"));
+  EXPECT_THAT(AllInForceAt(claims, Day(5)), ElementsAre(1, 2));
+}
+
+TEST(HistoryOfRecordings, SupersededByTheSameRecordersCorrection) {
+  const std::vector<ClaimRecord> claims = {Recording(1, 0), Recording(2, 3, 1)};
+  EXPECT_THAT(AllInForceAt(claims, Day(2)), ElementsAre(1));
+  EXPECT_THAT(StatesAt(claims, Day(2)),
+              ElementsAre("2:not yet effective", "1:in force"));
+  EXPECT_THAT(AllInForceAt(claims, Day(3)), ElementsAre(2));
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:in force", "1:superseded>2"));
+  // Naming the recording is what retires it: another recording by the same
+  // recorder stands beside it.
+  const std::vector<ClaimRecord> beside = {Recording(1, 0), Recording(2, 3)};
+  EXPECT_THAT(AllInForceAt(beside, Day(3)), ElementsAre(1, 2));
+}
+
+TEST(HistoryOfRecordings, NotSupersededByAnotherRecorder) {
+  const std::vector<ClaimRecord> claims = {Recording(1, 0),
+                                           Recording(2, 3, 1, "fact-check")};
+  EXPECT_THAT(AllInForceAt(claims, Day(4)), ElementsAre(1, 2));
+  EXPECT_THAT(StatesAt(claims, Day(4)), ElementsAre("2:in force", "1:in force"));
+}
+
+TEST(HistoryOfRecordings, SupersededByAVendorInScopeAnsweringIt) {
+  const std::vector<ClaimRecord> claims = {Recording(1, 0), Claim(2, 3, 1)};
+  EXPECT_THAT(AllInForceAt(claims, Day(2)), ElementsAre(1));
+  EXPECT_THAT(StatesAt(claims, Day(2)),
+              ElementsAre("2:not yet effective", "1:in force"));
+  EXPECT_EQ(InForceAt(claims, Day(3)), 2);
+  EXPECT_THAT(AllInForceAt(claims, Day(3)), ElementsAre(2));
+  EXPECT_THAT(StatesAt(claims, Day(3)),
+              ElementsAre("2:in force", "1:superseded>2"));
+  // Still superseded once the vendor's answer is itself replaced.
+  std::vector<ClaimRecord> later = claims;
+  later.push_back(Claim(3, 6, 2));
+  EXPECT_THAT(AllInForceAt(later, Day(7)), ElementsAre(3));
+  EXPECT_THAT(StatesAt(later, Day(7)),
+              ElementsAre("3:in force", "2:superseded>3", "1:superseded>2"));
+}
+
+TEST(HistoryOfRecordings, NotSupersededByAVendorOutOfScope) {
+  const std::vector<ClaimRecord> claims = {Recording(1, 0), Claim(2, 3, 1, "outsider")};
+  EXPECT_THAT(AllInForceAt(claims, Day(4)), ElementsAre(1));
+  EXPECT_THAT(StatesAt(claims, Day(4)),
+              ElementsAre("2:out of scope", "1:in force"));
+}
+
+TEST(HistoryOfRecordings, ARecordingNeverSupersedesTheVendorsClaim) {
+  const std::vector<ClaimRecord> claims = {Claim(1, 0), Recording(2, 3, 1)};
+  EXPECT_EQ(InForceAt(claims, Day(4)), 1);
+  EXPECT_THAT(AllInForceAt(claims, Day(4)), ElementsAre(1, 2));
+  EXPECT_THAT(StatesAt(claims, Day(4)), ElementsAre("2:in force", "1:in force"));
+  // Nor does a recording whose recorder shares the vendor's name.
+  const std::vector<ClaimRecord> same_name = {Claim(1, 0),
+                                              Recording(2, 3, 1, "example")};
+  EXPECT_EQ(InForceAt(same_name, Day(4)), 1);
+  EXPECT_THAT(StatesAt(same_name, Day(4)),
+              ElementsAre("2:in force", "1:in force"));
+}
+
+TEST(HistoryOfRecordings, ARepeatedRecordingCountsOnce) {
+  const ClaimRecord r = WithIdentity(Recording(1, 0));
+  const std::vector<ClaimRecord> claims = {Claim(0, 0), r, Repeat(r, 2)};
+  EXPECT_THAT(AllInForceAt(claims, Day(1)), ElementsAre(0, 1));
+  EXPECT_THAT(StatesAt(claims, Day(1)),
+              ElementsAre("2:a repeat", "1:in force", "0:in force"));
+  const std::vector<ClaimState> states = ClaimStatesAt(claims, kExample, Day(1));
+  ASSERT_NE(states[0].repeats, nullptr);
+  EXPECT_EQ(states[0].repeats->index, 1u);
+  // Answering the repeat answers the recording; the repeat comes back with it
+  // no more than the recording does.
+  std::vector<ClaimRecord> answered = claims;
+  answered.push_back(WithIdentity(Claim(3, 1, 2)));
+  EXPECT_THAT(AllInForceAt(answered, Day(2)), ElementsAre(3));
+  EXPECT_THAT(StatesAt(answered, Day(2)),
+              ElementsAre("3:in force", "2:a repeat", "1:superseded>3",
+                          "0:superseded>3"));
+}
+
+TEST(HistoryOfRecordings, RecordFromARecordingEntry) {
+  PrivateKey key = *PrivateKey::Generate(KeyType::kEd25519);
+  v1::RecordedClaim rec;
+  rec.set_recorder("press-watch");
+  rec.set_kind(v1::RecordedClaim::STATEMENT);
+  rec.mutable_speaker()->set_principal("example");
+  rec.mutable_speaker()->set_name("Example Corp spokesperson");
+  v1::Claim* c = rec.mutable_reading();
+  c->mutable_app()->set_id("android:com.example.app");
+  c->set_issuer("press-watch");
+  c->mutable_effective_at()->set_seconds(1800000000 + 24 * 3600);
+  c->set_supersedes(std::string(merkle::AsBytes(LeafOf(1))));
+  Statement st;
+  st.subjects.push_back(NamedSubject(c->app().id()));
+  st.predicate_type = std::string(kRecordedClaimType);
+  st.predicate_json = PredicateToJson(rec);
+  const std::string entry = *SignStatement(st, key);
+  absl::StatusOr<ClaimRecord> r = ClaimRecordFromEntry(9, entry);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->kind, ClaimKind::kRecorded);
+  EXPECT_EQ(r->index, 9u);
+  EXPECT_EQ(r->leaf_hash, merkle::HashLeaf(entry));
+  EXPECT_EQ(r->signer, "press-watch");
+  EXPECT_EQ(r->effective_at, Day(1));
+  ASSERT_TRUE(r->supersedes.has_value());
+  EXPECT_EQ(*r->supersedes, LeafOf(1));
+  EXPECT_TRUE(r->identity.has_value());
+
+  // The signer is the recorder whatever the reading names (admission makes
+  // them equal; history does not rely on it).
+  c->set_issuer("example");
+  st.predicate_json = PredicateToJson(rec);
+  r = ClaimRecordFromEntry(9, *SignStatement(st, key));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->signer, "press-watch");
+
+  // A signed claim is kSigned; other statements are not claims.
+  v1::Claim plain = rec.reading();
+  st.predicate_type = std::string(kClaimPredicateType);
+  st.predicate_json = PredicateToJson(plain);
+  r = ClaimRecordFromEntry(10, *SignStatement(st, key));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->kind, ClaimKind::kSigned);
+  EXPECT_EQ(r->signer, "example");
+  st.predicate_type = std::string(kDisputeType);
+  st.predicate_json = "{}";
+  EXPECT_THAT(ClaimRecordFromEntry(11, *SignStatement(st, key)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "the entry is a \"https://candor.dev/dispute/v1\" "
+                       "statement, not a claim"));
 }
 
 }  // namespace
