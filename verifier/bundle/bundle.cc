@@ -16,6 +16,7 @@
 #include "log/statement/statement.h"
 #include "proto/candor/claim/v1/claim.pb.h"
 #include "proto/candor/measurement/v1/measurement.pb.h"
+#include "verifier/evaluate/claim_input.h"
 #include "verifier/reference/resolver.h"
 
 namespace candor::bundle {
@@ -222,33 +223,25 @@ absl::StatusOr<CheckedFinding> CheckBundle(const fpb::FindingBundle& bundle,
   absl::StatusOr<const Checked*> claim_entry =
       find(finding.claim(), fpb::BundleEntry::CLAIM, "claim");
   if (!claim_entry.ok()) return claim_entry.status();
-  evaluate::ClaimInput claim;
-  claim.ref = finding.claim();
-  if (absl::Status s = ParsePredicate((*claim_entry)->statement.statement.predicate_json,
-                                      claim.claim);
-      !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("the claim: ", s.message()));
+  // The vendor's (or, for a recording, the recorder's and speaker's)
+  // registration in force when the claim was made.
+  absl::StatusOr<evaluate::ClaimInput> claim_input = evaluate::ClaimInputFromEntry(
+      finding.claim(), (*claim_entry)->entry->entry(), (*claim_entry)->signer,
+      [&](const std::string& principal)
+          -> absl::StatusOr<std::optional<registry::Registration>> {
+        std::optional<registry::Registration> before;
+        for (const auto& [index, r] : registrations[principal]) {
+          if (index < finding.claim().index()) before = r;
+        }
+        return before;
+      });
+  if (!claim_input.ok()) {
+    if (absl::IsFailedPrecondition(claim_input.status())) {
+      return Inconsistent(absl::StrCat("the bundle's claim: ", claim_input.status().message()));
+    }
+    return claim_input.status();
   }
-  if (claim.claim.issuer() != (*claim_entry)->signer) {
-    return Inconsistent(absl::StrCat("the claim names issuer \"", claim.claim.issuer(),
-                                     "\" but is signed by \"", (*claim_entry)->signer, "\""));
-  }
-  // The vendor's registration in force when it made the claim.
-  const auto& history = registrations[claim.claim.issuer()];
-  const registry::Registration* vendor = nullptr;
-  for (const auto& [index, r] : history) {
-    if (index < claim.ref.index()) vendor = &r;
-  }
-  if (vendor == nullptr) {
-    return Inconsistent("the bundle lacks the vendor's registration");
-  }
-  claim.vendor = *vendor;
-  const auto& apps = vendor->scope().apps();
-  if (std::find(apps.begin(), apps.end(), claim.claim.app().id()) == apps.end()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the claim is about ", claim.claim.app().id(), ", outside vendor \"",
-        vendor->name(), "\"'s registered scope"));
-  }
+  evaluate::ClaimInput& claim = *claim_input;
   if (finding.app() != claim.claim.app().id()) {
     return Inconsistent("the finding and its claim are about different apps");
   }
@@ -346,6 +339,16 @@ absl::StatusOr<CheckedFinding> CheckBundle(const fpb::FindingBundle& bundle,
                                        " differs from what re-evaluation finds"));
     }
   }
+  // Findings from before recorded claims stand against a signed claim.
+  if (rederived.stands_against() != finding.stands_against() &&
+      !(finding.stands_against().empty() && claim.recorder.empty())) {
+    return Inconsistent(absl::StrCat(
+        "the finding says it stands against \"", finding.stands_against(),
+        "\", but its claim entry is ", rederived.stands_against()));
+  }
+  out.checks.push_back(absl::StrCat("the finding stands against ", rederived.stands_against(),
+                                    " (log entry ", finding.claim().index(),
+                                    "), as that entry shows"));
   if (rederived.measurements_size() != finding.measurements_size()) {
     return Inconsistent(absl::StrCat("the finding cites ", finding.measurements_size(),
                                      " measurements, re-evaluation cites ",

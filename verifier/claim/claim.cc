@@ -67,28 +67,6 @@ bool IsAssertionId(absl::string_view s) {
   return true;
 }
 
-bool IsHttpUrl(absl::string_view url) {
-  absl::string_view rest;
-  if (absl::StartsWith(url, "https://")) {
-    rest = url.substr(8);
-  } else if (absl::StartsWith(url, "http://")) {
-    rest = url.substr(7);
-  } else {
-    return false;
-  }
-  if (rest.empty() || rest[0] == '/' || url.size() > kMaxUrl) return false;
-  for (char c : url) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    // Characters RFC 3986 never allows unescaped, and which placeholders
-    // such as "<your-site>" use.
-    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"' ||
-        c == '\\' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`') {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool ValidTimestamp(const google::protobuf::Timestamp& t) {
   // The range protobuf's JSON mapping accepts: 0001-01-01 to 9999-12-31.
   return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 &&
@@ -662,6 +640,28 @@ std::string LeafHashText(absl::string_view bytes) {
 
 }  // namespace
 
+bool IsHttpUrl(absl::string_view url) {
+  absl::string_view rest;
+  if (absl::StartsWith(url, "https://")) {
+    rest = url.substr(8);
+  } else if (absl::StartsWith(url, "http://")) {
+    rest = url.substr(7);
+  } else {
+    return false;
+  }
+  if (rest.empty() || rest[0] == '/' || url.size() > kMaxUrl) return false;
+  for (char c : url) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    // Characters RFC 3986 never allows unescaped, and which placeholders
+    // such as "<your-site>" use.
+    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '"' ||
+        c == '\\' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`') {
+      return false;
+    }
+  }
+  return true;
+}
+
 absl::StatusOr<std::vector<uint64_t>> ParseVersion(absl::string_view version) {
   if (version.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("version is empty", kVersionForm));
@@ -791,10 +791,27 @@ absl::Status CheckSupersedes(const v1::Claim& claim,
     return absl::InvalidArgumentError(
         absl::StrCat(at, " is not a signed statement: ", st.status().message()));
   }
+  if (st->statement.predicate_type == kRecordedClaimType) {
+    // A vendor answers a recorder's reading of what it said with a claim it
+    // signs; the validator has checked the app is in the vendor's scope.
+    v1::RecordedClaim recording;
+    if (absl::Status s = ParsePredicate(st->statement.predicate_json, recording);
+        !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, " does not parse as a recording: ", s.message()));
+    }
+    if (recording.reading().app().id() != claim.app().id()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          at, " is a recording about ", Quote(recording.reading().app().id()), ", not ",
+          Quote(claim.app().id()),
+          "; a claim may supersede only a recording about the same app"));
+    }
+    return absl::OkStatus();
+  }
   if (st->statement.predicate_type != kClaimPredicateType) {
     return absl::InvalidArgumentError(
         absl::StrCat(at, " is a ", Quote(st->statement.predicate_type),
-                     " statement, not a claim"));
+                     " statement, not a claim or a recording"));
   }
   v1::Claim old;
   if (absl::Status s = ParsePredicate(st->statement.predicate_json, old);

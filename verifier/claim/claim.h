@@ -107,6 +107,11 @@ absl::StatusOr<int> CompareVersions(absl::string_view a, absl::string_view b);
 // version or bound (which admission refuses) covers nothing.
 bool CoversVersion(const v1::App& app, absl::string_view version);
 
+// Whether `url` is an absolute http(s) URL with a host, at most 2,048
+// characters, without characters RFC 3986 never allows unescaped (so no
+// placeholder such as "<your-site>").
+bool IsHttpUrl(absl::string_view url);
+
 // ---------------------------------------------------------------------------
 // Times.
 
@@ -164,11 +169,13 @@ absl::Status ValidateClaim(const v1::Claim& claim, const ClaimContext& context);
 absl::StatusOr<v1::Claim> ClaimFromEntry(absl::string_view entry);
 
 // Checks that a non-empty `claim.supersedes` is the leaf hash of an entry
-// already in `log` that is a claim for the same app, issued by
+// already in `log` that is either a claim for the same app, issued by
 // `claim.issuer()` and signed only by keys `registry` records as that
 // principal's (its issuer field was checked against its signer when it was
 // admitted; the keys are checked again so that this does not rest on that
-// alone). OK for an empty `supersedes`. Errors of `log` are passed on.
+// alone), or a recording (recording.h) whose reading is about the same app:
+// the app's vendor answering a reading of what it said. OK for an empty
+// `supersedes`. Errors of `log` are passed on.
 absl::Status CheckSupersedes(const v1::Claim& claim,
                              const admission::LogView& log,
                              const registry::RegistryState& registry);

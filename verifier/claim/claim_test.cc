@@ -965,7 +965,7 @@ TEST_F(ClaimValidatorTest, RefusesEachBadSupersedes) {
        "supersede only a claim about the same app"},
       {not_claim, absl::StatusCode::kInvalidArgument,
        "claim supersedes: log entry 5 is a "
-       "\"https://candor.dev/measurement/v1\" statement, not a claim"},
+       "\"https://candor.dev/measurement/v1\" statement, not a claim or a recording"},
       {forged, absl::StatusCode::kPermissionDenied,
        "claim supersedes: log entry 6 is signed (signature 0, key \"" +
            dsse::KeyId(other_key_.public_key()) +
@@ -984,6 +984,34 @@ TEST_F(ClaimValidatorTest, RefusesEachBadSupersedes) {
   v1::Claim ok = By("example");
   ok.set_supersedes(by_example);
   EXPECT_THAT(Admit(Entry(ok, example_key_)), IsOk());
+}
+
+// The vendor answers a recorder's reading of what it said with a claim of
+// its own; CheckSupersedes needs only the recording's app (who may supersede
+// it is the validator's scope check and history's rule).
+TEST_F(ClaimValidatorTest, SupersedesARecordingAboutTheSameApp) {
+  auto recording_about = [&](const std::string& app) {
+    v1::RecordedClaim r;
+    r.set_recorder("journalist");
+    *r.mutable_reading() = Valid();
+    r.mutable_reading()->mutable_app()->set_id(app);
+    Statement st;
+    st.subjects.push_back(NamedSubject(app));
+    st.predicate_type = std::string(kRecordedClaimType);
+    st.predicate_json = PredicateToJson(r);
+    return log_.Add(*SignStatement(st, other_key_));
+  };
+  const std::string same_app = recording_about(kApp);
+  const std::string other_app = recording_about("ios:com.example.app");
+  v1::Claim answer = By("example");
+  answer.set_supersedes(same_app);
+  EXPECT_THAT(Admit(Entry(answer, example_key_)), IsOk());
+  answer.set_supersedes(other_app);
+  EXPECT_THAT(Admit(Entry(answer, example_key_)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "claim supersedes: log entry 3 is a recording about "
+                       "\"ios:com.example.app\", not \"android:com.example.app\"; a "
+                       "claim may supersede only a recording about the same app"));
 }
 
 TEST_F(ClaimValidatorTest, PassesOnLogErrors) {

@@ -7,12 +7,21 @@
 #include "absl/container/flat_hash_map.h"
 #include "log/statement/dsse.h"
 #include "verifier/claim/claim.h"
+#include "verifier/claim/recording.h"
 
 namespace candor::claim {
 namespace {
 
 bool InScope(const ClaimRecord& c, absl::Span<const std::string> vendors) {
   return std::find(vendors.begin(), vendors.end(), c.signer) != vendors.end();
+}
+
+bool IsRecorded(const ClaimRecord& c) { return c.kind == ClaimKind::kRecorded; }
+
+// Whether `c` counts at all: a signed claim only if its vendor is in scope;
+// a recording always (anyone may record what anyone said).
+bool Counts(const ClaimRecord& c, absl::Span<const std::string> vendors) {
+  return IsRecorded(c) || InScope(c, vendors);
 }
 
 // Each claim's original: the entry with the lowest index among those with its
@@ -46,14 +55,16 @@ class Originals {
 };
 
 // The claims that name each leaf hash in `supersedes` and could supersede it:
-// in scope, so that an out-of-scope vendor cannot retire anyone's claim, and
-// originals, a repeat of a claim superseding nothing its original does not.
+// ones that count, so that an out-of-scope vendor cannot retire anyone's
+// claim, and originals, a repeat of a claim superseding nothing its original
+// does not.
 class Supersessions {
  public:
   Supersessions(absl::Span<const ClaimRecord> claims,
-                absl::Span<const std::string> vendors, const Originals& originals) {
+                absl::Span<const std::string> vendors, const Originals& originals)
+      : vendors_(vendors) {
     for (const ClaimRecord& s : claims) {
-      if (s.supersedes.has_value() && InScope(s, vendors) && !originals.IsRepeat(s)) {
+      if (s.supersedes.has_value() && Counts(s, vendors) && !originals.IsRepeat(s)) {
         by_target_[originals.Target(*s.supersedes)].push_back(&s);
       }
     }
@@ -66,15 +77,22 @@ class Supersessions {
     if (it == by_target_.end()) return nullptr;
     const ClaimRecord* by = nullptr;
     for (const ClaimRecord* s : it->second) {
-      if (s->signer != c.signer || s->index <= c.index || s->effective_at > t) {
-        continue;
-      }
+      if (s->index <= c.index || s->effective_at > t || !MaySupersede(*s, c)) continue;
       if (by == nullptr || s->index < by->index) by = s;
     }
     return by;
   }
 
  private:
+  // A claim is superseded by its own signer's later statement of the same
+  // kind; a recording also by a signed claim of a vendor in scope, which
+  // answers the reading with what the vendor commits to.
+  bool MaySupersede(const ClaimRecord& s, const ClaimRecord& c) const {
+    if (s.kind == c.kind) return s.signer == c.signer;
+    return IsRecorded(c) && InScope(s, vendors_);
+  }
+
+  absl::Span<const std::string> vendors_;
   absl::flat_hash_map<std::string, std::vector<const ClaimRecord*>> by_target_;
 };
 
@@ -84,7 +102,10 @@ const ClaimRecord* InForce(absl::Span<const ClaimRecord> claims,
                            const Supersessions& supersessions, absl::Time t) {
   const ClaimRecord* best = nullptr;
   for (const ClaimRecord& c : claims) {
-    if (!InScope(c, vendors) || c.effective_at > t || originals.IsRepeat(c)) continue;
+    if (IsRecorded(c) || !InScope(c, vendors) || c.effective_at > t ||
+        originals.IsRepeat(c)) {
+      continue;
+    }
     if (supersessions.By(c, t) != nullptr) continue;
     if (best == nullptr || c.effective_at > best->effective_at ||
         (c.effective_at == best->effective_at && c.index > best->index)) {
@@ -98,9 +119,15 @@ const ClaimRecord* InForce(absl::Span<const ClaimRecord> claims,
 
 absl::StatusOr<ClaimRecord> ClaimRecordFromEntry(uint64_t index,
                                                  absl::string_view entry) {
-  absl::StatusOr<v1::Claim> claim = ClaimFromEntry(entry);
-  if (!claim.ok()) return claim.status();
   ClaimRecord r;
+  absl::StatusOr<v1::Claim> claim = ClaimFromEntry(entry);
+  if (!claim.ok()) {
+    absl::StatusOr<v1::RecordedClaim> recording = RecordingFromEntry(entry);
+    if (!recording.ok()) return claim.status();
+    claim = recording->reading();
+    claim->set_issuer(recording->recorder());
+    r.kind = ClaimKind::kRecorded;
+  }
   r.index = index;
   r.leaf_hash = merkle::HashLeaf(entry);
   r.signer = claim->issuer();
@@ -143,6 +170,20 @@ const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
                  t);
 }
 
+std::vector<const ClaimRecord*> ClaimsInForce(absl::Span<const ClaimRecord> claims,
+                                              absl::Span<const std::string> vendors,
+                                              absl::Time t) {
+  std::vector<const ClaimRecord*> out;
+  for (const ClaimState& s : ClaimStatesAt(claims, vendors, t)) {
+    if (s.status == ClaimStatus::kInForce) out.push_back(s.claim);
+  }
+  std::sort(out.begin(), out.end(), [](const ClaimRecord* a, const ClaimRecord* b) {
+    if (a->kind != b->kind) return a->kind == ClaimKind::kSigned;
+    return a->index < b->index;
+  });
+  return out;
+}
+
 std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
                                       absl::Span<const std::string> vendors,
                                       absl::Time t) {
@@ -154,7 +195,7 @@ std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
   for (const ClaimRecord& c : claims) {
     ClaimState s;
     s.claim = &c;
-    if (!InScope(c, vendors)) {
+    if (!Counts(c, vendors)) {
       s.status = ClaimStatus::kOutOfScope;
     } else if (originals.IsRepeat(c)) {
       s.status = ClaimStatus::kRepeat;
@@ -164,7 +205,8 @@ std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
       s.superseded_by = by;
     } else if (c.effective_at > t) {
       s.status = ClaimStatus::kNotYetEffective;
-    } else if (&c == in_force) {
+    } else if (&c == in_force || IsRecorded(c)) {
+      // Recordings stand side by side with the vendor's claim and each other.
       s.status = ClaimStatus::kInForce;
     } else {
       // Effective and not superseded by name, so some newer claim won.

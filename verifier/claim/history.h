@@ -22,6 +22,19 @@
 // cover: a vendor that wants two ranges covered says so in one claim's
 // successor, not in two claims in force at once.
 //
+// Recordings (recording.h: claims others logged, whose issuer is their
+// recorder) stand beside the vendor's claim instead of replacing it:
+//   - A recording counts whoever its recorder is (the caller passes only
+//     recordings signed by their recorder), and counts once, as above.
+//   - It is superseded at T by a later recording of the same recorder that
+//     names it (a correction), or by a later signed claim of a vendor in
+//     scope that names it (the vendor answering the reading with what it
+//     commits to), either effective at T.
+//   - Every recording that counts, is effective at T and is not superseded
+//     at T is in force at T, beside the vendor's claim in force and the other
+//     recordings; a signed claim never supersedes another vendor's, nor a
+//     recording a signed claim.
+//
 // Pure functions, thread-safe.
 
 #ifndef CANDOR_VERIFIER_CLAIM_HISTORY_H_
@@ -40,11 +53,17 @@
 
 namespace candor::claim {
 
+enum class ClaimKind {
+  kSigned,    // a vendor's signed claim
+  kRecorded,  // a recorder's reading of what someone said (recording.h)
+};
+
 // What history needs to know about one logged claim.
 struct ClaimRecord {
   uint64_t index = 0;          // its log index
   merkle::Hash leaf_hash{};    // RFC 6962 leaf hash of its entry
-  std::string signer;          // the vendor that signed it
+  ClaimKind kind = ClaimKind::kSigned;
+  std::string signer;          // the vendor (or recorder) that signed it
   absl::Time effective_at;
   std::optional<merkle::Hash> supersedes;
   // What was signed (dsse::StatementIdentity). Records that have one and
@@ -52,9 +71,11 @@ struct ClaimRecord {
   std::optional<Sha256Digest> identity;
 };
 
-// A ClaimRecord for the log entry `entry` at `index` (see ClaimFromEntry).
-// The signer is the claim's issuer, which admission has checked is the
-// signer; signatures are not checked here.
+// A ClaimRecord for the log entry `entry` at `index`, a claim (see
+// ClaimFromEntry) or a recording (RecordingFromEntry; its reading is the
+// claim). The signer is the claim's issuer or the recording's recorder,
+// which admission has checked is the signer; signatures are not checked
+// here.
 absl::StatusOr<ClaimRecord> ClaimRecordFromEntry(uint64_t index,
                                                  absl::string_view entry);
 
@@ -85,11 +106,18 @@ struct ClaimState {
   const ClaimRecord* repeats = nullptr;
 };
 
-// The claim in force at `t` among `claims` (all about one app, each log index
-// once) signed by one of `vendors`; nullptr if none. Points into `claims`.
+// The vendor's claim in force at `t` among `claims` (all about one app, each
+// log index once) signed by one of `vendors`; nullptr if none. Points into
+// `claims`. Recordings are never it: see ClaimsInForce.
 const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
                                 absl::Span<const std::string> vendors,
                                 absl::Time t);
+
+// Every claim in force at `t`: the vendor's claim in force (ClaimInForce),
+// if any, first, then the recordings in force, in log order.
+std::vector<const ClaimRecord*> ClaimsInForce(absl::Span<const ClaimRecord> claims,
+                                              absl::Span<const std::string> vendors,
+                                              absl::Time t);
 
 // The status of every claim in `claims` at `t`, newest in the log first.
 // Pointers point into `claims`.

@@ -324,9 +324,15 @@ std::string Summarize(const ClaimInput& claim,
   const std::string vendor = claim.vendor.display_name().empty()
                                  ? claim.vendor.name()
                                  : claim.vendor.display_name();
-  std::string out = absl::StrCat(
-      vendor, " claimed (log entry ", claim.ref.index(), ") that ",
-      claim.claim.app().id(), " ", PracticePhrase(result.assertion), ".");
+  std::string out =
+      claim.recorder.empty()
+          ? absl::StrCat(vendor, " claimed (log entry ", claim.ref.index(), ") that ",
+                         claim.claim.app().id(), " ", PracticePhrase(result.assertion),
+                         ".")
+          : absl::StrCat(claim.recorder, " recorded (log entry ", claim.ref.index(),
+                         ") a claim by ", vendor, ", and reads it as: ",
+                         claim.claim.app().id(), " ", PracticePhrase(result.assertion),
+                         ".");
   if (result.verdict == fpb::CONSISTENT) {
     if (result.applicable.empty()) {
       absl::StrAppend(&out, " No auditor has measured it yet.");
@@ -360,6 +366,12 @@ std::string Summarize(const ClaimInput& claim,
                   result.confirmed
                       ? absl::StrCat(" (confirmed: at least ", quorum, ").")
                       : absl::StrCat(" (not yet confirmed: ", quorum, " needed)."));
+  if (!claim.stands_against.empty()) {
+    absl::StrAppend(&out, " The traffic ",
+                    result.verdict == fpb::CONTRADICTED ? "contradicts "
+                                                        : "contradicts, unless an exemption applies, ",
+                    claim.stands_against, ".");
+  }
   absl::StrAppend(&out,
                   " Traffic shows where data was sent, not what the recipient "
                   "did with it.");
@@ -389,6 +401,7 @@ fpb::Finding MakeFinding(const ClaimInput& claim,
   f.set_contradicting_auditors(result.contradicting_auditors);
   for (const fpb::ViolatingFlow& v : result.flows) *f.add_flows() = v;
   f.set_summary(Summarize(claim, cited, result, quorum));
+  f.set_stands_against(claim.stands_against);
   return f;
 }
 

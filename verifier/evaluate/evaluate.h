@@ -85,10 +85,18 @@ class DestinationResolver {
 
 struct ClaimInput {
   finding::v1::EntryRef ref;
+  // The claim, or a recording's reading (verifier/claim/recording.h).
   claim::v1::Claim claim;
   // The vendor's registration in force when the claim was made: its
-  // organisations and domains are first party.
+  // organisations and domains are first party. For a recording,
+  // claim::FirstPartyOf.
   registry::v1::Registration vendor;
+  // What a finding on this claim stands against (Finding.stands_against):
+  // claim::ProvenanceOfClaim or claim::ProvenanceOfRecording.
+  std::string stands_against;
+  // A recording's author (display name or principal name); empty for a
+  // vendor's signed claim, which `vendor` made.
+  std::string recorder;
 };
 
 struct MeasurementInput {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "verifier/claim/claim.h"
+#include "verifier/claim/recording.h"
 #include "verifier/finding/finding.h"
 #include "verifier/geo/countries.h"
 #include "verifier/measurement/measurement.h"
@@ -15,6 +16,7 @@ absl::Status RegisterStatementValidators(admission::ValidatorRegistry& registry)
         " (third_party/setup.sh installs Debian's iso-codes)"));
   }
   claim::RegisterClaimValidator(registry);
+  claim::RegisterRecordingValidators(registry);
   measurement::RegisterMeasurementValidator(registry);
   finding::RegisterVerifierValidators(registry);
   return absl::OkStatus();

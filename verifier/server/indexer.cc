@@ -26,6 +26,10 @@ std::string AppOf(const SignedStatement& st) {
     claim::v1::Claim c;
     return ParsePredicate(json, c).ok() ? c.app().id() : "";
   }
+  if (type == kRecordedClaimType) {
+    claim::v1::RecordedClaim r;
+    return ParsePredicate(json, r).ok() ? r.reading().app().id() : "";
+  }
   if (type == kMeasurementType) {
     measurement::v1::Measurement m;
     return ParsePredicate(json, m).ok() ? m.app() : "";
@@ -201,7 +205,8 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
       if (!record.app().empty()) {
         absl::StatusOr<v1::AppRecord*> app = app_record(record.app());
         if (!app.ok()) return app.status();
-        if (type == kClaimType) {
+        // A recording is one of the app's claims (claim/history.h).
+        if (type == kClaimType || type == kRecordedClaimType) {
           (*app)->add_claims(index);
           chunk.claims.push_back(index);
           chunk.apps.insert(record.app());

@@ -16,6 +16,8 @@
 #include "verifier/claim/claim.h"
 #include "verifier/bundle/bundle.h"
 #include "verifier/claim/history.h"
+#include "verifier/claim/recording.h"
+#include "verifier/evaluate/claim_input.h"
 
 namespace candor::verifier {
 namespace {
@@ -213,7 +215,8 @@ absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
     }
   }
 
-  // Measurements, grouped by the claim in force when each run started.
+  // Measurements, grouped by each claim in force when the run started: the
+  // vendor's claim and every recording in force, side by side.
   std::map<uint64_t, std::vector<evaluate::MeasurementInput>> by_claim;
   for (uint64_t index : (*record)->measurements()) {
     absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
@@ -227,25 +230,39 @@ absl::StatusOr<std::vector<Evaluation>> VerifierCore::EvaluateApp(
         m.measurement.auditor() != (*st)->signer()) {
       continue;
     }
-    const claim::ClaimRecord* in_force =
-        claim::ClaimInForce(claims, vendors, claim::ToTime(m.measurement.start_time()));
-    if (in_force == nullptr) continue;
-    by_claim[in_force->index].push_back(std::move(m));
+    for (const claim::ClaimRecord* in_force : claim::ClaimsInForce(
+             claims, vendors, claim::ToTime(m.measurement.start_time()))) {
+      by_claim[in_force->index].push_back(m);
+    }
   }
 
   std::vector<Evaluation> out;
   for (auto& [claim_index, measurements] : by_claim) {
     const v1::IndexedStatement& st = claim_statements[claim_index];
+    const uint64_t at = claim_index;
     Evaluation e;
-    e.claim.ref = Ref(claim_index, st.leaf_hash());
-    absl::StatusOr<claim::v1::Claim> c = claim::ClaimFromEntry(st.entry());
-    if (!c.ok()) return c.status();
-    e.claim.claim = *std::move(c);
-    absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> vendor =
-        RegistrationBefore(st.signer(), claim_index);
-    if (!vendor.ok()) return vendor.status();
-    if (!vendor->has_value()) continue;
-    e.claim.vendor = (*vendor)->second;
+    absl::StatusOr<evaluate::ClaimInput> input = evaluate::ClaimInputFromEntry(
+        Ref(claim_index, st.leaf_hash()), st.entry(), st.signer(),
+        [&](const std::string& principal)
+            -> absl::StatusOr<std::optional<registry::Registration>> {
+          absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> r =
+              RegistrationBefore(principal, at);
+          if (!r.ok()) return r.status();
+          if (!r->has_value()) return std::nullopt;
+          return (*r)->second;
+        });
+    // A claim whose issuer, recorder or speaker this verifier cannot place
+    // is not evaluated; the log admitted it, so this is a gap in what was
+    // read, not a finding.
+    if (absl::IsFailedPrecondition(input.status()) ||
+        absl::IsPermissionDenied(input.status())) {
+      logging::Warning("a claim cannot be evaluated",
+                       {{"index", absl::StrCat(claim_index)},
+                        {"reason", std::string(input.status().message())}});
+      continue;
+    }
+    if (!input.ok()) return input.status();
+    e.claim = *std::move(input);
     e.measurements = std::move(measurements);
     absl::StatusOr<std::vector<evaluate::AssertionResult>> results =
         evaluate::Evaluate(e.claim, e.measurements, *tables_, config_.quorum);
@@ -345,6 +362,19 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
     if (!reg.ok()) return reg.status();
     if (reg->has_value()) {
       roles.emplace((*reg)->first, fpb::BundleEntry::REGISTRATION);
+    }
+    // A recording's first parties are its speaker's registration, if named.
+    if (role == fpb::BundleEntry::CLAIM) {
+      absl::StatusOr<claim::v1::RecordedClaim> recording =
+          claim::RecordingFromEntry((*st)->entry());
+      if (recording.ok() && !recording->speaker().principal().empty()) {
+        absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> speaker =
+            RegistrationBefore(recording->speaker().principal(), index);
+        if (!speaker.ok()) return speaker.status();
+        if (speaker->has_value()) {
+          roles.emplace((*speaker)->first, fpb::BundleEntry::REGISTRATION);
+        }
+      }
     }
     statements[index] = **std::move(st);
   }

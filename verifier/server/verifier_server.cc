@@ -140,6 +140,8 @@ class VerifierServer::Service final : public vpb::Verifier::Service {
       s->set_verdict(f.verdict());
       s->set_confirmed(f.confirmed());
       s->set_summary(f.summary());
+      s->set_stands_against(f.stands_against().empty() ? "the vendor's signed claim"
+                                                       : f.stands_against());
     }
     return grpc::Status::OK;
   }
