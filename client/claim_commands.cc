@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -23,6 +24,7 @@
 #include "verifier/claim/data_safety.h"
 #include "verifier/claim/history.h"
 #include "verifier/claim/lint.h"
+#include "verifier/claim/recording.h"
 #include "verifier/claim/render.h"
 #include "verifier/measurement/measurement.h"
 #include "verifier/subject/app_subject.h"
@@ -147,6 +149,203 @@ absl::StatusOr<Subject> ClaimSubject(const claim::v1::Claim& c) {
   return subject::BinarySubject(c.app().id(), version, c.app().binary_sha256());
 }
 
+// A time given as RFC 3339 or as a date (midnight UTC).
+absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view flag, const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
+    return t;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be a date such as 2026-11-01 or an RFC 3339 time: ", err));
+}
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  const absl::Duration d = t - absl::UnixEpoch();
+  out->set_seconds(absl::ToInt64Seconds(d));
+  out->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(d - absl::Seconds(out->seconds()))));
+}
+
+// Signs `predicate_json` as a statement of `type` about `subject` with the
+// key --key and writes the envelope to --out or stdout.
+int SignAndWrite(const Args& args, Io& io, absl::string_view command, Subject subject,
+                 absl::string_view type, std::string predicate_json) {
+  absl::StatusOr<std::string> key_path = args.Required("key");
+  if (!key_path.ok()) return Fail(io, command, key_path.status());
+  absl::StatusOr<PrivateKey> key = keyfile::ReadPrivateKey(*key_path);
+  if (!key.ok()) return Fail(io, command, key.status());
+  Statement st;
+  st.subjects.push_back(std::move(subject));
+  st.predicate_type = std::string(type);
+  st.predicate_json = std::move(predicate_json);
+  absl::StatusOr<std::string> entry = SignStatement(st, *key);
+  if (!entry.ok()) return Fail(io, command, entry.status());
+  if (absl::Status s = WriteOutput(io, args.Get("out"), *entry + "\n"); !s.ok()) {
+    return Fail(io, command, s);
+  }
+  return kExitOk;
+}
+
+// `claim record --statement FILE`: the recorder's JSON (speaker, source,
+// quotes, reading, interpretations), completed with what the command knows
+// better than a hand: the recorder, the archive's digest and the time.
+absl::StatusOr<claim::v1::RecordedClaim> StatementRecording(const Args& args) {
+  absl::StatusOr<std::string> text = ReadInput(args.Get("statement"));
+  if (!text.ok()) return text.status();
+  claim::v1::RecordedClaim r;
+  if (absl::Status s = ParsePredicate(claim::StripComments(*text), r); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(args.Get("statement"), ": ", s.message()));
+  }
+  if (r.kind() == claim::v1::RecordedClaim::KIND_UNSPECIFIED) {
+    r.set_kind(claim::v1::RecordedClaim::STATEMENT);
+  }
+  if (r.kind() != claim::v1::RecordedClaim::STATEMENT) {
+    return absl::InvalidArgumentError(
+        "--statement records a STATEMENT; record a store label with --play-data-safety");
+  }
+  if (!r.reading().has_effective_at() && r.source().has_published_at()) {
+    *r.mutable_reading()->mutable_effective_at() = r.source().published_at();
+  }
+  return r;
+}
+
+// `claim record --play-data-safety FILE.csv`: a Data-safety label as the
+// store showed it, read into assertions exactly as `claim import` reads a
+// vendor's export.
+absl::StatusOr<claim::v1::RecordedClaim> LabelRecording(const Args& args,
+                                                        const std::string& recorder,
+                                                        absl::Time now) {
+  absl::StatusOr<std::string> app = args.Required("app");
+  if (!app.ok()) return app.status();
+  absl::StatusOr<std::string> url = args.Required("source");
+  if (!url.ok()) return url.status();
+  absl::StatusOr<std::string> published_text = args.Required("published");
+  if (!published_text.ok()) return published_text.status();
+  absl::StatusOr<absl::Time> published = ParseDateOrTime("published", *published_text);
+  if (!published.ok()) return published.status();
+  absl::StatusOr<std::string> speaker = args.Required("speaker");
+  if (!speaker.ok()) return speaker.status();
+  absl::StatusOr<std::string> csv = ReadInput(args.Get("play-data-safety"));
+  if (!csv.ok()) return csv.status();
+  absl::StatusOr<claim::DataSafetyImport> imported =
+      claim::ImportDataSafety(*csv, {*app, recorder, now});
+  if (!imported.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(args.Get("play-data-safety"), ": ", imported.status().message()));
+  }
+  claim::v1::RecordedClaim r;
+  r.set_recorder(recorder);
+  r.set_kind(claim::v1::RecordedClaim::STORE_LABEL);
+  r.mutable_speaker()->set_name(*speaker);
+  r.mutable_speaker()->set_principal(args.Get("speaker_principal"));
+  r.mutable_source()->set_url(*url);
+  r.mutable_source()->set_publication(args.Get("publication", "Google Play"));
+  SetTimestamp(*published, r.mutable_source()->mutable_published_at());
+  *r.mutable_reading() = std::move(imported->claim);
+  SetTimestamp(*published, r.mutable_reading()->mutable_effective_at());
+  for (claim::v1::Document& d : *r.mutable_reading()->mutable_documents()) {
+    if (d.kind() == claim::v1::Document::DATA_SAFETY_FORM) {
+      SetTimestamp(*published, d.mutable_published_at());
+    }
+  }
+  for (const std::string& o : args.GetAll("first_party_organisation")) {
+    r.mutable_first_party()->add_organisations(o);
+  }
+  for (const std::string& d : args.GetAll("first_party_domain")) {
+    r.mutable_first_party()->add_domains(d);
+  }
+  return r;
+}
+
+// `claim record`: a recorder logs a claim someone else made (a statement or
+// a store label) with its provenance and reading (verifier/claim/
+// recording.h), signed, ready for `candor submit`.
+int ClaimRecord(const Args& args, Io& io) {
+  constexpr absl::string_view kCommand = "claim record";
+  if (args.Has("statement") == args.Has("play-data-safety")) {
+    return Fail(io, kCommand,
+                absl::InvalidArgumentError(
+                    "give --statement FILE.json (words someone said, with your reading) "
+                    "or --play-data-safety FILE.csv (a store label as the store shows it)"));
+  }
+  absl::StatusOr<std::string> recorder = args.Required("recorder");
+  if (!recorder.ok()) return Fail(io, kCommand, recorder.status());
+  absl::StatusOr<std::string> archive = args.Required("archive");
+  if (!archive.ok()) return Fail(io, kCommand, archive.status());
+  absl::StatusOr<std::string> archive_hex = FileSha256Hex(*archive);
+  if (!archive_hex.ok()) return Fail(io, kCommand, archive_hex.status());
+  const absl::Time now = absl::Now();
+  absl::StatusOr<claim::v1::RecordedClaim> r =
+      args.Has("statement") ? StatementRecording(args) : LabelRecording(args, *recorder, now);
+  if (!r.ok()) return Fail(io, kCommand, r.status());
+  if (!r->recorder().empty() && r->recorder() != *recorder) {
+    return Fail(io, kCommand,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "the recording names recorder \"", r->recorder(), "\", not --recorder \"",
+                    *recorder, "\"")));
+  }
+  if (!r->source().archive_sha256().empty() &&
+      r->source().archive_sha256() != *archive_hex) {
+    return Fail(io, kCommand,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "the recording's source.archiveSha256 is ", r->source().archive_sha256(),
+                    " but --archive ", *archive, " has SHA-256 ", *archive_hex)));
+  }
+  r->set_recorder(*recorder);
+  r->mutable_reading()->set_issuer(*recorder);
+  SetTimestamp(now, r->mutable_reading()->mutable_issued_at());
+  r->mutable_source()->set_archive_sha256(*archive_hex);
+  std::vector<absl::Status> problems =
+      claim::RecordingProblems(*r, now, admission::kDefaultMaxTimeSkew);
+  if (!problems.empty()) {
+    for (const absl::Status& p : problems) io.err << p.message() << "\n";
+    return Fail(io, kCommand,
+                absl::InvalidArgumentError(absl::StrCat("refusing to sign a recording with ",
+                                                        problems.size(), " problem(s)")),
+                kExitVerificationFailed);
+  }
+  absl::StatusOr<Subject> subject = ClaimSubject(r->reading());
+  if (!subject.ok()) return Fail(io, kCommand, subject.status());
+  return SignAndWrite(args, io, kCommand, *std::move(subject), kRecordedClaimType,
+                      PredicateToJson(*r));
+}
+
+// A leaf hash as a receipt gives it (base64) or as 64 hex digits.
+absl::StatusOr<std::string> LeafHashArg(absl::string_view flag, const std::string& text) {
+  std::string bytes;
+  if (subject::IsSha256Hex(text)) {
+    bytes = absl::HexStringToBytes(text);
+  } else if (!absl::Base64Unescape(text, &bytes)) {
+    bytes.clear();
+  }
+  if (bytes.size() != 32) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, " must be a leaf hash: base64, as a receipt gives it, or 64 hex digits"));
+  }
+  return bytes;
+}
+
+// `claim dispute`: a vendor's signed answer to a recording about its app.
+int ClaimDispute(const Args& args, Io& io) {
+  constexpr absl::string_view kCommand = "claim dispute";
+  claim::v1::Dispute d;
+  for (const char* flag : {"app", "issuer", "recording", "text"}) {
+    if (absl::Status s = args.Required(flag).status(); !s.ok()) return Fail(io, kCommand, s);
+  }
+  absl::StatusOr<std::string> recording = LeafHashArg("recording", args.Get("recording"));
+  if (!recording.ok()) return Fail(io, kCommand, recording.status());
+  d.set_app(args.Get("app"));
+  d.set_issuer(args.Get("issuer"));
+  d.set_recording(*recording);
+  d.set_text(args.Get("text"));
+  SetTimestamp(absl::Now(), d.mutable_issued_at());
+  return SignAndWrite(args, io, kCommand, NamedSubject(d.app()), kDisputeType,
+                      PredicateToJson(d));
+}
+
 int ClaimLint(const Args& args, Io& io) {
   if (args.positional().size() != 1) {
     return Fail(io, "claim lint", absl::InvalidArgumentError("give one claim file"));
@@ -185,20 +384,10 @@ int ClaimSign(const Args& args, Io& io) {
   if (absl::Status s = ParsePredicate(json, parsed); !s.ok()) {
     return Fail(io, "claim sign", s);
   }
-  absl::StatusOr<PrivateKey> key = keyfile::ReadPrivateKey(*key_path);
-  if (!key.ok()) return Fail(io, "claim sign", key.status());
   absl::StatusOr<Subject> subject = ClaimSubject(parsed);
   if (!subject.ok()) return Fail(io, "claim sign", subject.status());
-  Statement st;
-  st.subjects.push_back(*std::move(subject));
-  st.predicate_type = std::string(kClaimType);
-  st.predicate_json = std::move(json);
-  absl::StatusOr<std::string> entry = SignStatement(st, *key);
-  if (!entry.ok()) return Fail(io, "claim sign", entry.status());
-  if (absl::Status s = WriteOutput(io, args.Get("out"), *entry + "\n"); !s.ok()) {
-    return Fail(io, "claim sign", s);
-  }
-  return kExitOk;
+  return SignAndWrite(args, io, "claim sign", *std::move(subject), kClaimType,
+                      std::move(json));
 }
 
 int ClaimSubmit(const Args& args, Io& io) {
@@ -234,7 +423,15 @@ struct ClaimSelection {
 struct AppClaims {
   std::string app;
   std::vector<claim::ClaimRecord> records;
+  // By log index: each claim, or a recording's reading.
   std::map<uint64_t, claim::v1::Claim> claims;
+  // By log index: the recordings among them.
+  std::map<uint64_t, claim::v1::RecordedClaim> recordings;
+  // By log index: what a finding on each would stand against.
+  std::map<uint64_t, std::string> provenance;
+  // The disputes of the app's vendors, by the leaf hash of the recording
+  // each answers.
+  std::map<std::string, std::vector<claim::RecordingDispute>> disputes;
   std::vector<std::string> vendors;
   std::set<std::string> binary_versions;
 };
@@ -285,6 +482,8 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
   if (!scanner.ok()) return scanner.status();
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
+  std::map<uint64_t, claim::v1::RecordedClaim> recordings;
+  std::vector<std::pair<uint64_t, claim::v1::Dispute>> disputes;
   std::map<std::string, std::set<std::string>> binary_apps;
   auto visit = [&](uint64_t i, absl::string_view entry, const SignedStatement& st,
                    const std::string& signer) {
@@ -293,13 +492,26 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
         binary_apps[named->first].insert(named->second);
       }
     }
-    if (st.statement.predicate_type != kClaimType) return;
+    if (st.statement.predicate_type == kDisputeType) {
+      absl::StatusOr<claim::v1::Dispute> d = claim::DisputeFromEntry(entry);
+      if (d.ok() && d->issuer() == signer) disputes.emplace_back(i, *std::move(d));
+      return;
+    }
+    if (st.statement.predicate_type == kRecordedClaimType) {
+      absl::StatusOr<claim::v1::RecordedClaim> r = claim::RecordingFromEntry(entry);
+      if (r.ok() && r->recorder() == signer) recordings[i] = *std::move(r);
+    } else if (st.statement.predicate_type != kClaimType) {
+      return;
+    }
+    // A claim counts as its issuer's (a recording as its recorder's) only if
+    // they signed it (admission checks this; it is not taken on trust here).
     absl::StatusOr<claim::ClaimRecord> record = claim::ClaimRecordFromEntry(i, entry);
+    if (!record.ok() || record->signer != signer) return;
     absl::StatusOr<claim::v1::Claim> c = claim::ClaimFromEntry(entry);
-    // A claim counts as its issuer's only if its issuer signed it (admission
-    // checks this; it is not taken on trust here).
-    if (record.ok() && c.ok() && record->signer == signer) {
+    if (c.ok()) {
       all.emplace_back(*std::move(record), *std::move(c));
+    } else if (auto r = recordings.find(i); r != recordings.end()) {
+      all.emplace_back(*std::move(record), r->second.reading());
     }
   };
   absl::StatusOr<uint64_t> read = (*scanner)->Poll(visit);
@@ -340,6 +552,25 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
       }
       out.claims[record.index] = c;
       out.records.push_back(record);
+      out.provenance[record.index] = claim::ProvenanceOfClaim(c);
+      if (auto r = recordings.find(record.index); r != recordings.end()) {
+        out.recordings[record.index] = r->second;
+        const registry::PrincipalRecord* recorder = registry.FindPrincipal(record.signer);
+        const std::string name =
+            recorder == nullptr || recorder->registration().display_name().empty()
+                ? record.signer
+                : recorder->registration().display_name();
+        out.provenance[record.index] = claim::ProvenanceOfRecording(r->second, name);
+      }
+    }
+    for (const auto& [index, d] : disputes) {
+      // Only a vendor now in scope answers for the app.
+      const registry::PrincipalRecord* p = registry.FindPrincipal(d.issuer());
+      if (d.app() != out.app || p == nullptr || p->registration().revoked()) continue;
+      const auto& scope = p->registration().scope().apps();
+      if (std::find(scope.begin(), scope.end(), out.app) != scope.end()) {
+        out.disputes[d.recording()].push_back({index, d});
+      }
     }
     result.push_back(std::move(out));
   }
@@ -365,14 +596,22 @@ bool CoversBinary(const claim::v1::Claim& c, const std::string& hex,
   });
 }
 
-claim::ClaimListing Listing(const claim::ClaimState& state, absl::Time at) {
+// One claim or recording of `app` as `candor claims` shows it, with its
+// status at `at`, its provenance and (for a recording) the vendor's disputes.
+std::string Render(AppClaims& app, const claim::ClaimState& state, absl::Time at) {
   claim::ClaimListing l;
-  l.log_index = state.claim->index;
+  const uint64_t index = state.claim->index;
+  l.log_index = index;
   l.status = state.status;
   l.as_of = at;
   if (state.superseded_by != nullptr) l.superseded_by = state.superseded_by->index;
   if (state.repeats != nullptr) l.repeats = state.repeats->index;
-  return l;
+  l.provenance = app.provenance[index];
+  auto recording = app.recordings.find(index);
+  if (recording == app.recordings.end()) return claim::RenderClaim(app.claims[index], l);
+  return claim::RenderRecording(
+      recording->second, l,
+      app.disputes[std::string(merkle::AsBytes(state.claim->leaf_hash))]);
 }
 
 int ClaimShow(const Args& args, Io& io) {
@@ -390,7 +629,7 @@ int ClaimShow(const Args& args, Io& io) {
   for (const claim::ClaimState& state :
        claim::ClaimStatesAt(claims->records, claims->vendors, *at)) {
     if (state.claim->index != *index) continue;
-    io.out << claim::RenderClaim(claims->claims[*index], Listing(state, *at));
+    io.out << Render(*claims, state, *at);
   }
   return kExitOk;
 }
@@ -424,7 +663,7 @@ int ClaimsOfBinary(const Args& args, Io& io, absl::Time at, const std::string& h
          claim::ClaimStatesAt(app.records, app.vendors, at)) {
       const claim::v1::Claim& c = app.claims[state.claim->index];
       if (!CoversBinary(c, hex, app.binary_versions)) continue;
-      io.out << "\n" << claim::RenderClaim(c, Listing(state, at));
+      io.out << "\n" << Render(app, state, at);
       any = true;
     }
     if (!any) io.out << "no claim about " << app.app << " covers this binary\n";
@@ -467,7 +706,7 @@ int Claims(const Args& args, Io& io) {
        claim::ClaimStatesAt(claims->records, claims->vendors, *at)) {
     if (!first) io.out << "\n";
     first = false;
-    io.out << claim::RenderClaim(claims->claims[state.claim->index], Listing(state, *at));
+    io.out << Render(*claims, state, *at);
   }
   return kExitOk;
 }
@@ -521,6 +760,37 @@ std::vector<Command> ClaimCommands() {
         {"issuer", "NAME", "your registered vendor name"},
         {"out", "FILE", "write here instead of stdout (never overwrites)"}},
        ClaimImport},
+      {"claim record",
+       "record, signed as a recorder, a claim someone made: a statement or a store label",
+       "--recorder NAME --key FILE --archive FILE (--statement FILE.json | "
+       "--play-data-safety FILE.csv --app APP --source URL --published DATE --speaker "
+       "NAME [--speaker_principal P] [--first_party_domain D]...) [--out FILE]",
+       {{"recorder", "NAME", "your registered recorder name"},
+        {"key", "FILE", "your private key"},
+        {"archive", "FILE", "the source as you archived it (page, PDF, listing); only "
+                            "its SHA-256 is logged"},
+        {"statement", "FILE", "the recording as JSON: speaker, source, quotes, reading, "
+                              "interpretations (README.md, \"Recorded claims\")"},
+        {"play-data-safety", "FILE", "the label's answers as a Play Console CSV"},
+        {"app", "APP", "with --play-data-safety: android:<package>"},
+        {"source", "URL", "with --play-data-safety: the store page"},
+        {"published", "DATE", "with --play-data-safety: when the label was published"},
+        {"publication", "NAME", "with --play-data-safety: the store (default Google Play)"},
+        {"speaker", "NAME", "with --play-data-safety: the developer as the store names it"},
+        {"speaker_principal", "P", "the developer's registered vendor name, if any"},
+        {"first_party_organisation", "ORG", "the developer's own organisation (repeatable)"},
+        {"first_party_domain", "D", "the developer's own domain (repeatable)"},
+        {"out", "FILE", "write the envelope here instead of stdout"}},
+       ClaimRecord},
+      {"claim dispute", "answer, signed as the app's vendor, a recorder's reading",
+       "--app APP --issuer NAME --recording LEAF_HASH --text TEXT --key FILE [--out FILE]",
+       {{"app", "APP", "the app the recording is about"},
+        {"issuer", "NAME", "your registered vendor name"},
+        {"recording", "HASH", "the recording's leaf hash (base64 or hex)"},
+        {"text", "TEXT", "why the reading is wrong"},
+        {"key", "FILE", "your private key"},
+        {"out", "FILE", "write the envelope here instead of stdout"}},
+       ClaimDispute},
       {"claim lint", "explain every problem in a claim before signing it", "FILE",
        {}, ClaimLint},
       {"claim sign", "sign a claim (comments stripped) as a DSSE envelope",

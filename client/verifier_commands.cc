@@ -3,7 +3,10 @@
 // log's key (and, optionally, a witness policy: the bundle carries the
 // cosigned checkpoint).
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "client/common.h"
 #include "client/log_commands.h"
 #include "client/witness_options.h"
@@ -16,21 +19,24 @@ namespace {
 
 namespace fpb = ::candor::finding::v1;
 
-std::string VerdictWords(fpb::Verdict verdict, bool confirmed) {
-  std::string words;
+absl::string_view VerdictWord(fpb::Verdict verdict) {
   switch (verdict) {
     case fpb::CONSISTENT:
       return "consistent";
     case fpb::CONTRADICTED:
-      words = "contradicted";
-      break;
+      return "contradicted";
     case fpb::EXEMPTION_DEPENDENT:
-      words = "exemption-dependent";
-      break;
+      return "exemption-dependent";
     default:
       return "unspecified";
   }
-  return absl::StrCat(words, confirmed ? " (confirmed)" : " (unconfirmed)");
+}
+
+std::string VerdictWords(fpb::Verdict verdict, bool confirmed) {
+  if (verdict != fpb::CONTRADICTED && verdict != fpb::EXEMPTION_DEPENDENT) {
+    return std::string(VerdictWord(verdict));
+  }
+  return absl::StrCat(VerdictWord(verdict), confirmed ? " (confirmed)" : " (unconfirmed)");
 }
 
 int Apps(const Args& args, Io& io) {
@@ -57,12 +63,41 @@ int Findings(const Args& args, Io& io) {
   absl::StatusOr<verifier::v1::ListFindingsResponse> findings =
       (*verifier)->ListFindings(args.positional()[0]);
   if (!findings.ok()) return Fail(io, "findings", findings.status());
+  // The latest finding on each assertion of each claim: a verifier publishes
+  // again when what it finds changes.
+  std::map<std::pair<uint64_t, std::string>, const verifier::v1::FindingSummary*> latest;
   for (const verifier::v1::FindingSummary& f : findings->findings()) {
     io.out << "finding " << f.index() << ": assertion \"" << f.assertion_id()
            << "\" of claim " << f.claim_index() << " is "
-           << VerdictWords(f.verdict(), f.confirmed()) << "\n  " << f.summary() << "\n";
+           << VerdictWords(f.verdict(), f.confirmed()) << "\n  stands against "
+           << f.stands_against() << "\n  " << f.summary() << "\n";
+    const verifier::v1::FindingSummary*& l = latest[{f.claim_index(), f.assertion_id()}];
+    if (l == nullptr || f.index() > l->index()) l = &f;
   }
-  if (findings->findings_size() == 0) io.out << "no findings\n";
+  if (findings->findings_size() == 0) {
+    io.out << "no findings\n";
+    return kExitOk;
+  }
+  // Every claim the traffic contradicts, side by side, each with what it is.
+  std::map<uint64_t, std::vector<const verifier::v1::FindingSummary*>> contradicted;
+  for (const auto& [key, f] : latest) {
+    if (f->confirmed() && f->verdict() != finding::v1::CONSISTENT) {
+      contradicted[f->claim_index()].push_back(f);
+    }
+  }
+  if (!contradicted.empty()) {
+    io.out << "\nconfirmed findings stand against " << contradicted.size() << " claim(s):\n";
+    for (const auto& [claim_index, fs] : contradicted) {
+      std::vector<std::string> parts;
+      for (const verifier::v1::FindingSummary* f : fs) {
+        parts.push_back(absl::StrCat("\"", f->assertion_id(), "\" ",
+                                     VerdictWord(f->verdict()), " (finding ",
+                                     f->index(), ")"));
+      }
+      io.out << "  entry " << claim_index << ", " << fs.front()->stands_against() << ": "
+             << absl::StrJoin(parts, "; ") << "\n";
+    }
+  }
   return kExitOk;
 }
 

@@ -38,5 +38,18 @@ expect 'does not meet the witness quorum "both": cosigned by WOne; missing WTwo'
 expect 'witness-one (cosigned size'
 grep -c 'HTTP 422: the checkpoint has the size of the cosigned one but another root' <<<"$out" |
   grep -qx 2 || { echo "demo output lacks both witnesses refusing the fork" >&2; exit 1; }
+# The three kinds of claim, side by side, and findings against each that say
+# what they stand against (issue 21).
+expect 'Statement about android:com.example.app, recorded by daily-example'
+expect 'Quote q1 (en): "We have never provided user data to the Chinese government, nor would we do so if asked."'
+expect 'reads "We have never provided user data to the Chinese government" (quote q1)'
+expect 'Store label about android:com.example.app, recorded by lab-one-records'
+expect 'Provenance:  the vendor'"'"'s signed claim'
+expect 'confirmed findings stand against 3 claim(s):'
+expect ', the vendor'"'"'s signed claim: "no-sensitive-data-to-third-parties" contradicted'
+expect ", The Daily Example's reading of a statement quoted in The Daily Example (https://daily.example/2026/09/14/example-app-answers): \"no-user-data-to-cn-endpoints\" contradicted"
+expect 'the Data-safety label published on 2026-10-01, as Lab One Records observed it on https://play.google.com/store/apps/datasafety?id=com.example.app: "play-not-shared" exemption-dependent'
+expect "the finding stands against The Daily Example's reading of a statement quoted in The Daily Example"
+expect 'reference data attributes Merit Interactive Co., Ltd. to China (CN)'
 # The servers are left running and still answer.
-"$bin/candor" apps --verifier "$(cat "$state/verifier.addr")" | grep -qF 'findings 4'
+"$bin/candor" apps --verifier "$(cat "$state/verifier.addr")" | grep -qF 'findings 10'

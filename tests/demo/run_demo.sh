@@ -2,9 +2,12 @@
 # The Candor demo, end to end: starts two witnesses (candor-witness),
 # candor-log and candor-verifier on embedded RocksDB under var/demo; the log
 # has every checkpoint cosigned by both witnesses (a 2-of-2 C2SP tlog-policy);
-# the operator registers a vendor, two auditors and a verifier; the vendor
-# signs a claim about its app; both auditors submit measurements made from
-# HAR captures; the verifier publishes a confirmed finding; and the public
+# the operator registers a vendor, two auditors, a verifier and two
+# recorders; the vendor signs a claim about its app, a journalist records
+# what the vendor told a newspaper and an auditor records the app's
+# Data-safety label; both auditors submit measurements made from HAR
+# captures; the verifier publishes confirmed findings against each kind of
+# claim, each saying what it stands against; and the public
 # fetches the inconsistency proof and checks it offline against the log's key
 # and the witness policy. A forked checkpoint, signed with the log's own key,
 # is refused by the witnesses. Leaves the servers running for further use.
@@ -69,7 +72,8 @@ mkdir -p "$work"
 say "$("$candor" version)"
 
 say "The operator creates keys: the log's, the admin key, and one per principal"
-for name in demo.candor.example/log admin example-app lab-one lab-two watchdog; do
+for name in demo.candor.example/log admin example-app lab-one lab-two watchdog \
+  daily-example lab-one-records; do
   "$candor" keygen --name "$name" --out "$keys" >/dev/null
 done
 ls "$keys" "$keys/demo.candor.example" | sed 's/^/   /'
@@ -108,9 +112,14 @@ register --role vendor --name example-app --display_name "Example App Ltd" \
 register --role auditor --name lab-one --display_name "Lab One" --pub "$keys/lab-one.pub"
 register --role auditor --name lab-two --display_name "Lab Two" --pub "$keys/lab-two.pub"
 register --role verifier --name watchdog --display_name "Watchdog Verifier" \
-  --pub "$keys/watchdog.pub" --wait
+  --pub "$keys/watchdog.pub"
+register --role recorder --name daily-example --display_name "The Daily Example" \
+  --pub "$keys/daily-example.pub"
+register --role recorder --name lab-one-records --display_name "Lab One Records" \
+  --pub "$keys/lab-one-records.pub" --wait
 tell "vendor example-app speaks for $app; its first party is Example App Ltd, example-app.com" \
-  "auditors lab-one and lab-two; verifier watchdog"
+  "auditors lab-one and lab-two; verifier watchdog" \
+  "recorders daily-example (a newspaper) and lab-one-records (Lab One's store records)"
 
 say "Starting candor-verifier"
 verifier=$(start verifier "$candor_verifier" --data_dir="$state/verifier-db" \
@@ -152,6 +161,56 @@ claim_index=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["i
 tell "logged at index $claim_index; anyone can read it back from the log:"
 "$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" | sed 's/^/     /'
 
+say "A journalist records what the vendor told a newspaper, with a reading it can check"
+all_types='"location", "personal_info", "financial_info", "health_and_fitness", "messages",
+  "photos_and_videos", "audio", "files_and_docs", "calendar", "contacts", "app_activity",
+  "web_browsing", "app_info_and_performance", "device_or_other_ids", "biometrics"'
+printf '<html><body><h1>Example App answers</h1><p>"We have never provided user data to the Chinese government, nor would we do so if asked," a spokesperson said.</p></body></html>\n' \
+  >"$work/article.html"
+cat >"$work/statement.json" <<STATEMENT
+{
+  "speaker": {"principal": "example-app", "name": "Example App Ltd spokesperson"},
+  "source": {"url": "https://daily.example/2026/09/14/example-app-answers",
+             "publication": "The Daily Example", "publishedAt": "2026-09-14T00:00:00Z"},
+  "quotes": [{"id": "q1", "language": "en",
+              "text": "We have never provided user data to the Chinese government, nor would we do so if asked."}],
+  "reading": {
+    "app": {"id": "$app"},
+    "assertions": [
+      {"id": "no-user-data-to-cn-endpoints", "dataTypes": [$all_types],
+       "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"},
+      {"id": "no-user-data-to-cn-organisations", "dataTypes": [$all_types],
+       "practice": "NOT_SENT_TO_ORGANISATIONS_OF_COUNTRIES", "countries": ["CN"],
+       "consent": "ALWAYS"}
+    ]
+  },
+  "interpretations": [
+    {"assertion": "no-user-data-to-cn-endpoints", "quote": "q1",
+     "sentence": "We have never provided user data to the Chinese government",
+     "reading": "Traffic shows transmissions, not what a government receives: read as no personal data sent to endpoints located in China."},
+    {"assertion": "no-user-data-to-cn-organisations", "quote": "q1",
+     "sentence": "We have never provided user data to the Chinese government",
+     "reading": "Nor to organisations the reference data attributes to China (incorporated there or owned from there), wherever their servers are."}
+  ]
+}
+STATEMENT
+"$candor" claim record --statement "$work/statement.json" --archive "$work/article.html" \
+  --recorder daily-example --key "$keys/daily-example.key" --out "$work/statement.dsse"
+"$candor" submit --log "$log" "$work/statement.dsse" --wait >/dev/null
+tell "logged; the article itself stays with the newspaper, the log keeps its SHA-256"
+
+say "An auditor records the app's Data-safety label as Google Play shows it"
+printf '<html><body>Data safety: Example App (as captured from Google Play)</body></html>\n' \
+  >"$work/listing.html"
+"$candor" claim record --play-data-safety "$data/play-data-safety.csv" --app "$app" \
+  --source "https://play.google.com/store/apps/datasafety?id=com.example.app" \
+  --published 2026-10-01 --speaker "Example App Ltd" --speaker_principal example-app \
+  --archive "$work/listing.html" --recorder lab-one-records --key "$keys/lab-one-records.key" \
+  --out "$work/label.dsse"
+"$candor" submit --log "$log" "$work/label.dsse" --wait >/dev/null
+tell "the three kinds of claim about $app, side by side, newest first:"
+"$candor" claims --log "$log" --log_pub "$vkey" --app "$app" | sed 's/^/     /'
+
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
 tell "(the demo's sample captures are replayed as if made just now: the log admits" \
   "a measurement only if its run ended within five minutes of the log's clock)"
@@ -191,11 +250,15 @@ for _ in $(seq 100); do
   "$candor" findings --verifier "$verifier" "$app" >"$work/findings.txt" || true
   finding=$(sed -n 's/^finding \([0-9]*\):.*contradicted (confirmed).*/\1/p' \
     "$work/findings.txt" | head -n 1)
-  [[ -n $finding ]] && break
+  # Confirmed findings against all three claims: the vendor's, the
+  # journalist's reading and the label.
+  [[ -n $finding ]] && grep -q '^confirmed findings stand against 3 claim' "$work/findings.txt" &&
+    break
   sleep 0.2
 done
 [[ -n $finding ]] || { echo "no confirmed finding; see $state/verifier.err" >&2; exit 1; }
 grep "^finding" "$work/findings.txt" | sed "s/^/   /"
+sed -n '/^confirmed findings stand against/,$p' "$work/findings.txt" | sed "s/^/   /"
 
 say "Anyone fetches the inconsistency proof of finding $finding ..."
 "$candor" finding bundle --verifier "$verifier" --index "$finding" --out "$work/finding.json"
@@ -207,6 +270,14 @@ say "... and checks it offline, trusting only the log's public key and the witne
 tell "the checkpoint it relies on, with the log's signature and both cosignatures:"
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checkpoint"], end="")' \
   "$work/finding.json" | sed 's/^/     /'
+
+say "A finding against the journalist's reading is re-derived offline exactly the same way"
+reading_finding=$(sed -n 's/^finding \([0-9]*\): assertion "no-user-data-to-cn-organisations".*(confirmed).*/\1/p' \
+  "$work/findings.txt" | head -n 1)
+"$candor" finding bundle --verifier "$verifier" --index "$reading_finding" \
+  --out "$work/reading-finding.json"
+"$candor" verify finding "$work/reading-finding.json" --log_pub "$vkey" \
+  --admin_pub "$keys/admin.pub" --policy "$policy" | sed 's/^/   /'
 
 say "A checkpoint cosigned by one witness only does not meet the 2-of-2 policy"
 python3 - "$work/finding.json" "$work/finding.one-witness.json" <<'PY'

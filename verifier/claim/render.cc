@@ -232,17 +232,23 @@ std::string DescribeAssertion(const v1::Assertion& a) {
   return out;
 }
 
-std::string RenderClaim(const v1::Claim& claim,
-                        const std::optional<ClaimListing>& listing) {
-  std::string out = absl::StrCat("Claim by ", OrMissing(claim.issuer()),
-                                 " about ", OrMissing(claim.app().id()), "\n");
+namespace {
+
+// What RenderClaim and RenderRecording share: versions, times, the log
+// entry, supersedes, certificate, documents, text and assertions (each with
+// the interpretations `recording` gives it, if any).
+void AppendClaimBody(const v1::Claim& claim, const std::optional<ClaimListing>& listing,
+                     const v1::RecordedClaim* recording, std::string& out) {
+  if (listing.has_value() && !listing->provenance.empty()) {
+    absl::StrAppend(&out, "  Provenance:  ", Printable(listing->provenance), "\n");
+  }
   absl::StrAppend(&out, "  Versions:    ", Versions(claim.app()), "\n");
   if (!claim.app().binary_sha256().empty()) {
     // A claim about one build says so next to the versions it covers.
     absl::StrAppend(&out, "  Build:       only the binary with SHA-256 ",
                     Printable(claim.app().binary_sha256()), "\n");
   }
-  absl::StrAppend(&out, "  Issued:      ",
+  absl::StrAppend(&out, recording != nullptr ? "  Recorded:    " : "  Issued:      ",
                   TimeOrMissing(claim.has_issued_at(), claim.issued_at()), "\n");
   absl::StrAppend(&out, "  Effective:   ",
                   TimeOrMissing(claim.has_effective_at(), claim.effective_at()),
@@ -261,8 +267,8 @@ std::string RenderClaim(const v1::Claim& claim,
     absl::StrAppend(&out, " at ", FormatTimestamp(listing->as_of), "\n");
   }
   if (!claim.supersedes().empty()) {
-    absl::StrAppend(&out, "  Supersedes:  claim with leaf hash ",
-                    absl::Base64Escape(claim.supersedes()), "\n");
+    absl::StrAppend(&out, "  Supersedes:  ", recording != nullptr ? "recording" : "claim",
+                    " with leaf hash ", absl::Base64Escape(claim.supersedes()), "\n");
   }
   if (!claim.app().signing_cert_sha256().empty()) {
     absl::StrAppend(&out, "  Signing certificate SHA-256: ",
@@ -272,21 +278,88 @@ std::string RenderClaim(const v1::Claim& claim,
     absl::StrAppend(&out, "  Documents:\n");
     for (const v1::Document& d : claim.documents()) {
       absl::StrAppend(&out, "    ", DocumentKind(d.kind()), ": ",
-                      OrMissing(d.url()), " (SHA-256 ", OrMissing(d.sha256()),
-                      ")\n");
+                      OrMissing(d.url()), " (SHA-256 ", OrMissing(d.sha256()), ")",
+                      d.has_published_at()
+                          ? absl::StrCat(", published ",
+                                         FormatTimestamp(ToTime(d.published_at())))
+                          : "",
+                      "\n");
     }
   }
   if (!claim.text().empty()) {
-    absl::StrAppend(&out, "  In the vendor's words:\n");
+    absl::StrAppend(&out, recording != nullptr ? "  In the recorder's words:\n"
+                                               : "  In the vendor's words:\n");
     for (absl::string_view line : absl::StrSplit(claim.text(), '\n')) {
       absl::StrAppend(&out, "    ", Printable(line), "\n");
     }
   }
-  absl::StrAppend(&out, "  Assertions:\n");
+  absl::StrAppend(&out, recording != nullptr
+                            ? "  Assertions (the recorder's reading, not the speaker's words):\n"
+                            : "  Assertions:\n");
   if (claim.assertions_size() == 0) absl::StrAppend(&out, "    (none)\n");
   for (const v1::Assertion& a : claim.assertions()) {
     absl::StrAppend(&out, "    ", OrMissing(a.id()), ": ", DescribeAssertion(a),
                     ".\n");
+    if (recording == nullptr) continue;
+    for (const v1::Interpretation& in : recording->interpretations()) {
+      if (in.assertion() != a.id()) continue;
+      absl::StrAppend(&out, "      reads \"", Printable(in.sentence()), "\" (quote ",
+                      Printable(in.quote()), "): ", Printable(in.reading()), "\n");
+    }
+  }
+}
+
+}  // namespace
+
+std::string RenderClaim(const v1::Claim& claim,
+                        const std::optional<ClaimListing>& listing) {
+  std::string out = absl::StrCat("Claim by ", OrMissing(claim.issuer()),
+                                 " about ", OrMissing(claim.app().id()), "\n");
+  AppendClaimBody(claim, listing, nullptr, out);
+  return out;
+}
+
+std::string RenderRecording(const v1::RecordedClaim& recording,
+                            const std::optional<ClaimListing>& listing,
+                            absl::Span<const RecordingDispute> disputes) {
+  const v1::Claim& reading = recording.reading();
+  std::string out = absl::StrCat(
+      recording.kind() == v1::RecordedClaim::STORE_LABEL ? "Store label" : "Statement",
+      " about ", OrMissing(reading.app().id()), ", recorded by ",
+      OrMissing(recording.recorder()), "\n");
+  absl::StrAppend(&out, "  Speaker:     ", OrMissing(recording.speaker().name()),
+                  recording.speaker().principal().empty()
+                      ? std::string(" (not a registered principal)")
+                      : absl::StrCat(" (registered as ",
+                                     Printable(recording.speaker().principal()), ")"),
+                  "\n");
+  const v1::Source& source = recording.source();
+  absl::StrAppend(&out, "  Source:      ", OrMissing(source.publication()), ", ",
+                  OrMissing(source.url()), ", published ",
+                  TimeOrMissing(source.has_published_at(), source.published_at()), "\n");
+  absl::StrAppend(&out, "  Archived:    SHA-256 ", OrMissing(source.archive_sha256()),
+                  " (the recorder keeps the archive)\n");
+  for (const v1::Quote& q : recording.quotes()) {
+    absl::StrAppend(&out, "  Quote ", OrMissing(q.id()), " (", OrMissing(q.language()),
+                    "): \"", Printable(q.text()), "\"\n");
+  }
+  const v1::FirstParty& first = recording.first_party();
+  if (first.organisations_size() + first.domains_size() > 0) {
+    std::vector<std::string> parties;
+    for (const std::string& o : first.organisations()) parties.push_back(Quoted(o));
+    for (const std::string& d : first.domains()) parties.push_back(Printable(d));
+    absl::StrAppend(&out, "  First party (the recorder's reading): ",
+                    absl::StrJoin(parties, ", "), "\n");
+  }
+  AppendClaimBody(reading, listing, &recording, out);
+  for (const RecordingDispute& d : disputes) {
+    absl::StrAppend(&out, "  Disputed by ", OrMissing(d.dispute.issuer()), " (log entry ",
+                    d.log_index, ", ",
+                    TimeOrMissing(d.dispute.has_issued_at(), d.dispute.issued_at()),
+                    "):\n");
+    for (absl::string_view line : absl::StrSplit(d.dispute.text(), '\n')) {
+      absl::StrAppend(&out, "    ", Printable(line), "\n");
+    }
   }
   return out;
 }

@@ -1,4 +1,5 @@
-// Claims in plain English, for people (`candor claim show`, `candor claims`).
+// Claims in plain English, for people (`candor claim show`, `candor claims`),
+// and recordings of claims others made (recording.h).
 //
 // Assertions read as the vendor's promise about the app, with the taxonomy's
 // labels: "never shares Contacts, Phone number with third parties, whatever
@@ -70,6 +71,15 @@ struct ClaimListing {
   std::optional<uint64_t> superseded_by;
   // kRepeat: the log index of the first entry of the same statement.
   std::optional<uint64_t> repeats;
+  // What a finding on the claim would stand against (recording.h,
+  // ProvenanceOfClaim / ProvenanceOfRecording); shown when not empty.
+  std::string provenance;
+};
+
+// A vendor's dispute of a recording, with its log index.
+struct RecordingDispute {
+  uint64_t log_index = 0;
+  v1::Dispute dispute;
 };
 
 // A multi-line rendering (ending in a newline): app and versions, issuer,
@@ -78,6 +88,15 @@ struct ClaimListing {
 // text, then one line per assertion ("<id>: <DescribeAssertion>.").
 std::string RenderClaim(const v1::Claim& claim,
                         const std::optional<ClaimListing>& listing = std::nullopt);
+
+// A recording (recording.h): what kind, who recorded it, the speaker, the
+// source and archive digest, the quotes, then the reading as RenderClaim
+// shows a claim, each assertion followed by the interpretations that tie it
+// to a sentence ("reads \"...\" (quote q1): ..."), then the vendor's
+// `disputes`, each with its text.
+std::string RenderRecording(const v1::RecordedClaim& recording,
+                            const std::optional<ClaimListing>& listing,
+                            absl::Span<const RecordingDispute> disputes = {});
 
 }  // namespace candor::claim
 
