@@ -224,5 +224,180 @@ TEST(RenderClaim, AnEmptyOrHostileClaim) {
             "    (none)\n");
 }
 
+
+TEST(RenderClaim, ShowsProvenanceWhenListed) {
+  v1::Claim c = ReadmeClaim();
+  c.clear_documents();
+  c.clear_text();
+  c.mutable_assertions()->DeleteSubrange(1, 1);
+  ClaimListing listing;
+  listing.log_index = 3;
+  listing.as_of = absl::FromUnixSeconds(1900000000);
+  listing.provenance = "the vendor's signed claim\x1b[2J";
+  EXPECT_EQ(RenderClaim(c, listing),
+            "Claim by example about android:com.example.app\n"
+            "  Provenance:  the vendor's signed claim\\x1b[2J\n"
+            "  Versions:    1.0 and later\n"
+            "  Issued:      2027-01-15T08:00:00Z\n"
+            "  Effective:   2027-01-15T08:00:00Z\n"
+            "  Log entry:   3, in force at 2030-03-17T17:46:40Z\n"
+            "  Assertions:\n"
+            "    no-sensitive-data-to-third-parties: never shares Contacts, "
+            "Phone number, Precise location, Face data (face prints, face "
+            "photos) with third parties, whatever the user chose about "
+            "tracking.\n");
+  listing.provenance.clear();
+  EXPECT_EQ(RenderClaim(c, listing).find("Provenance"), std::string::npos);
+}
+
+v1::RecordedClaim InterviewStatement() {
+  v1::RecordedClaim r;
+  r.set_recorder("press-archive");
+  r.set_kind(v1::RecordedClaim::STATEMENT);
+  r.mutable_speaker()->set_name("Jane Doe, CEO of Example");
+  r.mutable_source()->set_url("https://news.example.org/interview");
+  r.mutable_source()->set_publication("Example News");
+  r.mutable_source()->mutable_published_at()->set_seconds(1790000000);
+  r.mutable_source()->set_archive_sha256(std::string(64, 'a'));
+  v1::Quote* q = r.add_quotes();
+  q->set_id("q1");
+  q->set_language("en");
+  q->set_text("Our app never sends data to China. Contacts stay private.");
+  v1::Quote* q2 = r.add_quotes();
+  q2->set_id("q2");
+  q2->set_language("en");
+  q2->set_text("We do not sell contacts.");
+  v1::Claim* c = r.mutable_reading();
+  c->mutable_app()->set_id("android:com.example.app");
+  c->set_issuer("press-archive");
+  c->mutable_issued_at()->set_seconds(1800000000);
+  c->mutable_effective_at()->set_seconds(1790000000);
+  v1::Assertion cn = MakeAssertion(kAllCategories, v1::NOT_SENT_TO_COUNTRIES);
+  cn.set_id("no-data-to-cn");
+  cn.add_countries("CN");
+  *c->add_assertions() = cn;
+  v1::Assertion contacts =
+      MakeAssertion({"contacts.contacts"}, v1::NOT_SHARED_WITH_THIRD_PARTIES);
+  contacts.set_id("contacts-private");
+  *c->add_assertions() = contacts;
+  v1::Interpretation* i1 = r.add_interpretations();
+  i1->set_assertion("no-data-to-cn");
+  i1->set_quote("q1");
+  i1->set_sentence("Our app never sends data to China.");
+  i1->set_reading("\"data\" read as any user data");
+  v1::Interpretation* i2 = r.add_interpretations();
+  i2->set_assertion("contacts-private");
+  i2->set_quote("q1");
+  i2->set_sentence("Contacts stay private.");
+  i2->set_reading("private read as not shared");
+  v1::Interpretation* i3 = r.add_interpretations();
+  i3->set_assertion("contacts-private");
+  i3->set_quote("q2");
+  i3->set_sentence("We do not sell contacts.");
+  i3->set_reading("not sold read as not shared");
+  return r;
+}
+
+TEST(RenderRecording, AStatementInFull) {
+  ClaimListing listing;
+  listing.log_index = 7;
+  listing.as_of = absl::FromUnixSeconds(1900000000);
+  listing.provenance = "a statement recorded by press-archive";
+  RecordingDispute dispute;
+  dispute.log_index = 9;
+  dispute.dispute.set_issuer("example");
+  dispute.dispute.mutable_issued_at()->set_seconds(1850000000);
+  dispute.dispute.set_text("Misquoted.\nShe spoke of the web site.");
+  const RecordingDispute disputes[] = {dispute};
+  EXPECT_EQ(
+      RenderRecording(InterviewStatement(), listing, disputes),
+      "Statement about android:com.example.app, recorded by press-archive\n"
+      "  Speaker:     Jane Doe, CEO of Example (not a registered principal)\n"
+      "  Source:      Example News, https://news.example.org/interview, "
+      "published 2026-09-21T14:13:20Z\n"
+      "  Archived:    SHA-256 " +
+          std::string(64, 'a') +
+          " (the recorder keeps the archive)\n"
+          "  Quote q1 (en): \"Our app never sends data to China. Contacts "
+          "stay private.\"\n"
+          "  Quote q2 (en): \"We do not sell contacts.\"\n"
+          "  Provenance:  a statement recorded by press-archive\n"
+          "  Versions:    all versions\n"
+          "  Recorded:    2027-01-15T08:00:00Z\n"
+          "  Effective:   2026-09-21T14:13:20Z\n"
+          "  Log entry:   7, in force at 2030-03-17T17:46:40Z\n"
+          "  Assertions (the recorder's reading, not the speaker's words):\n"
+          "    no-data-to-cn: never sends any user data to endpoints located "
+          "in China (CN), whatever the user chose about tracking.\n"
+          "      reads \"Our app never sends data to China.\" (quote q1): "
+          "\"data\" read as any user data\n"
+          "    contacts-private: never shares Contacts with third parties, "
+          "whatever the user chose about tracking.\n"
+          "      reads \"Contacts stay private.\" (quote q1): private read as "
+          "not shared\n"
+          "      reads \"We do not sell contacts.\" (quote q2): not sold read "
+          "as not shared\n"
+          "  Disputed by example (log entry 9, 2028-08-16T00:53:20Z):\n"
+          "    Misquoted.\n"
+          "    She spoke of the web site.\n");
+}
+
+TEST(RenderRecording, RegisteredSpeakerAndEscapedQuotes) {
+  v1::RecordedClaim r = InterviewStatement();
+  r.mutable_speaker()->set_principal("example");
+  r.mutable_quotes(0)->set_text("line one\nline\x1b[2J two\xE2\x80\xAE");
+  const std::string out = RenderRecording(r, std::nullopt);
+  EXPECT_NE(out.find("  Speaker:     Jane Doe, CEO of Example (registered as "
+                     "example)\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  Quote q1 (en): \"line one\\x0aline\\x1b[2J two\\u202e\"\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Log entry"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Disputed"), std::string::npos) << out;
+}
+
+TEST(RenderRecording, AStoreLabel) {
+  v1::RecordedClaim r;
+  r.set_recorder("label-watch");
+  r.set_kind(v1::RecordedClaim::STORE_LABEL);
+  r.mutable_speaker()->set_name("Example Ltd");
+  r.mutable_speaker()->set_principal("example");
+  r.mutable_source()->set_url(
+      "https://play.google.com/store/apps/datasafety?id=com.example.app");
+  r.mutable_source()->set_publication("Google Play");
+  r.mutable_source()->set_archive_sha256(std::string(64, 'b'));
+  r.mutable_first_party()->add_organisations("Example Ltd");
+  r.mutable_first_party()->add_domains("example.com");
+  v1::Claim* c = r.mutable_reading();
+  c->mutable_app()->set_id("android:com.example.app");
+  c->set_issuer("label-watch");
+  c->mutable_issued_at()->set_seconds(1800000000);
+  c->mutable_effective_at()->set_seconds(1800000000);
+  v1::Assertion a =
+      MakeAssertion({"contacts.contacts"}, v1::NOT_SHARED_WITH_THIRD_PARTIES);
+  a.set_id("contacts-not-shared");
+  *c->add_assertions() = a;
+  EXPECT_EQ(RenderRecording(r, std::nullopt),
+            "Store label about android:com.example.app, recorded by label-watch\n"
+            "  Speaker:     Example Ltd (registered as example)\n"
+            "  Source:      Google Play, "
+            "https://play.google.com/store/apps/datasafety?id=com.example.app, "
+            "published (missing)\n"
+            "  Archived:    SHA-256 " +
+                std::string(64, 'b') +
+                " (the recorder keeps the archive)\n"
+                "  First party (the recorder's reading): \"Example Ltd\", "
+                "example.com\n"
+                "  Versions:    all versions\n"
+                "  Recorded:    2027-01-15T08:00:00Z\n"
+                "  Effective:   2027-01-15T08:00:00Z\n"
+                "  Assertions (the recorder's reading, not the speaker's "
+                "words):\n"
+                "    contacts-not-shared: never shares Contacts with third "
+                "parties, whatever the user chose about tracking.\n");
+}
+
 }  // namespace
 }  // namespace candor::claim
