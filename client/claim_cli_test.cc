@@ -20,7 +20,9 @@
 #include "log/crypto/sha256.h"
 #include "log/encoding/encoding.h"
 #include "log/keyfile/keyfile.h"
+#include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
+#include "proto/candor/claim/v1/claim.pb.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/testdata.h"
@@ -385,6 +387,286 @@ TEST_F(BinaryClaimCliTest, TheLogRefusesAClaimAboutABuildWithTheAppSubject) {
                    "<version or *>\" with that sha256 digest), not the app subject "
                    "\"android:com.example.app\"")))
       << submit.err;
+}
+
+
+// Issue 21: claims vendors have already made, recorded by a recorder (a
+// statement to a newspaper, a store label), listed beside the vendor's own,
+// disputed and superseded by the vendor.
+class RecordedClaimCliTest : public ClaimCliTest {
+ protected:
+  void SetUp() override {
+    ClaimCliTest::SetUp();
+    ASSERT_EQ(Candor({"keygen", "--name", "press-desk", "--out", dir_}).code, 0);
+    RegisterAs({"--role", "recorder", "--name", "press-desk", "--display_name",
+                "The Press Desk", "--pub", P("press-desk.pub")});
+    std::ofstream(P("article.html"), std::ios::binary) << "<p>We never send data to China.</p>";
+  }
+
+  void RegisterAs(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"register", "--log", log_.address(), "--admin_key",
+                                     P("admin.key"), "--wait"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Result r = Candor(argv);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  // A statement recording's JSON: the vendor told a newspaper that no data
+  // goes to China; `sentence` is the part of the quote the reading rests on.
+  static std::string StatementJson(
+      const std::string& sentence = "Our app never sends any data to China.") {
+    return absl::StrCat(R"({
+  "speaker": {"principal": "example-corp", "name": "Example Corp spokesperson"},
+  "source": {"url": "https://daily.example/2026/09/14/answers",
+             "publication": "The Daily Example", "publishedAt": "2026-09-14T00:00:00Z"},
+  "quotes": [{"id": "q1", "language": "en",
+              "text": "Our app never sends any data to China. We care about privacy."}],
+  "reading": {
+    "app": {"id": "android:com.example.app"},
+    "assertions": [
+      {"id": "no-user-data-to-cn", "dataTypes": ["location", "personal_info",
+        "financial_info", "health_and_fitness", "messages", "photos_and_videos", "audio",
+        "files_and_docs", "calendar", "contacts", "app_activity", "web_browsing",
+        "app_info_and_performance", "device_or_other_ids", "biometrics"],
+       "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"}
+    ]
+  },
+  "interpretations": [
+    {"assertion": "no-user-data-to-cn", "quote": "q1",
+     "sentence": ")",
+                        sentence, R"(",
+     "reading": "any data read as any user data, sent to endpoints in China"}
+  ]
+})");
+  }
+
+  Result RecordStatement(const std::string& json, const std::string& key = "press-desk.key",
+                         const std::string& recorder = "press-desk") {
+    EXPECT_THAT(keyfile::WritePublicFile(P("statement.json"), json), IsOk());
+    std::filesystem::remove(P("statement.dsse"));
+    return Candor({"claim", "record", "--statement", P("statement.json"), "--archive",
+                   P("article.html"), "--recorder", recorder, "--key", P(key), "--out",
+                   P("statement.dsse")});
+  }
+
+  Result Submit(const std::string& file) {
+    return Candor({"submit", "--log", log_.address(), P(file), "--wait"});
+  }
+
+  Result ListClaims() {
+    return Candor({"claims", "--log", log_.address(), "--log_pub", P("log.pub"), "--app",
+                   "android:com.example.app"});
+  }
+
+  // A receipt's (JSON) string field.
+  static std::string Field(const std::string& receipt, const std::string& name) {
+    const std::string key = absl::StrCat("\"", name, "\": ");
+    size_t at = receipt.find(key);
+    if (at == std::string::npos) return "";
+    at += key.size();
+    if (receipt[at] == '"') ++at;
+    size_t end = receipt.find_first_of("\",\n", at);
+    return receipt.substr(at, end - at);
+  }
+
+  // The rendering of the recording or claim whose header starts `header`, up
+  // to the next blank line.
+  static std::string Block(const std::string& out, const std::string& header) {
+    size_t at = out.find(header);
+    if (at == std::string::npos) return "";
+    size_t end = out.find("\n\n", at);
+    return out.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+  }
+};
+
+TEST_F(RecordedClaimCliTest, RecordsListsDisputesAndSupersedesWhatAVendorSaid) {
+  Result claim = Publish(ExampleClaim(), "vendor");
+  ASSERT_EQ(claim.code, 0) << claim.err;
+
+  // A statement, signed by the recorder, with the archive's digest.
+  Result recorded = RecordStatement(StatementJson());
+  ASSERT_EQ(recorded.code, 0) << recorded.err;
+  absl::StatusOr<std::string> envelope = ReadFileToString(P("statement.dsse"));
+  ASSERT_THAT(envelope, IsOk());
+  absl::StatusOr<SignedStatement> st = ParseSignedStatement(
+      std::string(absl::StripTrailingAsciiWhitespace(*envelope)));
+  ASSERT_THAT(st, IsOk());
+  EXPECT_EQ(st->statement.predicate_type, "https://candor.dev/recorded-claim/v1");
+  EXPECT_EQ(st->statement.predicate_type, kRecordedClaimType);
+  claim::v1::RecordedClaim recording;
+  ASSERT_THAT(ParsePredicate(st->statement.predicate_json, recording), IsOk());
+  EXPECT_EQ(recording.source().archive_sha256(),
+            HexEncode(DigestBytes(Sha256("<p>We never send data to China.</p>"))));
+  EXPECT_EQ(recording.reading().issuer(), "press-desk");
+  EXPECT_EQ(recording.recorder(), "press-desk");
+  EXPECT_EQ(recording.kind(), claim::v1::RecordedClaim::STATEMENT);
+  ASSERT_EQ(st->statement.subjects.size(), 1u);
+  EXPECT_EQ(st->statement.subjects[0].name, "android:com.example.app");
+  Result statement = Submit("statement.dsse");
+  ASSERT_EQ(statement.code, 0) << statement.err;
+  const std::string statement_leaf = Field(statement.out, "leafHash");
+  const std::string statement_index = Field(statement.out, "index");
+  ASSERT_EQ(statement_leaf.size(), 44u) << statement.out;
+
+  // A store label, from a Play Data safety CSV.
+  ASSERT_THAT(keyfile::WritePublicFile(P("label.csv"), PlayForm()), IsOk());
+  std::ofstream(P("listing.html"), std::ios::binary) << "<p>Data safety</p>";
+  Result label = Candor(
+      {"claim", "record", "--play-data-safety", P("label.csv"), "--app",
+       "android:com.example.app", "--source",
+       "https://play.google.com/store/apps/datasafety?id=com.example.app", "--published",
+       "2026-10-01", "--speaker", "Example Corp", "--speaker_principal", "example-corp",
+       "--archive", P("listing.html"), "--recorder", "press-desk", "--key",
+       P("press-desk.key"), "--out", P("label.dsse")});
+  ASSERT_EQ(label.code, 0) << label.err;
+  Result label_submitted = Submit("label.dsse");
+  ASSERT_EQ(label_submitted.code, 0) << label_submitted.err;
+
+  // The three kinds side by side, each with its provenance.
+  Result listed = ListClaims();
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  const std::string vendor_block = Block(listed.out, "Claim by example-corp about ");
+  EXPECT_TRUE(absl::StrContains(vendor_block, "  Provenance:  the vendor's signed claim\n"))
+      << listed.out;
+  const std::string statement_block =
+      Block(listed.out, "Statement about android:com.example.app, recorded by press-desk\n");
+  EXPECT_TRUE(absl::StrContains(
+      statement_block,
+      "  Speaker:     Example Corp spokesperson (registered as example-corp)\n"
+      "  Source:      The Daily Example, https://daily.example/2026/09/14/answers, "
+      "published 2026-09-14T00:00:00Z\n"))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(
+      statement_block,
+      "  Provenance:  The Press Desk's reading of a statement quoted in The Daily Example "
+      "(https://daily.example/2026/09/14/answers)\n"))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(
+      statement_block,
+      absl::StrCat("  Log entry:   ", statement_index, ", in force at ")))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(statement_block,
+                                "      reads \"Our app never sends any data to China.\" "
+                                "(quote q1): any data read as any user data, sent to "
+                                "endpoints in China\n"))
+      << listed.out;
+  const std::string label_block =
+      Block(listed.out, "Store label about android:com.example.app, recorded by press-desk\n");
+  EXPECT_TRUE(absl::StrContains(
+      label_block,
+      "  Provenance:  the Data-safety label published on 2026-10-01, as The Press Desk "
+      "observed it on https://play.google.com/store/apps/datasafety?id=com.example.app\n"))
+      << listed.out;
+
+  // The vendor disputes the statement's reading.
+  Result dispute = Candor({"claim", "dispute", "--app", "android:com.example.app", "--issuer",
+                           "example-corp", "--recording", statement_leaf, "--text",
+                           "Misquoted.\nThe spokesperson spoke of the web site.", "--key",
+                           P("vendor.key"), "--out", P("dispute.dsse")});
+  ASSERT_EQ(dispute.code, 0) << dispute.err;
+  Result dispute_submitted = Submit("dispute.dsse");
+  ASSERT_EQ(dispute_submitted.code, 0) << dispute_submitted.err;
+  listed = ListClaims();
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_TRUE(absl::StrContains(
+      Block(listed.out, "Statement about android:com.example.app, recorded by press-desk\n"),
+      absl::StrCat("  Disputed by example-corp (log entry ",
+                   Field(dispute_submitted.out, "index"), ", ")))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(
+      Block(listed.out, "Statement about android:com.example.app, recorded by press-desk\n"),
+      "):\n    Misquoted.\n    The spokesperson spoke of the web site.\n"))
+      << listed.out;
+  EXPECT_FALSE(absl::StrContains(Block(listed.out, "Store label about "), "Disputed"))
+      << listed.out;
+
+  // The vendor's signed claim naming the recording supersedes it.
+  Result answer = Publish(
+      ExampleClaim(absl::StrCat("  \"supersedes\": \"", statement_leaf, "\",\n")), "answer");
+  ASSERT_EQ(answer.code, 0) << answer.err;
+  listed = ListClaims();
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_TRUE(absl::StrContains(
+      Block(listed.out, "Statement about android:com.example.app, recorded by press-desk\n"),
+      absl::StrCat("  Log entry:   ", statement_index, ", superseded by entry ",
+                   Field(answer.out, "index"), " at ")))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "  Supersedes:  claim with leaf hash " +
+                                                statement_leaf + "\n"))
+      << listed.out;
+}
+
+TEST_F(RecordedClaimCliTest, RefusesWhatCannotBeRecorded) {
+  const std::string both_or_neither =
+      "candor claim record: give --statement FILE.json (words someone said, with your "
+      "reading) or --play-data-safety FILE.csv (a store label as the store shows it)\n";
+  ASSERT_THAT(keyfile::WritePublicFile(P("statement.json"), StatementJson()), IsOk());
+  Result neither = Candor({"claim", "record", "--archive", P("article.html"), "--recorder",
+                           "press-desk", "--key", P("press-desk.key")});
+  EXPECT_EQ(neither.code, 2);
+  EXPECT_EQ(neither.err, both_or_neither);
+  Result both = Candor({"claim", "record", "--statement", P("statement.json"),
+                        "--play-data-safety", P("statement.json"), "--archive",
+                        P("article.html"), "--recorder", "press-desk", "--key",
+                        P("press-desk.key")});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_EQ(both.err, both_or_neither);
+
+  // A reading resting on a sentence the quote does not contain.
+  Result misread = RecordStatement(StatementJson("Our app never sends data to China."));
+  EXPECT_EQ(misread.code, 1);
+  EXPECT_EQ(misread.err,
+            "recording interpretations[0].sentence: \"Our app never sends data to China.\" "
+            "is not, verbatim, part of quote \"q1\"\n"
+            "candor claim record: refusing to sign a recording with 1 problem(s)\n");
+  EXPECT_FALSE(std::filesystem::exists(P("statement.dsse")));
+
+  Result no_archive = Candor({"claim", "record", "--statement", P("statement.json"),
+                              "--archive", P("missing.html"), "--recorder", "press-desk",
+                              "--key", P("press-desk.key")});
+  EXPECT_EQ(no_archive.code, 2);
+  EXPECT_EQ(no_archive.err, absl::StrCat("candor claim record: cannot open ",
+                                        P("missing.html"), ": No such file or directory\n"));
+
+  Result not_a_leaf = Candor({"claim", "dispute", "--app", "android:com.example.app",
+                              "--issuer", "example-corp", "--recording", "abc", "--text",
+                              "wrong", "--key", P("vendor.key")});
+  EXPECT_EQ(not_a_leaf.code, 2);
+  EXPECT_EQ(not_a_leaf.err,
+            "candor claim dispute: --recording must be a leaf hash: base64, as a receipt "
+            "gives it, or 64 hex digits\n");
+}
+
+TEST_F(RecordedClaimCliTest, TheLogRefusesRecordingsAndDisputesFromTheWrongSigner) {
+  // A vendor cannot record: recordings are a recorder's.
+  Result as_vendor = RecordStatement(StatementJson(), "vendor.key", "example-corp");
+  ASSERT_EQ(as_vendor.code, 0) << as_vendor.err;
+  Result refused = Submit("statement.dsse");
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_TRUE(absl::StartsWith(refused.err, "candor submit: key ")) << refused.err;
+  EXPECT_TRUE(absl::EndsWith(refused.err,
+                             " belongs to \"example-corp\", a vendor; this statement needs "
+                             "a recorder\n"))
+      << refused.err;
+
+  // A vendor without the app in scope cannot dispute a recording of it.
+  Result recorded = RecordStatement(StatementJson());
+  ASSERT_EQ(recorded.code, 0) << recorded.err;
+  Result statement = Submit("statement.dsse");
+  ASSERT_EQ(statement.code, 0) << statement.err;
+  ASSERT_EQ(Candor({"keygen", "--name", "other", "--out", dir_}).code, 0);
+  RegisterAs({"--role", "vendor", "--name", "other-corp", "--pub", P("other.pub"), "--app",
+              "android:com.other.app", "--domain", "other.example"});
+  Result dispute = Candor({"claim", "dispute", "--app", "android:com.example.app", "--issuer",
+                           "other-corp", "--recording", Field(statement.out, "leafHash"),
+                           "--text", "not ours", "--key", P("other.key"), "--out",
+                           P("dispute.dsse")});
+  ASSERT_EQ(dispute.code, 0) << dispute.err;
+  Result out_of_scope = Submit("dispute.dsse");
+  EXPECT_EQ(out_of_scope.code, 2);
+  EXPECT_EQ(out_of_scope.err,
+            "candor submit: dispute app: \"android:com.example.app\" is not in the scope of "
+            "vendor \"other-corp\"; only the app's vendor answers for it\n");
 }
 
 }  // namespace
