@@ -93,6 +93,25 @@ int ClaimInit(const Args& args, Io& io) {
   return kExitOk;
 }
 
+// A time given as RFC 3339 or as a date (midnight UTC).
+absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view flag, const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err) ||
+      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
+    return t;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be a date such as 2026-11-01 or an RFC 3339 time: ", err));
+}
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  const absl::Duration d = t - absl::UnixEpoch();
+  out->set_seconds(absl::ToInt64Seconds(d));
+  out->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(d - absl::Seconds(out->seconds()))));
+}
+
 // `claim import --play-data-safety`: the claim a Play Data safety form makes
 // (verifier/claim/data_safety.h), written as JSON for `claim lint` and `claim
 // sign`. The answers that carry no assertion are listed on stderr.
@@ -118,6 +137,17 @@ int ClaimImport(const Args& args, Io& io) {
     return Fail(io, kCommand,
                 absl::InvalidArgumentError(absl::StrCat(*csv_path, ": ",
                                                         imported.status().message())));
+  }
+  if (args.Has("published")) {
+    // What findings on the claim call it: "the Data-safety label published
+    // on <date>" (claim/recording.h).
+    absl::StatusOr<absl::Time> published = ParseDateOrTime("published", args.Get("published"));
+    if (!published.ok()) return Fail(io, kCommand, published.status());
+    for (claim::v1::Document& d : *imported->claim.mutable_documents()) {
+      if (d.kind() == claim::v1::Document::DATA_SAFETY_FORM) {
+        SetTimestamp(*published, d.mutable_published_at());
+      }
+    }
   }
   google::protobuf::util::JsonPrintOptions print;
   print.add_whitespace = true;
@@ -147,25 +177,6 @@ absl::StatusOr<Subject> ClaimSubject(const claim::v1::Claim& c) {
   const std::string version =
       c.app().min_version() == c.app().max_version() ? c.app().min_version() : "";
   return subject::BinarySubject(c.app().id(), version, c.app().binary_sha256());
-}
-
-// A time given as RFC 3339 or as a date (midnight UTC).
-absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view flag, const std::string& text) {
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err) ||
-      absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
-    return t;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", flag, " must be a date such as 2026-11-01 or an RFC 3339 time: ", err));
-}
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const absl::Duration d = t - absl::UnixEpoch();
-  out->set_seconds(absl::ToInt64Seconds(d));
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(d - absl::Seconds(out->seconds()))));
 }
 
 // Signs `predicate_json` as a statement of `type` about `subject` with the
@@ -754,8 +765,10 @@ std::vector<Command> ClaimCommands() {
         {"out", "FILE", "write here instead of stdout (never overwrites)"}},
        ClaimInit},
       {"claim import", "write the claim a Google Play Data safety form makes (README.md)",
-       "--play-data-safety FILE.csv --app android:<package> --issuer NAME [--out FILE]",
+       "--play-data-safety FILE.csv --app android:<package> --issuer NAME [--published DATE] "
+       "[--out FILE]",
        {{"play-data-safety", "FILE", "the form as Play Console exports it (CSV)"},
+        {"published", "DATE", "when the label was published (findings name it by this date)"},
         {"app", "APP", "the app, android:<package>"},
         {"issuer", "NAME", "your registered vendor name"},
         {"out", "FILE", "write here instead of stdout (never overwrites)"}},
