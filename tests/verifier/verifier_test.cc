@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli_testing.h"
 #include "client/verifier_client.h"
@@ -24,6 +25,7 @@
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
 #include "verifier/bundle/bundle.h"
+#include "verifier/claim/recording.h"
 #include "verifier/reference/ip_country.h"
 #include "verifier/reference/organisations.h"
 #include "verifier/reference/resolver.h"
@@ -614,6 +616,227 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("THE LOG EQUIVOCATED"));
   StopVerifier();
+}
+
+
+// Issue 21: a statement the vendor gave a newspaper, recorded by a recorder,
+// stands beside the vendor's own claim: the same measurements confirm
+// findings against both, each saying what it stands against, until the
+// vendor answers the recording with a signed claim that supersedes it.
+class RecordedClaimVerifierTest : public VerifierTest {
+ protected:
+  static constexpr char kRecordedAssertion[] = "no-user-data-to-cn";
+  static constexpr char kRecorderName[] = "The Daily Example";
+
+  static void SetUpTestSuite() {
+    VerifierTest::SetUpTestSuite();
+    if (::testing::Test::HasFatalFailure()) return;
+    ASSERT_EQ(Candor({"keygen", "--name", "daily-example", "--out", *dir_}).code, 0);
+    Register({"--role", "recorder", "--name", "daily-example", "--display_name",
+              kRecorderName, "--pub", P("daily-example.pub")});
+    ASSERT_THAT(keyfile::WritePublicFile(P("article.html"),
+                                         "<p>We never send user data to China.</p>\n"),
+                IsOk());
+    ASSERT_THAT(keyfile::WritePublicFile(P("statement.json"), absl::StrCat(R"({
+      "speaker": {"principal": "example-app", "name": "Example App Ltd spokesperson"},
+      "source": {"url": "https://daily.example/2026/09/14/example-app-answers",
+                 "publication": "The Daily Example",
+                 "publishedAt": "2026-09-14T00:00:00Z"},
+      "quotes": [{"id": "q1", "language": "en",
+                  "text": "We never send user data to China, whatever users choose."}],
+      "reading": {
+        "app": {"id": ")", kApp, R"("},
+        "assertions": [
+          {"id": "no-user-data-to-cn", "dataTypes": ["location", "personal_info",
+            "financial_info", "health_and_fitness", "messages", "photos_and_videos",
+            "audio", "files_and_docs", "calendar", "contacts", "app_activity",
+            "web_browsing", "app_info_and_performance", "device_or_other_ids",
+            "biometrics"],
+           "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"}]},
+      "interpretations": [
+        {"assertion": "no-user-data-to-cn", "quote": "q1",
+         "sentence": "We never send user data to China",
+         "reading": "read as no user data sent to endpoints located in China"}]})")),
+                IsOk());
+    Result recorded =
+        Candor({"claim", "record", "--statement", P("statement.json"), "--archive",
+                P("article.html"), "--recorder", "daily-example", "--key",
+                P("daily-example.key"), "--out", P("statement.dsse")});
+    ASSERT_EQ(recorded.code, 0) << recorded.err;
+    absl::StatusOr<std::string> entry = keyfile::ReadSmallFile(P("statement.dsse"));
+    ASSERT_THAT(entry, IsOk());
+    absl::StatusOr<claim::v1::RecordedClaim> recording = claim::RecordingFromEntry(*entry);
+    ASSERT_THAT(recording, IsOk());
+    provenance_ = new std::string(claim::ProvenanceOfRecording(*recording, kRecorderName));
+    absl::StatusOr<log::v1::AddEntryResponse> added = log_->client().AddEntry(*entry, true);
+    ASSERT_THAT(added, IsOk());
+    recording_index_ = added->index();
+    recording_leaf_ = new std::string(added->leaf_hash());
+  }
+
+  static void TearDownTestSuite() {
+    VerifierTest::TearDownTestSuite();
+    delete provenance_;
+    delete recording_leaf_;
+  }
+
+  static std::string* provenance_;
+  static std::string* recording_leaf_;
+  static uint64_t recording_index_;
+};
+
+std::string* RecordedClaimVerifierTest::provenance_ = nullptr;
+std::string* RecordedClaimVerifierTest::recording_leaf_ = nullptr;
+uint64_t RecordedClaimVerifierTest::recording_index_ = 0;
+
+TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
+  ASSERT_NE(provenance_, nullptr);
+  EXPECT_EQ(*provenance_,
+            "The Daily Example's reading of a statement quoted in The Daily Example "
+            "(https://daily.example/2026/09/14/example-app-answers)");
+  absl::StatusOr<std::string> one = keyfile::ReadSmallFile(Measure("lab-one"));
+  ASSERT_THAT(one, IsOk());
+  ASSERT_THAT(client_->SubmitMeasurement(*one), IsOk());
+  absl::StatusOr<std::string> two = keyfile::ReadSmallFile(Measure("lab-two"));
+  ASSERT_THAT(two, IsOk());
+  absl::StatusOr<vpb::SubmitMeasurementResponse> second = client_->SubmitMeasurement(*two);
+  ASSERT_THAT(second, IsOk());
+  // The measurement is evaluated against both: the recording's assertion
+  // and the vendor's are both confirmed.
+  ASSERT_NE(Find(*second, kRecordedAssertion), nullptr);
+  EXPECT_TRUE(Find(*second, kRecordedAssertion)->confirmed());
+  ASSERT_NE(Find(*second, "no-contacts-to-cn"), nullptr);
+  EXPECT_TRUE(Find(*second, "no-contacts-to-cn")->confirmed());
+
+  // Confirmed findings against both are published, each saying what it
+  // stands against.
+  std::optional<vpb::FindingSummary> against_recording;
+  std::optional<vpb::FindingSummary> against_claim;
+  const absl::Time deadline = absl::Now() + kPatience;
+  while (!against_recording.has_value() || !against_claim.has_value()) {
+    ASSERT_LT(absl::Now(), deadline) << "the confirmed findings were not published";
+    absl::StatusOr<vpb::ListFindingsResponse> findings = client_->ListFindings(kApp);
+    ASSERT_THAT(findings, IsOk());
+    for (const vpb::FindingSummary& f : findings->findings()) {
+      if (!f.confirmed()) continue;
+      if (f.claim_index() == recording_index_ && f.assertion_id() == kRecordedAssertion) {
+        against_recording = f;
+      }
+      if (f.claim_index() != recording_index_ && f.assertion_id() == "no-contacts-to-cn") {
+        against_claim = f;
+      }
+    }
+    if (!against_recording.has_value() || !against_claim.has_value()) {
+      ASSERT_THAT(WaitRounds(1), IsOk());
+    }
+  }
+  EXPECT_EQ(against_recording->verdict(), fpb::CONTRADICTED);
+  EXPECT_EQ(against_recording->stands_against(), *provenance_);
+  EXPECT_EQ(against_claim->stands_against(), "the vendor's signed claim");
+
+  // The finding against the recording, checked offline.
+  ASSERT_THAT(WaitFollowed(against_recording->index() + 1), IsOk());
+  absl::StatusOr<vpb::GetFindingBundleResponse> got =
+      client_->GetFindingBundle(against_recording->index());
+  ASSERT_THAT(got, IsOk());
+  absl::StatusOr<bundle::CheckedFinding> checked =
+      Check(got->bundle(), log_->log_signer().verifier(), log_->admin_key().public_key());
+  ASSERT_THAT(checked, IsOk());
+  EXPECT_EQ(checked->finding.stands_against(), *provenance_);
+  EXPECT_EQ(checked->finding.claim().index(), recording_index_);
+  EXPECT_TRUE(checked->finding.confirmed());
+  EXPECT_THAT(checked->checks,
+              ::testing::Contains(absl::StrCat("the finding stands against ", *provenance_,
+                                               " (log entry ", recording_index_,
+                                               "), as that entry shows")));
+
+  // The verifier signs the same finding saying it stands against the
+  // vendor's signed claim, and the log includes it: the bundle is refused.
+  fpb::FindingBundle honest_bundle = got->bundle();
+  const fpb::BundleEntry* honest = EntryWithRole(honest_bundle, fpb::BundleEntry::FINDING);
+  ASSERT_NE(honest, nullptr);
+  absl::StatusOr<SignedStatement> st = ParseSignedStatement(honest->entry());
+  ASSERT_THAT(st, IsOk());
+  fpb::Finding relabelled;
+  ASSERT_THAT(ParsePredicate(st->statement.predicate_json, relabelled), IsOk());
+  relabelled.set_stands_against("the vendor's signed claim");
+  Statement forged = st->statement;
+  forged.predicate_json = PredicateToJson(relabelled);
+  absl::StatusOr<std::string> forged_entry =
+      SignStatement(forged, *keyfile::ReadPrivateKey(P("watchdog.key")));
+  ASSERT_THAT(forged_entry, IsOk());
+  absl::StatusOr<log::v1::AddEntryResponse> added =
+      log_->client().AddEntry(*forged_entry, true);
+  ASSERT_THAT(added, IsOk());
+  ASSERT_THAT(WaitFollowed(added->index() + 1), IsOk());
+  absl::StatusOr<vpb::GetFindingBundleResponse> forged_bundle =
+      client_->GetFindingBundle(added->index());
+  ASSERT_THAT(forged_bundle, IsOk());
+  EXPECT_THAT(Check(forged_bundle->bundle(), log_->log_signer().verifier(),
+                    log_->admin_key().public_key()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("the finding says it stands against \"the vendor's "
+                                    "signed claim\", but its claim entry is ",
+                                    *provenance_)));
+  // So is the original with its stands_against cleared (a finding from
+  // before recordings stands against a signed claim, not a recording).
+  relabelled.clear_stands_against();
+  forged.predicate_json = PredicateToJson(relabelled);
+  forged_entry = SignStatement(forged, *keyfile::ReadPrivateKey(P("watchdog.key")));
+  ASSERT_THAT(forged_entry, IsOk());
+  added = log_->client().AddEntry(*forged_entry, true);
+  ASSERT_THAT(added, IsOk());
+  ASSERT_THAT(WaitFollowed(added->index() + 1), IsOk());
+  forged_bundle = client_->GetFindingBundle(added->index());
+  ASSERT_THAT(forged_bundle, IsOk());
+  EXPECT_THAT(Check(forged_bundle->bundle(), log_->log_signer().verifier(),
+                    log_->admin_key().public_key()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("the finding says it stands against \"\", but its "
+                                    "claim entry is ",
+                                    *provenance_)));
+}
+
+TEST_F(RecordedClaimVerifierTest, AVendorsClaimSupersedingTheRecordingEndsItsEvaluation) {
+  ASSERT_NE(recording_leaf_, nullptr);
+  // The vendor answers the recording with a signed claim, effective before
+  // the measurements' runs.
+  ASSERT_THAT(keyfile::WritePublicFile(P("answer.json"), absl::StrCat(R"({
+      "app": {"id": ")", kApp, R"(", "minVersion": "4.0"},
+      "issuer": "example-app",
+      "issuedAt": ")", FormatNow(), R"(",
+      "effectiveAt": "2026-02-01T00:00:00Z",
+      "supersedes": ")", absl::Base64Escape(*recording_leaf_), R"(",
+      "text": "What we said to The Daily Example, as we mean it.",
+      "assertions": [
+        {"id": "no-contacts-to-cn-answer", "dataTypes": ["contacts"],
+         "practice": "NOT_SENT_TO_COUNTRIES", "countries": ["CN"], "consent": "ALWAYS"}]})")),
+              IsOk());
+  Result signed_claim = Candor({"claim", "sign", "--key", P("example-app.key"),
+                                P("answer.json"), "--out", P("answer.dsse")});
+  ASSERT_EQ(signed_claim.code, 0) << signed_claim.err;
+  absl::StatusOr<std::string> answer = keyfile::ReadSmallFile(P("answer.dsse"));
+  ASSERT_THAT(answer, IsOk());
+  absl::StatusOr<log::v1::AddEntryResponse> added = log_->client().AddEntry(*answer, true);
+  ASSERT_THAT(added, IsOk());
+  ASSERT_THAT(WaitFollowed(added->index() + 1), IsOk());
+
+  // Re-evaluated (both auditors' measurements, duplicates if the test above
+  // ran): only the vendor's answer is evaluated; the recording no longer is.
+  absl::StatusOr<std::string> two = keyfile::ReadSmallFile(Measure("lab-two"));
+  ASSERT_THAT(two, IsOk());
+  ASSERT_THAT(client_->SubmitMeasurement(*two), IsOk());
+  absl::StatusOr<std::string> one = keyfile::ReadSmallFile(Measure("lab-one"));
+  ASSERT_THAT(one, IsOk());
+  absl::StatusOr<vpb::SubmitMeasurementResponse> again = client_->SubmitMeasurement(*one);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->has_claim());
+  EXPECT_EQ(again->claim_index(), added->index());
+  EXPECT_EQ(Find(*again, kRecordedAssertion), nullptr);
+  EXPECT_EQ(Find(*again, "no-contacts-to-cn"), nullptr);
+  ASSERT_NE(Find(*again, "no-contacts-to-cn-answer"), nullptr);
+  EXPECT_TRUE(Find(*again, "no-contacts-to-cn-answer")->confirmed());
+  ASSERT_EQ(again->evaluations_size(), 1);
 }
 
 }  // namespace
