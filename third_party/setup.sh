@@ -43,6 +43,11 @@ packages=(
   iso-codes
   # promtool, which checks the servers' metrics (//tests/metrics).
   prometheus
+  # Real-browser tests of the public site and its verify.js (//tests/site):
+  # headless Chromium driven by Selenium 4 through /usr/bin/chromedriver.
+  chromium
+  chromium-driver
+  python3-selenium
 )
 
 missing=()
