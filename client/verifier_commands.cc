@@ -12,6 +12,7 @@
 #include "client/witness_options.h"
 #include "log/keyfile/keyfile.h"
 #include "verifier/bundle/bundle.h"
+#include "verifier/claim/render.h"
 #include "verifier/reference/psl.h"
 
 namespace candor::cli {
@@ -70,7 +71,8 @@ int Findings(const Args& args, Io& io) {
     io.out << "finding " << f.index() << ": assertion \"" << f.assertion_id()
            << "\" of claim " << f.claim_index() << " is "
            << VerdictWords(f.verdict(), f.confirmed()) << "\n  stands against "
-           << f.stands_against() << "\n  " << f.summary() << "\n";
+           << claim::Printable(f.stands_against()) << "\n  "
+           << claim::Printable(f.summary()) << "\n";
     const verifier::v1::FindingSummary*& l = latest[{f.claim_index(), f.assertion_id()}];
     if (l == nullptr || f.index() > l->index()) l = &f;
   }
@@ -94,7 +96,8 @@ int Findings(const Args& args, Io& io) {
                                      VerdictWord(f->verdict()), " (finding ",
                                      f->index(), ")"));
       }
-      io.out << "  entry " << claim_index << ", " << fs.front()->stands_against() << ": "
+      io.out << "  entry " << claim_index << ", "
+             << claim::Printable(fs.front()->stands_against()) << ": "
              << absl::StrJoin(parts, "; ") << "\n";
     }
   }
@@ -153,10 +156,12 @@ int VerifyFinding(const Args& args, Io& io) {
   }
   io.out << "OK: finding " << checked->finding_index << " in log \"" << checked->log_origin
          << "\" (size " << checked->tree_size << ") checks out\n";
-  for (const std::string& line : checked->checks) io.out << "  - " << line << "\n";
+  for (const std::string& line : checked->checks) {
+    io.out << "  - " << claim::Printable(line) << "\n";
+  }
   io.out << "\nVerdict: assertion \"" << checked->finding.assertion().id() << "\" is "
          << VerdictWords(checked->finding.verdict(), checked->finding.confirmed()) << "\n\n"
-         << checked->account << "\n";
+         << claim::Printable(checked->account) << "\n";
   return kExitOk;
 }
 

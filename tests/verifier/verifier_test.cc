@@ -622,7 +622,9 @@ TEST_F(VerifierTest, StopsLoudlyWhenTheLogForks) {
 // Issue 21: a statement the vendor gave a newspaper, recorded by a recorder,
 // stands beside the vendor's own claim: the same measurements confirm
 // findings against both, each saying what it stands against, until the
-// vendor answers the recording with a signed claim that supersedes it.
+// vendor answers the recording with a signed claim that supersedes it. The
+// publication's name carries a terminal escape, as a careless or hostile
+// recorder could write it: what the CLI prints of it is escaped.
 class RecordedClaimVerifierTest : public VerifierTest {
  protected:
   static constexpr char kRecordedAssertion[] = "no-user-data-to-cn";
@@ -640,7 +642,7 @@ class RecordedClaimVerifierTest : public VerifierTest {
     ASSERT_THAT(keyfile::WritePublicFile(P("statement.json"), absl::StrCat(R"({
       "speaker": {"principal": "example-app", "name": "Example App Ltd spokesperson"},
       "source": {"url": "https://daily.example/2026/09/14/example-app-answers",
-                 "publication": "The Daily Example",
+                 "publication": "The Daily \u001b[2JExample",
                  "publishedAt": "2026-09-14T00:00:00Z"},
       "quotes": [{"id": "q1", "language": "en",
                   "text": "We never send user data to China, whatever users choose."}],
@@ -692,8 +694,11 @@ uint64_t RecordedClaimVerifierTest::recording_index_ = 0;
 TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
   ASSERT_NE(provenance_, nullptr);
   EXPECT_EQ(*provenance_,
-            "The Daily Example's reading of a statement quoted in The Daily Example "
+            "The Daily Example's reading of a statement quoted in The Daily \x1b[2JExample "
             "(https://daily.example/2026/09/14/example-app-answers)");
+  const std::string printed_provenance =
+      "The Daily Example's reading of a statement quoted in The Daily \\x1b[2JExample "
+      "(https://daily.example/2026/09/14/example-app-answers)";
   absl::StatusOr<std::string> one = keyfile::ReadSmallFile(Measure("lab-one"));
   ASSERT_THAT(one, IsOk());
   ASSERT_THAT(client_->SubmitMeasurement(*one), IsOk());
@@ -734,6 +739,26 @@ TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
   EXPECT_EQ(against_recording->stands_against(), *provenance_);
   EXPECT_EQ(against_claim->stands_against(), "the vendor's signed claim");
 
+  // The public CLI lists what each finding stands against, and the claims
+  // the confirmed findings stand against, escaped.
+  Result listed = Candor({"findings", "--verifier", verifier_->address(), kApp});
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_THAT(listed.out,
+              HasSubstr(absl::StrCat("finding ", against_recording->index(),
+                                     ": assertion \"no-user-data-to-cn\" of claim ",
+                                     recording_index_, " is contradicted (confirmed)\n"
+                                     "  stands against ",
+                                     printed_provenance, "\n")));
+  EXPECT_THAT(listed.out, HasSubstr("\n  stands against the vendor's signed claim\n"));
+  EXPECT_THAT(listed.out, HasSubstr("\nconfirmed findings stand against 2 claim(s):\n"));
+  EXPECT_THAT(listed.out,
+              HasSubstr(absl::StrCat("  entry ", recording_index_, ", ", printed_provenance,
+                                     ": \"no-user-data-to-cn\" contradicted (finding ",
+                                     against_recording->index(), ")\n")));
+  EXPECT_THAT(listed.out,
+              HasSubstr(absl::StrCat(", the vendor's signed claim: ")));
+  EXPECT_FALSE(absl::StrContains(listed.out, "\x1b")) << listed.out;
+
   // The finding against the recording, checked offline.
   ASSERT_THAT(WaitFollowed(against_recording->index() + 1), IsOk());
   absl::StatusOr<vpb::GetFindingBundleResponse> got =
@@ -749,6 +774,17 @@ TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
               ::testing::Contains(absl::StrCat("the finding stands against ", *provenance_,
                                                " (log entry ", recording_index_,
                                                "), as that entry shows")));
+  ASSERT_THAT(keyfile::WritePublicFile(P("recording-finding.json"),
+                                       bundle::BundleToJson(got->bundle())),
+              IsOk());
+  Result verified = Candor({"verify", "finding", P("recording-finding.json"), "--log_pub",
+                            P("log.pub"), "--admin_pub", P("admin.pub")});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_THAT(verified.out,
+              HasSubstr(absl::StrCat("  - the finding stands against ", printed_provenance,
+                                     " (log entry ", recording_index_,
+                                     "), as that entry shows\n")));
+  EXPECT_FALSE(absl::StrContains(verified.out, "\x1b")) << verified.out;
 
   // The verifier signs the same finding saying it stands against the
   // vendor's signed claim, and the log includes it: the bundle is refused.
