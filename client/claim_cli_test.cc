@@ -669,5 +669,62 @@ TEST_F(RecordedClaimCliTest, TheLogRefusesRecordingsAndDisputesFromTheWrongSigne
             "vendor \"other-corp\"; only the app's vendor answers for it\n");
 }
 
+TEST_F(RecordedClaimCliTest, ARecorderCorrectsItselfAndOnlyRecordingsCanBeDisputed) {
+  Result recorded = RecordStatement(StatementJson());
+  ASSERT_EQ(recorded.code, 0) << recorded.err;
+  Result statement = Submit("statement.dsse");
+  ASSERT_EQ(statement.code, 0) << statement.err;
+  const std::string leaf = Field(statement.out, "leafHash");
+
+  // The recorder's correction supersedes its first reading.
+  Result corrected = RecordStatement(absl::StrReplaceAll(
+      StatementJson(), {{"\"reading\": {", absl::StrCat("\"reading\": {\"supersedes\": \"",
+                                                        leaf, "\",")}}));
+  ASSERT_EQ(corrected.code, 0) << corrected.err;
+  Result correction = Submit("statement.dsse");
+  ASSERT_EQ(correction.code, 0) << correction.err;
+  Result listed = ListClaims();
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_TRUE(absl::StrContains(
+      listed.out, absl::StrCat("  Log entry:   ", Field(statement.out, "index"),
+                               ", superseded by entry ", Field(correction.out, "index"),
+                               " at ")))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(
+      listed.out, absl::StrCat("  Log entry:   ", Field(correction.out, "index"),
+                               ", in force at ")))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, absl::StrCat("  Supersedes:  recording with leaf "
+                                                         "hash ",
+                                                         leaf, "\n")))
+      << listed.out;
+
+  // A dispute names a recording, not a vendor's own claim.
+  Result claim = Publish(ExampleClaim(), "vendor");
+  ASSERT_EQ(claim.code, 0) << claim.err;
+  Result dispute = Candor({"claim", "dispute", "--app", "android:com.example.app", "--issuer",
+                           "example-corp", "--recording", Field(claim.out, "leafHash"),
+                           "--text", "wrong", "--key", P("vendor.key"), "--out",
+                           P("dispute.dsse")});
+  ASSERT_EQ(dispute.code, 0) << dispute.err;
+  Result refused = Submit("dispute.dsse");
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_EQ(refused.err, absl::StrCat("candor submit: dispute recording: log entry ",
+                                      Field(claim.out, "index"), " is not a recording\n"));
+
+  // The archive given must be the one the recording names.
+  Result mismatch = RecordStatement(absl::StrReplaceAll(
+      StatementJson(), {{"\"publication\": ", absl::StrCat("\"archiveSha256\": \"",
+                                                           std::string(64, 'a'), "\", "
+                                                           "\"publication\": ")}}));
+  EXPECT_EQ(mismatch.code, 2);
+  EXPECT_EQ(mismatch.err,
+            absl::StrCat("candor claim record: the recording's source.archiveSha256 is ",
+                         std::string(64, 'a'), " but --archive ", P("article.html"),
+                         " has SHA-256 ",
+                         HexEncode(DigestBytes(Sha256("<p>We never send data to China.</p>"))),
+                         "\n"));
+}
+
 }  // namespace
 }  // namespace candor::cli
