@@ -387,6 +387,47 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
     statements[index] = **std::move(st);
   }
 
+  return ProveEntries(bundle::kBundleFormat, roles, statements);
+}
+
+absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildEntryBundle(uint64_t index) const {
+  absl::StatusOr<std::optional<v1::IndexedStatement>> st = store_->ReadStatement(index);
+  if (!st.ok()) return st.status();
+  if (!st->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("entry ", index, " is not a statement this verifier has indexed"));
+  }
+  std::map<uint64_t, fpb::BundleEntry::Role> roles = {{index, fpb::BundleEntry::ENTRY}};
+  std::map<uint64_t, v1::IndexedStatement> statements;
+  statements[index] = **st;
+  // Registrations have no signer but the admin, whose key the reader holds.
+  std::vector<std::string> principals;
+  if (!(*st)->signer().empty()) principals.push_back((*st)->signer());
+  if ((*st)->predicate_type() == kRecordedClaimType) {
+    absl::StatusOr<claim::v1::RecordedClaim> recording =
+        claim::RecordingFromEntry((*st)->entry());
+    if (recording.ok() && !recording->speaker().principal().empty()) {
+      principals.push_back(recording->speaker().principal());
+    }
+  }
+  for (const std::string& principal : principals) {
+    absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>> reg =
+        RegistrationBefore(principal, index);
+    if (!reg.ok()) return reg.status();
+    if (!reg->has_value()) continue;
+    const uint64_t at = (*reg)->first;
+    if (!roles.emplace(at, fpb::BundleEntry::REGISTRATION).second) continue;
+    absl::StatusOr<std::optional<v1::IndexedStatement>> r = store_->ReadStatement(at);
+    if (!r.ok()) return r.status();
+    if (!r->has_value()) return absl::DataLossError("indexed registration missing");
+    statements[at] = **std::move(r);
+  }
+  return ProveEntries(kEntryBundleFormat, roles, statements);
+}
+
+absl::StatusOr<fpb::FindingBundle> VerifierCore::ProveEntries(
+    absl::string_view format, const std::map<uint64_t, fpb::BundleEntry::Role>& roles,
+    const std::map<uint64_t, v1::IndexedStatement>& statements) const {
   // The checkpoint the follower verified: consistent with every earlier
   // one this verifier saw, and covering every entry it has indexed; with a
   // witness policy, the cosigned note as the log served it, verbatim.
@@ -394,7 +435,7 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
       note::OpenCheckpoint(follower_->state().checkpoint, *config_.log_key);
   if (!cp.ok()) return cp.status();
   fpb::FindingBundle bundle;
-  bundle.set_format(std::string(bundle::kBundleFormat));
+  bundle.set_format(std::string(format));
   bundle.set_checkpoint(follower_->state().checkpoint);
   for (const auto& [index, role] : roles) {
     log::v1::GetInclusionProofRequest request;
@@ -405,7 +446,7 @@ absl::StatusOr<fpb::FindingBundle> VerifierCore::BuildBundle(
     fpb::BundleEntry* e = bundle.add_entries();
     e->set_role(role);
     e->set_index(index);
-    e->set_entry(statements[index].entry());
+    e->set_entry(statements.at(index).entry());
     *e->mutable_proof() = proof->proof();
   }
   return bundle;

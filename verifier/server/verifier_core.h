@@ -33,6 +33,9 @@
 
 namespace candor::verifier {
 
+// The format of VerifierCore::BuildEntryBundle's bundles.
+inline constexpr absl::string_view kEntryBundleFormat = "https://candor.dev/entry-bundle/v1";
+
 struct CoreConfig {
   std::string name;                // the verifier's registered principal name
   std::optional<PrivateKey> key;   // its signing key (Ed25519: deterministic)
@@ -81,6 +84,17 @@ class VerifierCore {
   // inclusion proofs to the log's latest checkpoint.
   absl::StatusOr<finding::v1::FindingBundle> BuildBundle(uint64_t finding_index) const;
 
+  // An entry the verifier indexed, with the registration of its signer in
+  // force just before it (and, for a recording, its speaker's), each with
+  // its inclusion proof to the latest checkpoint the follower verified.
+  // Format kEntryBundleFormat, roles ENTRY and REGISTRATION (see
+  // verifier/site/API.md). NOT_FOUND if the entry is not indexed; errors of
+  // the log's GetInclusionProof as they come.
+  absl::StatusOr<finding::v1::FindingBundle> BuildEntryBundle(uint64_t index) const;
+
+  // The registry as replayed to followed_size(): principals' display names.
+  const registry::RegistryState& registry() const { return indexer_->registry(); }
+
   uint64_t followed_size() const { return follower_->state().size; }
   const std::string& checkpoint() const { return follower_->state().checkpoint; }
   const std::optional<follower::Equivocation>& equivocation() const {
@@ -100,6 +114,11 @@ class VerifierCore {
   // Submits every reference part (the log answers for those it holds).
   absl::Status PublishReferenceData();
   absl::Status PublishFindings(const std::string& app);
+  // A bundle of `format` holding `statements` with `roles`, each with its
+  // inclusion proof to the follower's checkpoint.
+  absl::StatusOr<finding::v1::FindingBundle> ProveEntries(
+      absl::string_view format, const std::map<uint64_t, finding::v1::BundleEntry::Role>& roles,
+      const std::map<uint64_t, v1::IndexedStatement>& statements) const;
   // The index of the registration of `principal` in force just before
   // `index`, and the registration.
   absl::StatusOr<std::optional<std::pair<uint64_t, registry::Registration>>>
