@@ -1,5 +1,7 @@
 #include "verifier/server/verifier_server.h"
 
+#include "verifier/site/site_writer.h"
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -14,6 +16,7 @@
 #include "log/statement/statement.h"
 #include "verifier/claim/claim.h"
 #include "verifier/claim/history.h"
+#include "verifier/site/site_writer.h"
 
 namespace candor::verifier {
 namespace {
@@ -64,10 +67,15 @@ class VerifierServer::Service final : public vpb::Verifier::Service {
       bool ours = false;
       for (const auto& input : e.measurements) ours |= input.ref.index() == added->index();
       if (!ours) continue;
-      response->set_has_claim(true);
-      response->set_claim_index(e.claim.ref.index());
+      // The vendor's own claim names the response; recordings only if none.
+      if (!response->has_claim() || e.claim.recorder.empty()) {
+        response->set_has_claim(true);
+        response->set_claim_index(e.claim.ref.index());
+      }
       for (const evaluate::AssertionResult& r : e.results) {
         vpb::AssertionEvaluation* a = response->add_evaluations();
+        a->set_claim_index(e.claim.ref.index());
+        a->set_stands_against(e.claim.stands_against);
         a->set_assertion_id(r.assertion.id());
         a->set_verdict(r.verdict);
         a->set_confirmed(r.confirmed);
@@ -243,6 +251,20 @@ absl::StatusOr<std::unique_ptr<VerifierServer>> VerifierServer::Start(
   }
   const std::string& listen = server->config_.listen;
   server->address_ = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+  if (!server->config_.http_addr.empty()) {
+    client::LogClient* log = server->log_.get();
+    absl::StatusOr<std::unique_ptr<site::SiteServer>> site_server = site::SiteServer::Start(
+        server->config_.http_addr, [log](uint64_t old_size, uint64_t new_size) {
+          return site::ConsistencyJson(*log, old_size, new_size);
+        });
+    if (!site_server.ok()) return site_server.status();
+    server->site_server_ = *std::move(site_server);
+  }
+  if (!server->config_.site_dir.empty()) {
+    absl::MutexLock lock(&server->mu_);
+    // What an earlier run published there, so it stays provable.
+    server->published_sizes_ = site::PublishedSizes(server->config_.site_dir);
+  }
   server->follower_ = std::thread([s = server.get()] { s->Follow(); });
   return server;
 }
@@ -262,6 +284,7 @@ void VerifierServer::Follow() {
       } else {
         last_error_.clear();
       }
+      RebuildSite();
       ++rounds_;
       ObserveRound();
       if (read.ok() && *read > 0) continue;  // more may be waiting
@@ -269,6 +292,51 @@ void VerifierServer::Follow() {
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), config_.poll_interval);
     }
   }
+}
+
+void VerifierServer::RebuildSite() {
+  if (site_server_ == nullptr && config_.site_dir.empty()) return;
+  const uint64_t followed = core_->followed_size();
+  const uint32_t findings = core_->findings_published();
+  if (site_built_ && followed == site_followed_ && findings == site_findings_) return;
+  site::SiteSources sources;
+  sources.store = store_.get();
+  sources.core = core_.get();
+  sources.log = log_.get();
+  sources.resolver = config_.tables.get();
+  sources.config = config_.site;
+  sources.published_sizes = published_sizes_;
+  sources.now = absl::Now();
+  absl::StatusOr<site::Site> built = site::BuildSite(sources);
+  if (!built.ok()) {
+    // Tried again next round: the previous site stays up meanwhile.
+    logging::Error("building the site", {{"error", std::string(built.status().message())}});
+    return;
+  }
+  auto site = std::make_shared<const site::Site>(*std::move(built));
+  if (!config_.site_dir.empty()) {
+    if (absl::Status s = site::WriteSite(*site, config_.site_dir); !s.ok()) {
+      logging::Error("writing the site", {{"error", std::string(s.message())},
+                                          {"dir", config_.site_dir}});
+      return;
+    }
+  }
+  if (site->tree_size > 0) published_sizes_.insert(site->tree_size);
+  site_built_ = true;
+  site_followed_ = followed;
+  site_findings_ = findings;
+  if (site_server_ != nullptr) site_server_->Publish(site);
+  absl::MutexLock lock(&site_mu_);
+  site_ = std::move(site);
+}
+
+std::string VerifierServer::site_address() const {
+  return site_server_ == nullptr ? std::string() : site_server_->address();
+}
+
+std::shared_ptr<const site::Site> VerifierServer::site() const {
+  absl::MutexLock lock(&site_mu_);
+  return site_;
 }
 
 absl::Status VerifierServer::InstallMetrics(metrics::Registry* registry) {
