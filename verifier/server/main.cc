@@ -6,9 +6,11 @@
 //       --admin_pub=FILE --name=NAME --key=FILE [--listen=127.0.0.1:0]
 //       [--witness_policy=FILE [--max_cosignature_age=D]
 //        [--max_cosignature_future=D]]
+//       [--http_addr=HOST:PORT] [--site_dir=DIR]
 //
 // Prints the bound address alone on the first line of stdout once the
-// reference data is published; logs go to stderr as JSON lines. SIGTERM or
+// reference data is published, then, with --http_addr, "site:
+// http://HOST:PORT/" on the second; logs go to stderr as JSON lines. SIGTERM or
 // SIGINT shuts it down cleanly.
 
 #include <iostream>
@@ -16,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -63,6 +66,13 @@ ABSL_FLAG(std::string, psl, std::string(candor::reference::kDebianPslPath),
           "the Public Suffix List");
 ABSL_FLAG(std::string, metrics_addr, "",
           "serve Prometheus metrics at http://ADDR/metrics (host:port; off if empty)");
+ABSL_FLAG(std::string, http_addr, "",
+          "serve the public site (verifier/site/API.md) over plain HTTP on host:port; "
+          "port 0 picks one; printed as \"site: http://HOST:PORT/\" on stdout's second "
+          "line (off if empty)");
+ABSL_FLAG(std::string, site_dir, "",
+          "also write the public site as static files under this directory, after "
+          "every round that changed it (off if empty)");
 ABSL_FLAG(int, poll_interval_ms, 500, "how often to ask the log for a new checkpoint");
 ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this PEM certificate chain");
 ABSL_FLAG(std::string, tls_key, "", "the TLS certificate's private key (mode 0600)");
@@ -139,6 +149,20 @@ int main(int argc, char** argv) {
   if (!admin.ok()) return Fail(admin.status().ToString());
   config.core.admin_key = *std::move(admin);
 
+  // The site shows the keys and policy as their files say them.
+  config.http_addr = absl::GetFlag(FLAGS_http_addr);
+  config.site_dir = absl::GetFlag(FLAGS_site_dir);
+  if (!config.http_addr.empty() || !config.site_dir.empty()) {
+    for (auto [flag, out] : {std::pair{&FLAGS_log_pub, &config.site.log_key},
+                             std::pair{&FLAGS_admin_pub, &config.site.admin_key_pem},
+                             std::pair{&FLAGS_witness_policy, &config.site.witness_policy}}) {
+      if (absl::GetFlag(*flag).empty()) continue;
+      absl::StatusOr<std::string> text = candor::keyfile::ReadSmallFile(absl::GetFlag(*flag));
+      if (!text.ok()) return Fail(text.status().ToString());
+      *out = std::string(absl::StripTrailingAsciiWhitespace(*text));
+    }
+  }
+
   if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
         candor::tls::ServerCredentials(
@@ -185,12 +209,16 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(server.status().ToString());
 
   std::cout << (*server)->address() << std::endl;
+  if (!(*server)->site_address().empty()) {
+    std::cout << "site: http://" << (*server)->site_address() << "/" << std::endl;
+  }
   candor::logging::Info("candor-verifier serving",
                         {{"address", (*server)->address()},
                          {"log", absl::GetFlag(FLAGS_log)},
                          {"name", absl::GetFlag(FLAGS_name)},
                          {"metrics_address",
-                          metrics_server ? metrics_server->address() : ""}});
+                          metrics_server ? metrics_server->address() : ""},
+                         {"site_address", (*server)->site_address()}});
 
   candor::logserver::ServeUntilSignalled([&server] { (*server)->Wait(); },
                                       [&server] { (*server)->Shutdown(); });

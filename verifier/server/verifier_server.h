@@ -11,6 +11,7 @@
 #define CANDOR_VERIFIER_SERVER_VERIFIER_SERVER_H_
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,6 +29,8 @@
 #include "verifier/reference/resolver.h"
 #include "verifier/server/verifier_core.h"
 #include "verifier/server/verifier_store.h"
+#include "verifier/site/site.h"
+#include "verifier/site/site_server.h"
 
 namespace candor::verifier {
 
@@ -44,6 +47,13 @@ struct VerifierServerConfig {
   // README.md's "Metrics and health"); none if null. Not owned; must outlive
   // the server. Serve it with metrics::MetricsHttpServer.
   metrics::Registry* metrics = nullptr;
+  // The public site (verifier/site/API.md), rebuilt after every round that
+  // read entries or published findings: served over plain HTTP on
+  // `http_addr` ("host:port"; none if empty) and written under `site_dir`
+  // (none if empty). `site` holds the key and policy texts it shows.
+  std::string http_addr;
+  std::string site_dir;
+  site::SiteConfig site;
 };
 
 class VerifierServer {
@@ -61,6 +71,12 @@ class VerifierServer {
   // reach `rounds`: lets a caller in the same process see that the verifier
   // looked again, without guessing how long that takes. DEADLINE_EXCEEDED at
   // `deadline`; UNAVAILABLE once the server is shutting down.
+  // "host:port" the site is served on; empty without config.http_addr.
+  std::string site_address() const;
+  // The site as last built; null before the first build. A rebuild that
+  // fails (the log unreachable for a proof) keeps the previous one, logged.
+  std::shared_ptr<const site::Site> site() const;
+
   uint64_t rounds();
   absl::Status WaitForRounds(uint64_t rounds, absl::Time deadline);
 
@@ -71,6 +87,8 @@ class VerifierServer {
   absl::Status InstallMetrics(metrics::Registry* registry);
   // After a round of following: sizes, lag, findings. Requires mu_.
   void ObserveRound() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Rebuilds the site if the round changed what it shows; logs failures.
+  void RebuildSite() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ObserveCall(absl::string_view method, grpc::StatusCode code,
                    absl::Duration elapsed);
   // Waits until the follower has read entry `index`.
@@ -90,6 +108,16 @@ class VerifierServer {
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   uint64_t rounds_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread follower_;
+
+  // The site: built on the follower thread under mu_ (the core is not
+  // thread-safe), read by HTTP workers and callers through site_mu_ only.
+  std::unique_ptr<site::SiteServer> site_server_;
+  bool site_built_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t site_followed_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t site_findings_ ABSL_GUARDED_BY(mu_) = 0;
+  std::set<uint64_t> published_sizes_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex site_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  std::shared_ptr<const site::Site> site_ ABSL_GUARDED_BY(site_mu_);
 
   // Metrics (null without a registry); the families are the registry's.
   metrics::Family<metrics::Counter>* calls_ = nullptr;
