@@ -125,7 +125,9 @@ say "Starting candor-verifier"
 # The public site (verifier/site/API.md): served on --http_addr and written
 # to --site_dir, when this candor-verifier has them.
 site_flags=()
-if "$candor_verifier" --helpfull 2>&1 | grep -q -- '--http_addr'; then
+# (--helpfull exits 1.)
+verifier_help=$("$candor_verifier" --helpfull 2>&1 || true)
+if [[ $verifier_help == *--http_addr* ]]; then
   rm -rf "$state/site"
   site_flags=(--http_addr=127.0.0.1:0 --site_dir="$state/site")
 fi
