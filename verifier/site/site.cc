@@ -93,6 +93,13 @@ std::string Arr(const std::vector<std::string>& items) {
 // UTF-8 escaped), before any HTML or JSON escaping.
 std::string P(absl::string_view s) { return claim::Printable(s); }
 
+// P for text shown in lines (a note, a PEM key, a quote): line breaks kept.
+std::string Lines(absl::string_view s) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(s, '\n')) lines.push_back(P(line));
+  return absl::StrJoin(lines, "\n");
+}
+
 std::string Time(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "";
   return TimeUtil::ToString(t);
@@ -290,7 +297,7 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
     cv.issuer = c.issuer();
     cv.issued_at = Time(c.issued_at());
     cv.effective_at = Time(c.effective_at());
-    cv.text = P(c.text());
+    cv.text = Lines(c.text());
     if (!c.app().min_version().empty() || !c.app().max_version().empty()) {
       cv.versions = absl::StrCat(P(c.app().min_version()), " to ",
                                  c.app().max_version().empty() ? std::string("latest")
@@ -314,7 +321,7 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
       cv.source_url = P(rec->second.source().url());
       cv.publication = P(rec->second.source().publication());
       for (const cpb::Quote& q : rec->second.quotes()) {
-        cv.quotes.push_back({P(q.id()), P(q.text()), P(q.language())});
+        cv.quotes.push_back({P(q.id()), Lines(q.text()), P(q.language())});
       }
     }
     cv.provenance = P(cv.provenance);
@@ -695,11 +702,11 @@ std::string EntryPage(uint64_t index, const Statement& st,
   absl::StrAppend(&out, "</dl>");
   if (st.parsed) {
     absl::StrAppend(&out, "<h2>What it says</h2><pre>",
-                    HtmlEscape(P(st.parsed->statement.predicate_json)), "</pre>");
+                    HtmlEscape(Lines(st.parsed->statement.predicate_json)), "</pre>");
   } else {
     absl::StrAppend(&out, "<p>This entry is not a statement this site can read.</p>");
   }
-  absl::StrAppend(&out, "<h2>The entry, verbatim</h2><pre>", HtmlEscape(P(s.entry())), "</pre>",
+  absl::StrAppend(&out, "<h2>The entry, verbatim</h2><pre>", HtmlEscape(Lines(s.entry())), "</pre>",
                   VerifyButton(absl::StrCat(root, "api/v1/entries/", index, ".bundle.json")));
   return Page({absl::StrCat("Log entry ", index), root, {"verify.js"}}, out);
 }
@@ -739,14 +746,14 @@ std::string LogPage(const LogView& log, const SiteSources& in, absl::string_view
   item("Generated", HtmlEscape(generated_at));
   absl::StrAppend(&out, "</dl>");
   absl::StrAppend(&out, "<h2>Checkpoint, verbatim, with its cosignatures</h2><pre>",
-                  HtmlEscape(P(log.checkpoint)), "</pre>");
-  absl::StrAppend(&out, "<h2>The log's key</h2><pre>", HtmlEscape(P(in.config.log_key)),
-                  "</pre><h2>The admin key</h2><pre>", HtmlEscape(P(in.config.admin_key_pem)),
+                  HtmlEscape(Lines(log.checkpoint)), "</pre>");
+  absl::StrAppend(&out, "<h2>The log's key</h2><pre>", HtmlEscape(Lines(in.config.log_key)),
+                  "</pre><h2>The admin key</h2><pre>", HtmlEscape(Lines(in.config.admin_key_pem)),
                   "</pre><h2>Witness policy</h2>");
   if (in.config.witness_policy.empty()) {
     absl::StrAppend(&out, "<p>None: the verifier follows the log's own checkpoints.</p>");
   } else {
-    absl::StrAppend(&out, "<pre>", HtmlEscape(P(in.config.witness_policy)), "</pre>");
+    absl::StrAppend(&out, "<pre>", HtmlEscape(Lines(in.config.witness_policy)), "</pre>");
   }
   absl::StrAppend(&out, "<p>As JSON: ", Link("api/v1/log.json", "api/v1/log.json"),
                   ". Each finding and entry page verifies against this checkpoint.</p>");
