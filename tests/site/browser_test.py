@@ -363,6 +363,13 @@ def unit_tests(d, verify_js, search_js, demo_bundle=None, demo_log=None, generic
                       "# a comment\ngroup AB all A B\ngroup top any AB C\nquorum top\n")
             expect_eq(got, [False, False, True, True, True], "quorumMet evaluates nested all/any groups")
 
+            # Where log.json and consistency proofs are, from data-bundle.
+            got = run("""return [V.apiBase('../api/v1/findings/12.bundle.json'),
+                                 V.apiBase('api/v1/entries/7.bundle.json'),
+                                 V.apiBase('/candor/api/v1/entries/7.bundle.json')];""")
+            expect_eq(got, ["../api/v1/", "api/v1/", "/candor/api/v1/"],
+                      "apiBase finds api/v1/ in data-bundle, for pages below and at the root")
+
             # search.js's matcher.
             got = run("""return [S.matches('android:com.example.app example app ltd', 'EXAMPLE  ltd'),
                                  S.matches('android:com.example.app example app ltd', 'example pwned'),
@@ -473,6 +480,14 @@ def site_tests(d, args, bin_dir, state, site_out):
           "Verify reports the witnesses meeting the quorum")
     check("candor verify finding %d.bundle.json --log_pub log.pub" % finding in text,
           "the page names the candor verify finding command")
+
+    # Verify on the entry page of the finding's claim.
+    claim_index = int(confirmed[0]["claimIndex"])
+    state_, text = verify_on_page(d, site + "entries/%d.html" % claim_index)
+    expect_eq(state_, "ok", "Verify on entry %d (the claim) succeeds" % claim_index)
+    check(re.search(r"\d+ entr(y is|ies are) in the log \(inclusion proofs\)\.", text) is not None and
+          "Not checked here: that the page's reading of the statement is right" in text,
+          "the entry page's Verify reports inclusion and what it could not check (%s)" % text)
 
     # Markup in a vendor's display name and a claim's text stays text. The
     # log grows, so a second Verify needs a consistency proof.

@@ -464,7 +464,7 @@
       statementCount++;
     }
     lines.push((registrationCount ? registrationCount + ' registration' + (registrationCount === 1 ? ' is' : 's are') + ' signed by the admin key' : 'No registrations') +
-               (statementCount ? '; ' + statementCount + ' other statement' + (statementCount === 1 ? ' is' : 's are') + ' signed by keys their signers registered.' : '.'));
+               (statementCount ? '; ' + statementCount + (statementCount === 1 ? ' other statement is signed by a key its signer registered.' : ' other statements are signed by keys their signers registered.') : '.'));
     return { checkpoint: cp, cosigners: cv.cosigners, lines };
   }
 
