@@ -572,8 +572,11 @@ def site_tests(d, args, bin_dir, state, site_out):
                 os.makedirs(os.path.dirname(os.path.join(copy, rel)), exist_ok=True)
                 with open(os.path.join(copy, rel), "wb") as f:
                     f.write(fetch(site + rel)[0])
-        b = json.load(open(os.path.join(copy, bundle_rel)))
-        return b["checkpoint"] == json.load(open(os.path.join(copy, "api/v1/log.json")))["checkpoint"]
+        try:  # the verifier may be rewriting --site_dir as it is copied
+            b = json.load(open(os.path.join(copy, bundle_rel)))
+            return b["checkpoint"] == json.load(open(os.path.join(copy, "api/v1/log.json")))["checkpoint"]
+        except (OSError, ValueError, KeyError, shutil.Error):
+            return False
     poll(consistent_copy, "a copy of the site whose bundle and log.json agree", 120, 0.5)
     raw = open(os.path.join(copy, bundle_rel), "rb").read()
     bundle = json.loads(raw)
