@@ -308,6 +308,9 @@ void VerifierServer::RebuildSite() {
   sources.published_sizes = published_sizes_;
   sources.now = absl::Now();
   absl::StatusOr<site::Site> built = site::BuildSite(sources);
+  // Built under mu_, so gRPC handlers that wait for the follower wait for
+  // this too: its duration is worth seeing.
+  const absl::Duration took = absl::Now() - sources.now;
   if (!built.ok()) {
     // Tried again next round: the previous site stays up meanwhile.
     logging::Error("building the site", {{"error", std::string(built.status().message())}});
@@ -321,6 +324,9 @@ void VerifierServer::RebuildSite() {
       return;
     }
   }
+  logging::Info("site built", {{"files", std::to_string(site->files.size())},
+                               {"tree_size", std::to_string(site->tree_size)},
+                               {"ms", std::to_string(absl::ToInt64Milliseconds(took))}});
   if (site->tree_size > 0) published_sizes_.insert(site->tree_size);
   site_built_ = true;
   site_followed_ = followed;
