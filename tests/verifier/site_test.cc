@@ -264,6 +264,7 @@ TEST_F(SiteTest, TheAppPageSaysTheClaimTheFindingAndWhereEachFactIs) {
   EXPECT_THAT(page, HasSubstr("The Press Desk&#39;s reading of a statement quoted in The "
                               "Daily Example"));
   EXPECT_THAT(page, HasSubstr("Our app never sends any data to China."));
+  EXPECT_THAT(page, HasSubstr("any data read as any user data, sent to endpoints in China"));
   // The finding, its verdict, next to what contradicts it.
   EXPECT_THAT(page, HasSubstr("contradicted, confirmed"));
   EXPECT_THAT(page, HasSubstr("c.igexin.com (Merit Interactive Co., Ltd.), an endpoint in "
@@ -291,7 +292,7 @@ TEST_F(SiteTest, TheAppPageSaysTheClaimTheFindingAndWhereEachFactIs) {
   const json::Value& claim = app.Find("claims")->items().front();
   for (const char* member : {"index", "kind", "status", "provenance", "issuer", "issuedAt",
                              "effectiveAt", "text", "assertions", "speaker", "source",
-                             "quotes"}) {
+                             "quotes", "interpretations"}) {
     EXPECT_NE(claim.Find(member), nullptr) << member;
   }
   const json::Value& finding = app.Find("findings")->items().front();

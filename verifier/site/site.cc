@@ -128,6 +128,11 @@ struct QuoteView {
   std::string id, text, language;
 };
 
+// How a recorder reads a quoted sentence as one assertion.
+struct InterpretationView {
+  std::string assertion, quote, sentence, reading;
+};
+
 struct ClaimView {
   uint64_t index = 0;
   bool recorded = false;
@@ -137,6 +142,7 @@ struct ClaimView {
   std::vector<std::pair<std::string, std::string>> assertions;  // id, sentence
   std::string speaker, source_url, publication;
   std::vector<QuoteView> quotes;
+  std::vector<InterpretationView> interpretations;
 };
 
 struct FlowView {
@@ -323,6 +329,10 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
       for (const cpb::Quote& q : rec->second.quotes()) {
         cv.quotes.push_back({P(q.id()), Lines(q.text()), P(q.language())});
       }
+      for (const cpb::Interpretation& i : rec->second.interpretations()) {
+        cv.interpretations.push_back(
+            {P(i.assertion()), P(i.quote()), Lines(i.sentence()), Lines(i.reading())});
+      }
     }
     cv.provenance = P(cv.provenance);
     view.claims.push_back(std::move(cv));
@@ -408,7 +418,13 @@ std::string AppJson(const AppView& a) {
                             {"versions", Strings({versions.begin(), versions.end()})}}));
   }
   for (const ClaimView& c : a.claims) {
-    std::vector<std::string> assertions, quotes;
+    std::vector<std::string> assertions, quotes, interpretations;
+    for (const InterpretationView& i : c.interpretations) {
+      interpretations.push_back(Obj({{"assertion", Q(i.assertion)},
+                                     {"quote", Q(i.quote)},
+                                     {"sentence", Q(i.sentence)},
+                                     {"reading", Q(i.reading)}}));
+    }
     for (const auto& [id, sentence] : c.assertions) {
       assertions.push_back(Obj({{"id", Q(id)}, {"sentence", Q(sentence)}}));
     }
@@ -431,6 +447,7 @@ std::string AppJson(const AppView& a) {
                                      {"publication", Q(c.publication)}})
                               : "null"},
         {"quotes", Arr(quotes)},
+        {"interpretations", Arr(interpretations)},
     }));
   }
   for (const MeasurementView& m : a.measurements) {
@@ -519,7 +536,13 @@ std::string ClaimHtml(const ClaimView& c, absl::string_view root) {
   absl::StrAppend(&out, "<p>It says the app:</p><ul>");
   for (const auto& [id, sentence] : c.assertions) {
     absl::StrAppend(&out, "<li>", HtmlEscape(sentence), " <span class=\"muted\">(",
-                    HtmlEscape(id), ")</span></li>");
+                    HtmlEscape(id), ")</span>");
+    for (const InterpretationView& i : c.interpretations) {
+      if (i.assertion != id) continue;
+      absl::StrAppend(&out, "<br>The recorder reads \u201c", HtmlEscape(i.sentence),
+                      "\u201d (quote ", HtmlEscape(i.quote), ") as: ", HtmlEscape(i.reading));
+    }
+    absl::StrAppend(&out, "</li>");
   }
   absl::StrAppend(&out, "</ul></li>");
   return out;
