@@ -172,6 +172,19 @@ class SiteTest : public ::testing::Test {
     ASSERT_EQ(recorded.code, 0) << recorded.err;
     Result logged = Candor({"submit", "--log", log_->address(), P("statement.dsse"), "--wait"});
     ASSERT_EQ(logged.code, 0) << logged.err;
+    // The vendor disputes the reading.
+    const std::string key = "\"leafHash\": \"";
+    const size_t at = logged.out.find(key);
+    ASSERT_NE(at, std::string::npos) << logged.out;
+    const std::string leaf =
+        logged.out.substr(at + key.size(), logged.out.find('"', at + key.size()) - at - key.size());
+    Result disputed = Candor({"claim", "dispute", "--app", kApp, "--issuer", "example-app",
+                              "--recording", leaf, "--text", "Misquoted: <b>web site</b> only.",
+                              "--key", P("example-app.key"), "--out", P("dispute.dsse")});
+    ASSERT_EQ(disputed.code, 0) << disputed.err;
+    Result dispute_logged =
+        Candor({"submit", "--log", log_->address(), P("dispute.dsse"), "--wait"});
+    ASSERT_EQ(dispute_logged.code, 0) << dispute_logged.err;
 
     for (const char* lab : {"lab-one", "lab-two"}) {
       Result r = Candor({"measure", "har", "--har",
@@ -265,6 +278,7 @@ TEST_F(SiteTest, TheAppPageSaysTheClaimTheFindingAndWhereEachFactIs) {
                               "Daily Example"));
   EXPECT_THAT(page, HasSubstr("Our app never sends any data to China."));
   EXPECT_THAT(page, HasSubstr("any data read as any user data, sent to endpoints in China"));
+  EXPECT_THAT(page, HasSubstr("Misquoted: &lt;b&gt;web site&lt;/b&gt; only."));
   // The finding, its verdict, next to what contradicts it.
   EXPECT_THAT(page, HasSubstr("contradicted, confirmed"));
   EXPECT_THAT(page, HasSubstr("c.igexin.com (Merit Interactive Co., Ltd.), an endpoint in "

@@ -128,6 +128,13 @@ struct QuoteView {
   std::string id, text, language;
 };
 
+// A vendor's signed answer to a recording.
+struct DisputeView {
+  uint64_t index = 0;
+  std::string issuer, issued_at, text;
+  std::string recording;  // the leaf hash of the recording it answers
+};
+
 // How a recorder reads a quoted sentence as one assertion.
 struct InterpretationView {
   std::string assertion, quote, sentence, reading;
@@ -143,6 +150,7 @@ struct ClaimView {
   std::string speaker, source_url, publication;
   std::vector<QuoteView> quotes;
   std::vector<InterpretationView> interpretations;
+  std::vector<DisputeView> disputes;  // a recording's, by vendors in scope
 };
 
 struct FlowView {
@@ -245,7 +253,8 @@ absl::StatusOr<std::optional<uint64_t>> LatestRegistration(VerifierStore* store,
 }
 
 absl::Status GatherClaims(const vpb::AppRecord& record, const registry::RegistryState& registry,
-                          absl::Time now, Entries& entries, AppView& view) {
+                          absl::Time now, const std::vector<DisputeView>& disputes,
+                          Entries& entries, AppView& view) {
   std::vector<claim::ClaimRecord> records;
   std::map<uint64_t, cpb::Claim> claims;
   std::map<uint64_t, cpb::RecordedClaim> recordings;
@@ -323,6 +332,14 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
       cv.recorded = true;
       cv.provenance =
           claim::ProvenanceOfRecording(rec->second, DisplayName(registry, cv.issuer));
+      // Only a vendor now in scope answers for the app (as `candor claims`).
+      const std::string leaf(merkle::AsBytes(state.claim->leaf_hash));
+      for (const DisputeView& d : disputes) {
+        if (d.recording == leaf && std::find(vendor_names.begin(), vendor_names.end(),
+                                             d.issuer) != vendor_names.end()) {
+          cv.disputes.push_back(d);
+        }
+      }
       cv.speaker = P(rec->second.speaker().name());
       cv.source_url = P(rec->second.source().url());
       cv.publication = P(rec->second.source().publication());
@@ -338,6 +355,28 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
     view.claims.push_back(std::move(cv));
   }
   return absl::OkStatus();
+}
+
+// Every dispute the verifier indexed, by app. Disputes are not in the app
+// records, so this reads every statement once per build.
+absl::StatusOr<std::map<std::string, std::vector<DisputeView>>> ReadDisputes(
+    VerifierStore* store) {
+  std::map<std::string, std::vector<DisputeView>> out;
+  uint64_t next = 0;
+  while (true) {
+    absl::StatusOr<std::vector<vpb::IndexedStatement>> chunk = store->ReadStatements(next, 256);
+    if (!chunk.ok()) return chunk.status();
+    if (chunk->empty()) return out;
+    for (const vpb::IndexedStatement& st : *chunk) {
+      next = st.index() + 1;
+      if (st.predicate_type() != kDisputeType || st.repeated()) continue;
+      absl::StatusOr<cpb::Dispute> d = claim::DisputeFromEntry(st.entry());
+      // A dispute counts as its issuer's only if they signed it.
+      if (!d.ok() || d->issuer() != st.signer()) continue;
+      out[d->app()].push_back(
+          {st.index(), d->issuer(), Time(d->issued_at()), Lines(d->text()), d->recording()});
+    }
+  }
 }
 
 absl::Status GatherMeasurements(const vpb::AppRecord& record,
@@ -418,7 +457,13 @@ std::string AppJson(const AppView& a) {
                             {"versions", Strings({versions.begin(), versions.end()})}}));
   }
   for (const ClaimView& c : a.claims) {
-    std::vector<std::string> assertions, quotes, interpretations;
+    std::vector<std::string> assertions, quotes, interpretations, disputes;
+    for (const DisputeView& d : c.disputes) {
+      disputes.push_back(Obj({{"index", absl::StrCat(d.index)},
+                              {"issuer", Q(P(d.issuer))},
+                              {"issuedAt", Q(d.issued_at)},
+                              {"text", Q(d.text)}}));
+    }
     for (const InterpretationView& i : c.interpretations) {
       interpretations.push_back(Obj({{"assertion", Q(i.assertion)},
                                      {"quote", Q(i.quote)},
@@ -448,6 +493,7 @@ std::string AppJson(const AppView& a) {
                               : "null"},
         {"quotes", Arr(quotes)},
         {"interpretations", Arr(interpretations)},
+        {"disputes", Arr(disputes)},
     }));
   }
   for (const MeasurementView& m : a.measurements) {
@@ -544,7 +590,13 @@ std::string ClaimHtml(const ClaimView& c, absl::string_view root) {
     }
     absl::StrAppend(&out, "</li>");
   }
-  absl::StrAppend(&out, "</ul></li>");
+  absl::StrAppend(&out, "</ul>");
+  for (const DisputeView& d : c.disputes) {
+    absl::StrAppend(&out, "<p><strong>Disputed</strong> by ", HtmlEscape(P(d.issuer)), " on ",
+                    HtmlEscape(d.issued_at), " (", EntryLink(root, d.index),
+                    "):</p><blockquote>", HtmlEscape(d.text), "</blockquote>");
+  }
+  absl::StrAppend(&out, "</li>");
   return out;
 }
 
@@ -861,12 +913,18 @@ absl::StatusOr<Site> BuildSite(const SiteSources& in) {
 
   absl::StatusOr<std::vector<vpb::AppRecord>> records = in.store->ReadApps();
   if (!records.ok()) return records.status();
+  absl::StatusOr<std::map<std::string, std::vector<DisputeView>>> disputes =
+      ReadDisputes(in.store);
+  if (!disputes.ok()) return disputes.status();
   std::vector<AppView> apps;
   for (const vpb::AppRecord& record : *records) {
     AppView a;
     a.app = record.app();
     a.slug = AppSlug(a.app);
-    if (absl::Status s = GatherClaims(record, registry, in.now, entries, a); !s.ok()) return s;
+    if (absl::Status s = GatherClaims(record, registry, in.now, (*disputes)[a.app], entries, a);
+        !s.ok()) {
+      return s;
+    }
     if (absl::Status s = GatherMeasurements(record, in.resolver, entries, a); !s.ok()) return s;
     if (absl::Status s = GatherFindings(record, entries, a); !s.ok()) return s;
     for (VendorView& v : a.vendors) {
@@ -875,7 +933,10 @@ absl::StatusOr<Site> BuildSite(const SiteSources& in) {
       v.registration = *r;
       if (*r) cited.insert(**r);
     }
-    for (const ClaimView& c : a.claims) cited.insert(c.index);
+    for (const ClaimView& c : a.claims) {
+      cited.insert(c.index);
+      for (const DisputeView& d : c.disputes) cited.insert(d.index);
+    }
     for (const MeasurementView& m : a.measurements) cited.insert(m.index);
     for (const FindingView& f : a.findings) {
       cited.insert(f.index);
