@@ -281,8 +281,8 @@ TEST_F(SiteTest, TheAppPageSaysTheClaimTheFindingAndWhereEachFactIs) {
   EXPECT_THAT(page, HasSubstr("Misquoted: &lt;b&gt;web site&lt;/b&gt; only."));
   // The finding, its verdict, next to what contradicts it.
   EXPECT_THAT(page, HasSubstr("contradicted, confirmed"));
-  EXPECT_THAT(page, HasSubstr("c.igexin.com (Merit Interactive Co., Ltd.), an endpoint in "
-                              "China (CN)"));
+  EXPECT_THAT(page, HasSubstr("The app sent Contacts to c.igexin.com (Merit Interactive Co., "
+                              "Ltd.), an endpoint located in China (CN)"));
   // Measurements: auditor, consent, vantage, what went where.
   EXPECT_THAT(page, HasSubstr("By lab-two"));
   EXPECT_THAT(page, HasSubstr("tracking declined"));

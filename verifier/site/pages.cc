@@ -127,10 +127,15 @@ std::string FindingSummaryHtml(const FindingView& f, absl::string_view root) {
       if (!v.organisation().empty()) absl::StrAppend(&where, " (", P(v.organisation()), ")");
       const bool known = v.measurement() < static_cast<uint32_t>(x.measurements_size());
       const std::vector<std::string> types(v.data_types().begin(), v.data_types().end());
-      absl::StrAppend(&out, "<li>", HtmlEscape(claim::DescribeDataTypes(types)),
-                      " sent to ", HtmlEscape(where), ", an endpoint in ",
-                      HtmlEscape(CountryWords(v.endpoint_country())));
-      if (!v.reason().empty()) absl::StrAppend(&out, ": ", HtmlEscape(P(v.reason())));
+      // The evaluator's reason says what went where and why it contradicts
+      // ("sent Contacts to c.igexin.com (...), an endpoint located in ...").
+      if (!v.reason().empty()) {
+        absl::StrAppend(&out, "<li>The app ", HtmlEscape(P(v.reason())));
+      } else {
+        absl::StrAppend(&out, "<li>", HtmlEscape(claim::DescribeDataTypes(types)),
+                        " sent to ", HtmlEscape(where), ", an endpoint in ",
+                        HtmlEscape(CountryWords(v.endpoint_country())));
+      }
       if (known) {
         absl::StrAppend(&out, " (measured in ",
                         EntryLink(root, x.measurements(v.measurement()).index()), ")");
