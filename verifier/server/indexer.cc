@@ -30,6 +30,10 @@ std::string AppOf(const SignedStatement& st) {
     claim::v1::RecordedClaim r;
     return ParsePredicate(json, r).ok() ? r.reading().app().id() : "";
   }
+  if (type == kDisputeType) {
+    claim::v1::Dispute d;
+    return ParsePredicate(json, d).ok() ? d.app() : "";
+  }
   if (type == kMeasurementType) {
     measurement::v1::Measurement m;
     return ParsePredicate(json, m).ok() ? m.app() : "";
@@ -83,7 +87,7 @@ absl::Status Indexer::UpgradeFromVersion1(VerifierStore* store) {
           app = apps.emplace(st.app(), record->value_or(v1::AppRecord())).first;
         }
         for (auto* list : {app->second.mutable_claims(), app->second.mutable_measurements(),
-                           app->second.mutable_findings()}) {
+                           app->second.mutable_findings(), app->second.mutable_disputes()}) {
           list->erase(std::remove(list->begin(), list->end(), st.index()), list->end());
         }
       }
@@ -217,6 +221,8 @@ absl::StatusOr<IndexedChunk> Indexer::IndexChunk(
         } else if (type == kFindingType) {
           (*app)->add_findings(index);
           chunk.findings.push_back(index);
+        } else if (type == kDisputeType) {
+          (*app)->add_disputes(index);
         }
       }
     }

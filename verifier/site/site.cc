@@ -215,15 +215,14 @@ absl::StatusOr<Site> BuildSite(const SiteSources& in) {
 
   absl::StatusOr<std::vector<vpb::AppRecord>> records = in.store->ReadApps();
   if (!records.ok()) return records.status();
-  absl::StatusOr<std::map<std::string, std::vector<DisputeView>>> disputes =
-      ReadDisputes(in.store);
-  if (!disputes.ok()) return disputes.status();
   std::vector<AppView> apps;
   for (const vpb::AppRecord& record : *records) {
     AppView a;
     a.app = record.app();
     a.slug = AppSlug(a.app);
-    if (absl::Status s = GatherClaims(record, registry, in.now, (*disputes)[a.app], entries, a);
+    absl::StatusOr<std::vector<DisputeView>> disputes = ReadDisputes(record, entries);
+    if (!disputes.ok()) return disputes.status();
+    if (absl::Status s = GatherClaims(record, registry, in.now, *disputes, entries, a);
         !s.ok()) {
       return s;
     }

@@ -218,26 +218,19 @@ absl::Status GatherClaims(const vpb::AppRecord& record, const registry::Registry
   return absl::OkStatus();
 }
 
-// Every dispute the verifier indexed, by app. Disputes are not in the app
-// records, so this reads every statement once per build.
-absl::StatusOr<std::map<std::string, std::vector<DisputeView>>> ReadDisputes(
-    VerifierStore* store) {
-  std::map<std::string, std::vector<DisputeView>> out;
-  uint64_t next = 0;
-  while (true) {
-    absl::StatusOr<std::vector<vpb::IndexedStatement>> chunk = store->ReadStatements(next, 256);
-    if (!chunk.ok()) return chunk.status();
-    if (chunk->empty()) return out;
-    for (const vpb::IndexedStatement& st : *chunk) {
-      next = st.index() + 1;
-      if (st.predicate_type() != kDisputeType || st.repeated()) continue;
-      absl::StatusOr<cpb::Dispute> d = claim::DisputeFromEntry(st.entry());
-      // A dispute counts as its issuer's only if they signed it.
-      if (!d.ok() || d->issuer() != st.signer()) continue;
-      out[d->app()].push_back(
-          {st.index(), d->issuer(), Time(d->issued_at()), Lines(d->text()), d->recording()});
-    }
+absl::StatusOr<std::vector<DisputeView>> ReadDisputes(const vpb::AppRecord& record,
+                                                      Entries& entries) {
+  std::vector<DisputeView> out;
+  for (uint64_t index : record.disputes()) {
+    absl::StatusOr<const Statement*> st = entries.Get(index);
+    if (!st.ok()) return st.status();
+    if (*st == nullptr || (*st)->indexed.predicate_type() != kDisputeType) continue;
+    absl::StatusOr<cpb::Dispute> d = claim::DisputeFromEntry((*st)->indexed.entry());
+    // A dispute counts as its issuer's only if they signed it.
+    if (!d.ok() || d->issuer() != (*st)->indexed.signer() || d->app() != record.app()) continue;
+    out.push_back({index, d->issuer(), Time(d->issued_at()), Lines(d->text()), d->recording()});
   }
+  return out;
 }
 
 absl::Status GatherMeasurements(const vpb::AppRecord& record,

@@ -139,9 +139,10 @@ LogView ParseCheckpoint(const std::string& note);
 absl::StatusOr<std::optional<uint64_t>> LatestRegistration(verifier::VerifierStore* store,
                                                            const std::string& name);
 
-// Every dispute the verifier indexed, by app.
-absl::StatusOr<std::map<std::string, std::vector<DisputeView>>> ReadDisputes(
-    verifier::VerifierStore* store);
+// The disputes of the app the verifier indexed (AppRecord.disputes), each
+// counted only if its issuer signed it.
+absl::StatusOr<std::vector<DisputeView>> ReadDisputes(const verifier::v1::AppRecord& record,
+                                                      Entries& entries);
 
 // Fill `view` (whose app and slug are set) from the app's record: its
 // vendors in scope and claims with their states at `now` (with the
