@@ -65,8 +65,9 @@ std::string ClaimHtml(const ClaimView& c, absl::string_view root) {
     }
   }
   if (!c.text.empty()) {
-    absl::StrAppend(&out, "<p>In the vendor's words:</p><blockquote>", HtmlEscape(c.text),
-                    "</blockquote>");
+    absl::StrAppend(&out, c.recorded ? "<p>In the recorder's words:</p><blockquote>"
+                                     : "<p>In the vendor's words:</p><blockquote>",
+                    HtmlEscape(c.text), "</blockquote>");
   }
   absl::StrAppend(&out, "<p>It says the app:</p><ul>");
   for (const auto& [id, sentence] : c.assertions) {
