@@ -112,6 +112,7 @@ class SiteTest : public ::testing::Test {
     config.poll_interval = absl::Milliseconds(50);
     config.http_addr = "127.0.0.1:0";
     config.site_dir = P("www");
+    config.site_interval = absl::ZeroDuration();  // every round, for the test
     config.site.log_key = log_->log_signer().verifier().EncodedKey();
     config.site.admin_key_pem = log_->admin_key().public_key().Pem();
     absl::StatusOr<std::unique_ptr<verifier::VerifierServer>> server =

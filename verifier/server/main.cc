@@ -73,6 +73,8 @@ ABSL_FLAG(std::string, http_addr, "",
 ABSL_FLAG(std::string, site_dir, "",
           "also write the public site as static files under this directory, after "
           "every round that changed it (off if empty)");
+ABSL_FLAG(absl::Duration, site_interval, absl::Seconds(5),
+          "rebuild the public site at most this often (once caught up with the log)");
 ABSL_FLAG(int, poll_interval_ms, 500, "how often to ask the log for a new checkpoint");
 ABSL_FLAG(std::string, tls_cert, "", "serve TLS with this PEM certificate chain");
 ABSL_FLAG(std::string, tls_key, "", "the TLS certificate's private key (mode 0600)");
@@ -152,6 +154,7 @@ int main(int argc, char** argv) {
   // The site shows the keys and policy as their files say them.
   config.http_addr = absl::GetFlag(FLAGS_http_addr);
   config.site_dir = absl::GetFlag(FLAGS_site_dir);
+  config.site_interval = absl::GetFlag(FLAGS_site_interval);
   if (!config.http_addr.empty() || !config.site_dir.empty()) {
     for (auto [flag, out] : {std::pair{&FLAGS_log_pub, &config.site.log_key},
                              std::pair{&FLAGS_admin_pub, &config.site.admin_key_pem},

@@ -284,10 +284,11 @@ void VerifierServer::Follow() {
       } else {
         last_error_.clear();
       }
-      RebuildSite();
+      const bool caught_up = !read.ok() || *read == 0;
+      if (caught_up) RebuildSite();
       ++rounds_;
       ObserveRound();
-      if (read.ok() && *read > 0) continue;  // more may be waiting
+      if (!caught_up) continue;  // more may be waiting
       // Sleep, but wake for shutdown.
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), config_.poll_interval);
     }
@@ -299,6 +300,8 @@ void VerifierServer::RebuildSite() {
   const uint64_t followed = core_->followed_size();
   const uint32_t findings = core_->findings_published();
   if (site_built_ && followed == site_followed_ && findings == site_findings_) return;
+  const absl::Time now = config_.core.clock();
+  if (now - site_built_at_ < config_.site_interval) return;  // a later round builds it
   site::SiteSources sources;
   sources.store = store_.get();
   sources.core = core_.get();
@@ -328,6 +331,16 @@ void VerifierServer::RebuildSite() {
                                {"tree_size", std::to_string(site->tree_size)},
                                {"ms", std::to_string(absl::ToInt64Milliseconds(took))}});
   if (site->tree_size > 0) published_sizes_.insert(site->tree_size);
+  // Consistency files are kept for the latest kKeptPublishedSizes sizes
+  // only: each build writes one per size, so an unbounded set would make
+  // builds ever slower. A browser that saw an older size is told the site
+  // has no proof from it (over HTTP the log is asked instead).
+  while (published_sizes_.size() > site::kKeptPublishedSizes) {
+    const uint64_t oldest = *published_sizes_.begin();
+    published_sizes_.erase(published_sizes_.begin());
+    if (!config_.site_dir.empty()) site::RemoveConsistencyFile(config_.site_dir, oldest);
+  }
+  site_built_at_ = now;
   site_built_ = true;
   site_followed_ = followed;
   site_findings_ = findings;

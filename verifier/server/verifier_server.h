@@ -47,13 +47,18 @@ struct VerifierServerConfig {
   // README.md's "Metrics and health"); none if null. Not owned; must outlive
   // the server. Serve it with metrics::MetricsHttpServer.
   metrics::Registry* metrics = nullptr;
-  // The public site (verifier/site/API.md), rebuilt after every round that
-  // read entries or published findings: served over plain HTTP on
+  // The public site (verifier/site/API.md): served over plain HTTP on
   // `http_addr` ("host:port"; none if empty) and written under `site_dir`
-  // (none if empty). `site` holds the key and policy texts it shows.
+  // (none if empty). `site` holds the key and policy texts it shows. It is
+  // rebuilt once the follower has caught up after reading entries or
+  // publishing findings, at most once per `site_interval` (by the core's
+  // clock): a build reads every app's entries and asks the log for their
+  // proofs, so neither a catch-up over millions of entries nor a busy log
+  // rebuilds it per round.
   std::string http_addr;
   std::string site_dir;
   site::SiteConfig site;
+  absl::Duration site_interval = absl::Seconds(5);
 };
 
 class VerifierServer {
@@ -113,6 +118,7 @@ class VerifierServer {
   // thread-safe), read by HTTP workers and callers through site_mu_ only.
   std::unique_ptr<site::SiteServer> site_server_;
   bool site_built_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time site_built_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint64_t site_followed_ ABSL_GUARDED_BY(mu_) = 0;
   uint32_t site_findings_ ABSL_GUARDED_BY(mu_) = 0;
   std::set<uint64_t> published_sizes_ ABSL_GUARDED_BY(mu_);

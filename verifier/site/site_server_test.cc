@@ -116,6 +116,12 @@ TEST(SiteWriterTest, WritesTheSameBytesAndRemembersPublishedSizes) {
   EXPECT_EQ(ReadAll(std::filesystem::path(dir) / "index.html"), "changed");
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir) / "index.html.tmp"));
   EXPECT_EQ(PublishedSizes(dir), std::set<uint64_t>{7});
+  // A size that left the kept window loses its proof, and is no longer
+  // remembered after a restart.
+  RemoveConsistencyFile(dir, 7);
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir) / "api/v1/consistency/7.json"));
+  EXPECT_EQ(PublishedSizes(dir), std::set<uint64_t>{});
+  RemoveConsistencyFile(dir, 7);  // already gone: nothing to do
 
   Site bad;
   bad.files["../escape"] = {"text/plain", "x"};

@@ -90,4 +90,9 @@ std::set<uint64_t> PublishedSizes(const std::string& dir) {
   return sizes;
 }
 
+void RemoveConsistencyFile(const std::string& dir, uint64_t old_size) {
+  std::error_code ec;
+  fs::remove(fs::path(dir) / "api/v1/consistency" / absl::StrCat(old_size, ".json"), ec);
+}
+
 }  // namespace candor::site

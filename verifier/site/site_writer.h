@@ -32,6 +32,14 @@ absl::Status WriteSite(const Site& site, const std::string& dir);
 // restarted verifier keeps proving them. Empty if there are none.
 std::set<uint64_t> PublishedSizes(const std::string& dir);
 
+// How many earlier sizes a site keeps consistency proofs from.
+inline constexpr size_t kKeptPublishedSizes = 256;
+
+// Removes the consistency file from `old_size` under `dir`, if any: once the
+// site's checkpoint moves on without it, it would prove consistency with a
+// checkpoint the site no longer shows. Best effort: an error is ignored.
+void RemoveConsistencyFile(const std::string& dir, uint64_t old_size);
+
 }  // namespace candor::site
 
 #endif  // CANDOR_VERIFIER_SITE_SITE_WRITER_H_
