@@ -71,8 +71,8 @@ ABSL_FLAG(std::string, http_addr, "",
           "port 0 picks one; printed as \"site: http://HOST:PORT/\" on stdout's second "
           "line (off if empty)");
 ABSL_FLAG(std::string, site_dir, "",
-          "also write the public site as static files under this directory, after "
-          "every round that changed it (off if empty)");
+          "also write the public site as static files under this directory, when it "
+          "is rebuilt (off if empty)");
 ABSL_FLAG(absl::Duration, site_interval, absl::Seconds(5),
           "rebuild the public site at most this often (once caught up with the log)");
 ABSL_FLAG(int, poll_interval_ms, 500, "how often to ask the log for a new checkpoint");
