@@ -51,9 +51,7 @@ expect ", The Daily Example's reading of a statement quoted in The Daily Example
 expect 'the Data-safety label published on 2026-10-01, as Lab One Records observed it on https://play.google.com/store/apps/datasafety?id=com.example.app: "play-not-shared" exemption-dependent'
 expect "the finding stands against The Daily Example's reading of a statement quoted in The Daily Example"
 expect 'reference data attributes Merit Interactive Co., Ltd. to China (CN)'
-# The public site, when this candor-verifier serves one (verifier/site/API.md).
-if [[ -s $state/site.url ]]; then
-  expect "open $(cat "$state/site.url")apps/android_3Acom.example.app.html"
-fi
+# The public site (verifier/site/API.md).
+expect "open $(cat "$state/site.url")apps/android_3Acom.example.app.html"
 # The servers are left running and still answer.
 "$bin/candor" apps --verifier "$(cat "$state/verifier.addr")" | grep -qF 'findings 10'

@@ -123,33 +123,19 @@ tell "vendor example-app speaks for $app; its first party is Example App Ltd, ex
 
 say "Starting candor-verifier"
 # The public site (verifier/site/API.md): served on --http_addr and written
-# to --site_dir, when this candor-verifier has them.
-site_flags=()
-# (--helpfull exits 1.)
-verifier_help=$("$candor_verifier" --helpfull 2>&1 || true)
-if [[ $verifier_help == *--http_addr* ]]; then
-  rm -rf "$state/site"
-  site_flags=(--http_addr=127.0.0.1:0 --site_dir="$state/site")
-fi
-rm -f "$state/site.url"
+# to --site_dir.
+rm -rf "$state/site" "$state/site.url"
 verifier=$(start verifier "$candor_verifier" --data_dir="$state/verifier-db" \
   --listen=127.0.0.1:0 --log="$log" --log_pub="$vkey" --admin_pub="$keys/admin.pub" \
   --name=watchdog --key="$keys/watchdog.key" --quorum=2 --witness_policy="$policy" \
-  "${site_flags[@]}")
+  --http_addr=127.0.0.1:0 --site_dir="$state/site")
 echo "$verifier" >"$state/verifier.addr"
 tell "candor-verifier is listening on $verifier; it follows only checkpoints both witnesses cosigned"
-site=""
-if ((${#site_flags[@]})); then
-  # It prints "site: http://HOST:PORT/" after its first line.
-  for _ in $(seq 600); do
-    site=$(sed -n 's/^site: \(http:[^ ]*\)$/\1/p' "$state/verifier.out" | head -n 1)
-    [[ -n $site ]] && break
-    sleep 0.1
-  done
-  [[ -n $site ]] || { echo "candor-verifier printed no site address; see $state/verifier.out" >&2; exit 1; }
-  echo "$site" >"$state/site.url"
-  tell "its public site is at $site (a copy in $state/site)"
-fi
+# It writes "site: http://HOST:PORT/" with its first line, in one write.
+site=$(sed -n 's/^site: \(http:[^ ]*\)$/\1/p' "$state/verifier.out")
+[[ -n $site ]] || { echo "candor-verifier printed no site address; see $state/verifier.out" >&2; exit 1; }
+echo "$site" >"$state/site.url"
+tell "its public site is at $site (a copy in $state/site)"
 tell "once it has checked the log's checkpoint, it signs its organisations and" \
   "IP-to-country tables into the log as reference-data parts"
 
@@ -368,11 +354,9 @@ cat <<MSG
               $candor verifier status --verifier $verifier
               $candor checkpoint --log $log --log_pub $vkey --policy $policy
 MSG
-if [[ -n $site ]]; then
-  cat <<MSG
+cat <<MSG
    site:      open ${site}apps/$(python3 -c 'import re,sys; print(re.sub(r"[^A-Za-z0-9.-]", lambda m: "".join("_%02X" % b for b in m.group().encode()), sys.argv[1]))' "$app").html
 MSG
-fi
 cat <<MSG
    stop them: kill \$(cat $state/verifier.pid) \$(cat $state/log.pid) \$(cat $state/witness-one.pid) \$(cat $state/witness-two.pid)
 MSG

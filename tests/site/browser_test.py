@@ -438,8 +438,12 @@ def site_tests(d, args, bin_dir, state, site_out):
     # The app page, under the CSP, with the claim and its confirmed finding.
     _, headers = fetch(app_url)
     expect_eq(headers.get("Content-Security-Policy"), CSP, "the app page is served with API.md's CSP")
-    app = fetch_json(site + "api/v1/apps/%s.json" % APP_SLUG)
-    confirmed = [f for f in app["findings"] if f.get("confirmed")]
+    # The site is rebuilt at most every --site_interval, so it may trail the
+    # demo's last finding by a few seconds.
+    def confirmed_findings():
+        app = fetch_json(site + "api/v1/apps/%s.json" % APP_SLUG)
+        return [f for f in app["findings"] if f.get("confirmed")]
+    confirmed = poll(confirmed_findings, "the app's JSON to list confirmed findings")
     check(len(confirmed) >= 1, "the app's JSON lists confirmed findings")
     finding = int(confirmed[0]["index"])
     finding_url = site + "findings/%d.html" % finding

@@ -211,10 +211,12 @@ int main(int argc, char** argv) {
       candor::verifier::VerifierServer::Start(std::move(config));
   if (!server.ok()) return Fail(server.status().ToString());
 
-  std::cout << (*server)->address() << std::endl;
+  // Both lines in one write, so that whoever sees the first sees the second.
+  std::string ready = absl::StrCat((*server)->address(), "\n");
   if (!(*server)->site_address().empty()) {
-    std::cout << "site: http://" << (*server)->site_address() << "/" << std::endl;
+    absl::StrAppend(&ready, "site: http://", (*server)->site_address(), "/\n");
   }
+  std::cout << ready << std::flush;
   candor::logging::Info("candor-verifier serving",
                         {{"address", (*server)->address()},
                          {"log", absl::GetFlag(FLAGS_log)},
