@@ -30,6 +30,7 @@
 #include "tests/support/log_fixture.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/status_matchers.h"
+#include "tests/verifier/demo_tables.h"
 #include "verifier/bundle/bundle.h"
 #include "verifier/reference/ip_country.h"
 #include "verifier/reference/organisations.h"
@@ -51,31 +52,6 @@ using cli::Result;
 
 constexpr char kApp[] = "android:com.example.app";
 constexpr char kEvilName[] = "Example <script>alert(1)</script> Ltd";
-
-std::unique_ptr<reference::PartsResolver> Tables() {
-  absl::StatusOr<reference::PublicSuffixList> psl = reference::PublicSuffixList::Load();
-  EXPECT_THAT(psl, IsOk());
-  absl::StatusOr<reference::LoadedOrganisations> orgs = reference::LoadOrganisations(
-      std::string(reference::kDefaultOrganisationsPath), "",
-      reference::OperatorMode::kExtend, *psl);
-  EXPECT_THAT(orgs, IsOk());
-  auto range = [](const char* first, const char* last, const char* country) {
-    return reference::IpCountryRange{*reference::ParseIpAddress(first),
-                                     *reference::ParseIpAddress(last), country};
-  };
-  absl::StatusOr<reference::IpCountryTable> ips = reference::IpCountryTable::FromRanges(
-      {range("1.0.1.0", "1.0.3.255", "CN"), range("93.184.216.0", "93.184.216.255", "US")});
-  EXPECT_THAT(ips, IsOk());
-  std::vector<reference::v1::ReferenceData> parts = *reference::SplitOrganisations(
-      orgs->table, reference::TableInfo{orgs->version, orgs->source});
-  std::vector<reference::v1::ReferenceData> ip_parts =
-      *reference::SplitIpCountries(*ips, reference::TableInfo{"test", "site_test"});
-  parts.insert(parts.end(), ip_parts.begin(), ip_parts.end());
-  absl::StatusOr<std::unique_ptr<reference::PartsResolver>> r =
-      reference::PartsResolver::Create(*std::move(psl), std::move(parts));
-  EXPECT_THAT(r, IsOk());
-  return *std::move(r);
-}
 
 class SiteTest : public ::testing::Test {
  protected:
@@ -108,7 +84,7 @@ class SiteTest : public ::testing::Test {
     config.core.log_key = log_->log_signer().verifier();
     config.core.admin_key = log_->admin_key().public_key();
     config.core.quorum = 2;
-    config.tables = Tables();
+    config.tables = testing::DemoTables("site_test");
     config.poll_interval = absl::Milliseconds(50);
     config.http_addr = "127.0.0.1:0";
     config.site_dir = P("www");

@@ -24,6 +24,7 @@
 #include "log/statement/statement.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
+#include "tests/verifier/demo_tables.h"
 #include "verifier/bundle/bundle.h"
 #include "verifier/claim/recording.h"
 #include "verifier/reference/ip_country.h"
@@ -45,33 +46,6 @@ using cli::Result;
 
 constexpr char kApp[] = "android:com.example.app";
 constexpr char kAssertion[] = "no-sensitive-data-to-third-parties";
-
-// The shipped organisations and a small IP-to-country table (the demo's
-// addresses), as the parts a verifier publishes.
-std::unique_ptr<reference::PartsResolver> Tables() {
-  absl::StatusOr<reference::PublicSuffixList> psl = reference::PublicSuffixList::Load();
-  EXPECT_THAT(psl, IsOk());
-  absl::StatusOr<reference::LoadedOrganisations> orgs = reference::LoadOrganisations(
-      std::string(reference::kDefaultOrganisationsPath), "",
-      reference::OperatorMode::kExtend, *psl);
-  EXPECT_THAT(orgs, IsOk());
-  auto range = [](const char* first, const char* last, const char* country) {
-    return reference::IpCountryRange{*reference::ParseIpAddress(first),
-                                     *reference::ParseIpAddress(last), country};
-  };
-  absl::StatusOr<reference::IpCountryTable> ips = reference::IpCountryTable::FromRanges(
-      {range("1.0.1.0", "1.0.3.255", "CN"), range("93.184.216.0", "93.184.216.255", "US")});
-  EXPECT_THAT(ips, IsOk());
-  std::vector<reference::v1::ReferenceData> parts = *reference::SplitOrganisations(
-      orgs->table, reference::TableInfo{orgs->version, orgs->source});
-  std::vector<reference::v1::ReferenceData> ip_parts =
-      *reference::SplitIpCountries(*ips, reference::TableInfo{"test", "verifier_test"});
-  parts.insert(parts.end(), ip_parts.begin(), ip_parts.end());
-  absl::StatusOr<std::unique_ptr<reference::PartsResolver>> r =
-      reference::PartsResolver::Create(*std::move(psl), std::move(parts));
-  EXPECT_THAT(r, IsOk());
-  return *std::move(r);
-}
 
 class VerifierTest : public ::testing::Test {
  protected:
@@ -156,7 +130,7 @@ class VerifierTest : public ::testing::Test {
     config.core.log_key = log.log_signer().verifier();
     config.core.admin_key = log.admin_key().public_key();
     config.core.quorum = 2;
-    config.tables = Tables();
+    config.tables = testing::DemoTables("verifier_test");
     config.poll_interval = absl::Milliseconds(50);
     absl::StatusOr<std::unique_ptr<verifier::VerifierServer>> server =
         verifier::VerifierServer::Start(std::move(config));
