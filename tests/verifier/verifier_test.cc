@@ -17,6 +17,7 @@
 #include "client/verifier_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "log/json/json.h"
 #include "log/keyfile/keyfile.h"
 #include "log/merkle/hash.h"
 #include "log/note/note.h"
@@ -787,7 +788,7 @@ TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        absl::StrCat("the finding says it stands against \"the vendor's "
                                     "signed claim\", but its claim entry is ",
-                                    *provenance_)));
+                                    json::Quote(*provenance_))));
   // So is the original with its stands_against cleared (a finding from
   // before recordings stands against a signed claim, not a recording).
   relabelled.clear_stands_against();
@@ -804,7 +805,7 @@ TEST_F(RecordedClaimVerifierTest, FindingsStandAgainstTheClaimAndTheRecording) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        absl::StrCat("the finding says it stands against \"\", but its "
                                     "claim entry is ",
-                                    *provenance_)));
+                                    json::Quote(*provenance_))));
 }
 
 TEST_F(RecordedClaimVerifierTest, AVendorsClaimSupersedingTheRecordingEndsItsEvaluation) {

@@ -343,8 +343,10 @@ absl::StatusOr<CheckedFinding> CheckBundle(const fpb::FindingBundle& bundle,
   if (rederived.stands_against() != finding.stands_against() &&
       !(finding.stands_against().empty() && claim.recorder.empty())) {
     return Inconsistent(absl::StrCat(
-        "the finding says it stands against \"", finding.stands_against(),
-        "\", but its claim entry is ", rederived.stands_against()));
+        // Quoted as JSON: both come from the bundle's entries, not from us,
+        // and must not reach a terminal raw.
+        "the finding says it stands against ", json::Quote(finding.stands_against()),
+        ", but its claim entry is ", json::Quote(rederived.stands_against())));
   }
   out.checks.push_back(absl::StrCat("the finding stands against ", rederived.stands_against(),
                                     " (log entry ", finding.claim().index(),
