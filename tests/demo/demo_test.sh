@@ -45,7 +45,8 @@ expect 'Quote q1 (en): "We have never provided user data to the Chinese governme
 expect 'reads "We have never provided user data to the Chinese government" (quote q1)'
 expect 'Store label about android:com.example.app, recorded by lab-one-records'
 expect 'Provenance:  the vendor'"'"'s signed claim'
-expect 'confirmed findings stand against 3 claim(s):'
+expect 'confirmed findings stand against 4 claim(s):'
+expect ', the Data-safety label published on 2026-06-01: "play-not-shared" exemption-dependent'
 expect ', the vendor'"'"'s signed claim: "no-sensitive-data-to-third-parties" contradicted'
 expect ", The Daily Example's reading of a statement quoted in The Daily Example (https://daily.example/2026/09/14/example-app-answers): \"no-user-data-to-cn-endpoints\" contradicted"
 expect 'the Data-safety label published on 2026-10-01, as Lab One Records observed it on https://play.google.com/store/apps/datasafety?id=com.example.app: "play-not-shared" exemption-dependent'
@@ -54,4 +55,4 @@ expect 'reference data attributes Merit Interactive Co., Ltd. to China (CN)'
 # The public site (verifier/site/API.md).
 expect "open $(cat "$state/site.url")apps/android_3Acom.example.app.html"
 # The servers are left running and still answer.
-"$bin/candor" apps --verifier "$(cat "$state/verifier.addr")" | grep -qF 'findings 10'
+"$bin/candor" apps --verifier "$(cat "$state/verifier.addr")" | grep -qF 'findings 12'

@@ -170,6 +170,14 @@ claim_index=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["i
 tell "logged at index $claim_index; anyone can read it back from the log:"
 "$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" | sed 's/^/     /'
 
+say "The vendor also signs its Data-safety label, as Play Console exports it"
+"$candor" claim import --play-data-safety "$data/play-data-safety.csv" --app "$app" \
+  --issuer example-app --published 2026-06-01 --out "$work/label-claim.json" 2>/dev/null
+"$candor" claim sign --key "$keys/example-app.key" "$work/label-claim.json" \
+  --out "$work/label-claim.dsse"
+"$candor" claim submit --log "$log" "$work/label-claim.dsse" --wait >/dev/null
+tell "logged; the label is a chain of its own, in force beside the vendor's claim"
+
 say "A journalist records what the vendor told a newspaper, with a reading it can check"
 all_types='"location", "personal_info", "financial_info", "health_and_fitness", "messages",
   "photos_and_videos", "audio", "files_and_docs", "calendar", "contacts", "app_activity",
@@ -217,7 +225,7 @@ printf '<html><body>Data safety: Example App (as captured from Google Play)</bod
   --archive "$work/listing.html" --recorder lab-one-records --key "$keys/lab-one-records.key" \
   --out "$work/label.dsse"
 "$candor" submit --log "$log" "$work/label.dsse" --wait >/dev/null
-tell "the three kinds of claim about $app, side by side, newest first:"
+tell "the three kinds of claim about $app (signed, imported label, recorded), side by side, newest first:"
 "$candor" claims --log "$log" --log_pub "$vkey" --app "$app" | sed 's/^/     /'
 
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
@@ -259,9 +267,9 @@ for _ in $(seq 100); do
   "$candor" findings --verifier "$verifier" "$app" >"$work/findings.txt" || true
   finding=$(sed -n 's/^finding \([0-9]*\):.*contradicted (confirmed).*/\1/p' \
     "$work/findings.txt" | head -n 1)
-  # Confirmed findings against all three claims: the vendor's, the
-  # journalist's reading and the label.
-  [[ -n $finding ]] && grep -q '^confirmed findings stand against 3 claim' "$work/findings.txt" &&
+  # Confirmed findings against all four claims: the vendor's claim and
+  # label, the journalist's reading and the label the auditor observed.
+  [[ -n $finding ]] && grep -q '^confirmed findings stand against 4 claim' "$work/findings.txt" &&
     break
   sleep 0.2
 done

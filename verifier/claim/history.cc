@@ -99,10 +99,10 @@ class Supersessions {
 const ClaimRecord* InForce(absl::Span<const ClaimRecord> claims,
                            absl::Span<const std::string> vendors,
                            const Originals& originals,
-                           const Supersessions& supersessions, absl::Time t) {
+                           const Supersessions& supersessions, absl::Time t, bool label) {
   const ClaimRecord* best = nullptr;
   for (const ClaimRecord& c : claims) {
-    if (IsRecorded(c) || !InScope(c, vendors) || c.effective_at > t ||
+    if (IsRecorded(c) || c.label != label || !InScope(c, vendors) || c.effective_at > t ||
         originals.IsRepeat(c)) {
       continue;
     }
@@ -127,6 +127,11 @@ absl::StatusOr<ClaimRecord> ClaimRecordFromEntry(uint64_t index,
     claim = recording->reading();
     claim->set_issuer(recording->recorder());
     r.kind = ClaimKind::kRecorded;
+  } else {
+    r.label = std::any_of(claim->documents().begin(), claim->documents().end(),
+                          [](const v1::Document& d) {
+                            return d.kind() == v1::Document::DATA_SAFETY_FORM;
+                          });
   }
   r.index = index;
   r.leaf_hash = merkle::HashLeaf(entry);
@@ -166,8 +171,11 @@ const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
                                 absl::Span<const std::string> vendors,
                                 absl::Time t) {
   const Originals originals(claims);
-  return InForce(claims, vendors, originals, Supersessions(claims, vendors, originals),
-                 t);
+  const Supersessions supersessions(claims, vendors, originals);
+  if (const ClaimRecord* c = InForce(claims, vendors, originals, supersessions, t, false)) {
+    return c;
+  }
+  return InForce(claims, vendors, originals, supersessions, t, true);
 }
 
 std::vector<const ClaimRecord*> ClaimsInForce(absl::Span<const ClaimRecord> claims,
@@ -179,6 +187,7 @@ std::vector<const ClaimRecord*> ClaimsInForce(absl::Span<const ClaimRecord> clai
   }
   std::sort(out.begin(), out.end(), [](const ClaimRecord* a, const ClaimRecord* b) {
     if (a->kind != b->kind) return a->kind == ClaimKind::kSigned;
+    if (a->label != b->label) return !a->label;
     return a->index < b->index;
   });
   return out;
@@ -189,7 +198,10 @@ std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
                                       absl::Time t) {
   const Originals originals(claims);
   const Supersessions supersessions(claims, vendors, originals);
-  const ClaimRecord* in_force = InForce(claims, vendors, originals, supersessions, t);
+  // The vendor's two chains: its claims, and its imported store labels.
+  const ClaimRecord* in_force[2] = {
+      InForce(claims, vendors, originals, supersessions, t, false),
+      InForce(claims, vendors, originals, supersessions, t, true)};
   std::vector<ClaimState> states;
   states.reserve(claims.size());
   for (const ClaimRecord& c : claims) {
@@ -205,13 +217,14 @@ std::vector<ClaimState> ClaimStatesAt(absl::Span<const ClaimRecord> claims,
       s.superseded_by = by;
     } else if (c.effective_at > t) {
       s.status = ClaimStatus::kNotYetEffective;
-    } else if (&c == in_force || IsRecorded(c)) {
-      // Recordings stand side by side with the vendor's claim and each other.
+    } else if (IsRecorded(c) || &c == in_force[c.label]) {
+      // Recordings stand side by side with the vendor's claims and each other.
       s.status = ClaimStatus::kInForce;
     } else {
-      // Effective and not superseded by name, so some newer claim won.
+      // Effective and not superseded by name, so a newer claim of its chain
+      // won.
       s.status = ClaimStatus::kSuperseded;
-      s.superseded_by = in_force;
+      s.superseded_by = in_force[c.label];
     }
     states.push_back(s);
   }

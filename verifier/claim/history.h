@@ -22,6 +22,13 @@
 // cover: a vendor that wants two ranges covered says so in one claim's
 // successor, not in two claims in force at once.
 //
+// A vendor's imported store labels (signed claims carrying a
+// DATA_SAFETY_FORM document, as `claim import --play-data-safety` writes
+// them) are a chain of their own: the rules above apply among them, and
+// among the vendor's other claims, separately. So the label the vendor
+// published on the store and what it says elsewhere are both in force, side
+// by side, and a new label replaces only the old label.
+//
 // Recordings (recording.h: claims others logged, whose issuer is their
 // recorder) stand beside the vendor's claim instead of replacing it:
 //   - A recording counts whoever its recorder is (the caller passes only
@@ -63,6 +70,9 @@ struct ClaimRecord {
   uint64_t index = 0;          // its log index
   merkle::Hash leaf_hash{};    // RFC 6962 leaf hash of its entry
   ClaimKind kind = ClaimKind::kSigned;
+  // A signed claim carrying a DATA_SAFETY_FORM document: the vendor's
+  // imported store label, a chain of its own (see the top).
+  bool label = false;
   std::string signer;          // the vendor (or recorder) that signed it
   absl::Time effective_at;
   std::optional<merkle::Hash> supersedes;
@@ -107,14 +117,16 @@ struct ClaimState {
 };
 
 // The vendor's claim in force at `t` among `claims` (all about one app, each
-// log index once) signed by one of `vendors`; nullptr if none. Points into
-// `claims`. Recordings are never it: see ClaimsInForce.
+// log index once) signed by one of `vendors` — its imported label only when
+// no other claim is in force; nullptr if none. Points into `claims`.
+// Recordings are never it: see ClaimsInForce.
 const ClaimRecord* ClaimInForce(absl::Span<const ClaimRecord> claims,
                                 absl::Span<const std::string> vendors,
                                 absl::Time t);
 
-// Every claim in force at `t`: the vendor's claim in force (ClaimInForce),
-// if any, first, then the recordings in force, in log order.
+// Every claim in force at `t`: the vendor's claim in force, if any, first,
+// then its imported label in force, then the recordings in force, in log
+// order.
 std::vector<const ClaimRecord*> ClaimsInForce(absl::Span<const ClaimRecord> claims,
                                               absl::Span<const std::string> vendors,
                                               absl::Time t);

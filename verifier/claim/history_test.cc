@@ -87,6 +87,33 @@ TEST(History, NewestEffectiveClaimReplacesOlder) {
               ElementsAre("2:in force", "1:superseded>2"));
 }
 
+// The vendor's imported store label is a chain of its own: it stands beside
+// the vendor's other claim, and a newer label replaces only the older label.
+TEST(History, ImportedLabelsAreAChainOfTheirOwn) {
+  auto label = [](uint64_t index, int day) {
+    ClaimRecord r = Claim(index, day);
+    r.label = true;
+    return r;
+  };
+  std::vector<ClaimRecord> claims = {Claim(1, 0), label(2, 1), label(3, 5), Claim(4, 8)};
+  EXPECT_THAT(StatesAt(claims, Day(2)),
+              ElementsAre("4:not yet effective", "3:not yet effective", "2:in force",
+                          "1:in force"));
+  EXPECT_THAT(StatesAt(claims, Day(6)),
+              ElementsAre("4:not yet effective", "3:in force", "2:superseded>3",
+                          "1:in force"));
+  EXPECT_THAT(StatesAt(claims, Day(9)),
+              ElementsAre("4:in force", "3:in force", "2:superseded>3", "1:superseded>4"));
+  std::vector<uint64_t> in_force;
+  for (const ClaimRecord* c : ClaimsInForce(claims, kExample, Day(9))) {
+    in_force.push_back(c->index);
+  }
+  EXPECT_THAT(in_force, ElementsAre(4, 3));  // the claim, then the label
+  // ClaimInForce names the vendor's claim; the label only when it is alone.
+  EXPECT_EQ(InForceAt(claims, Day(9)), 4);
+  EXPECT_EQ(InForceAt({label(2, 1)}, Day(2)), 2);
+}
+
 TEST(History, EffectiveTimeNotLogOrderDecides) {
   // Logged later but effective earlier: in force only until the earlier-
   // logged claim takes effect.
@@ -226,6 +253,14 @@ TEST(History, RecordFromEntry) {
   EXPECT_NE(replay->leaf_hash, r->leaf_hash);
   ASSERT_TRUE(r->identity.has_value());
   EXPECT_EQ(replay->identity, r->identity);
+  EXPECT_FALSE(r->label);
+  // A claim carrying the Data-safety form is the vendor's imported label.
+  c.add_documents()->set_kind(v1::Document::DATA_SAFETY_FORM);
+  st.predicate_json = PredicateToJson(c);
+  absl::StatusOr<ClaimRecord> label = ClaimRecordFromEntry(9, *SignStatement(st, key));
+  ASSERT_THAT(label, IsOk());
+  EXPECT_TRUE(label->label);
+  c.clear_documents();
 
   c.set_supersedes("short");
   st.predicate_json = PredicateToJson(c);
