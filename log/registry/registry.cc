@@ -27,6 +27,8 @@ bool IsIdentifierChar(char c) {
          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
 
+}  // namespace
+
 absl::Status ValidateDomain(absl::string_view domain) {
   if (domain.empty() || domain.size() > 253 || domain.front() == '.' ||
       domain.back() == '.' || absl::StrContains(domain, "..")) {
@@ -43,8 +45,6 @@ absl::Status ValidateDomain(absl::string_view domain) {
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::string_view RoleName(Role role) {
   switch (role) {

@@ -56,6 +56,10 @@ absl::StatusOr<std::string> SignRegistration(Registration registration,
 // "android:", "ios:" or "web:", scope only for vendors, keys iff not revoked.
 absl::Status ValidateRegistration(const Registration& registration);
 
+// Checks that `domain` is a lower-case DNS name as a scope lists it
+// (letters, digits, '.', '-'; at most 253 characters; no empty label).
+absl::Status ValidateDomain(absl::string_view domain);
+
 // Checks that `app` is a well-formed app id: "android:<package>",
 // "ios:<bundle id>" or "web:<https origin>".
 absl::Status ValidateAppId(absl::string_view app);

@@ -55,18 +55,6 @@ bool IsPrincipalName(absl::string_view s) {
   return true;
 }
 
-// Findings and CLI output name assertions by id, so ids stay plain.
-bool IsAssertionId(absl::string_view s) {
-  if (s.empty() || s.size() > kMaxAssertionId) return false;
-  for (char c : s) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-          c == '-' || c == '_')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool ValidTimestamp(const google::protobuf::Timestamp& t) {
   // The range protobuf's JSON mapping accepts: 0001-01-01 to 9999-12-31.
   return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 &&
@@ -639,6 +627,17 @@ std::string LeafHashText(absl::string_view bytes) {
 }
 
 }  // namespace
+
+bool IsAssertionId(absl::string_view s) {
+  if (s.empty() || s.size() > kMaxAssertionId) return false;
+  for (char c : s) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+          c == '-' || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool IsHttpUrl(absl::string_view url) {
   absl::string_view rest;

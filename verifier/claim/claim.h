@@ -107,6 +107,11 @@ absl::StatusOr<int> CompareVersions(absl::string_view a, absl::string_view b);
 // version or bound (which admission refuses) covers nothing.
 bool CoversVersion(const v1::App& app, absl::string_view version);
 
+// Whether `s` is a plain id, as assertion ids (and a recording's quote ids)
+// must be: 1 to 64 letters, digits, '.', '-' or '_'. Findings and CLI output
+// name them, so they stay plain.
+bool IsAssertionId(absl::string_view s);
+
 // Whether `url` is an absolute http(s) URL with a host, at most 2,048
 // characters, without characters RFC 3986 never allows unescaped (so no
 // placeholder such as "<your-site>").

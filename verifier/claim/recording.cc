@@ -22,16 +22,6 @@ namespace {
 using ::candor::json::Quote;
 
 constexpr size_t kMaxPublication = 200;
-constexpr size_t kMaxDomain = 253;
-
-// Quote and assertion ids share one plain syntax.
-bool IsPlainId(absl::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-           c == '_';
-  });
-}
 
 // BCP 47 in the shape every tag has: a 2-3 letter language, then subtags of
 // 1-8 letters or digits ("en", "zh-Hans", "pt-BR", "es-419"). Registry
@@ -64,17 +54,9 @@ bool IsLanguageTag(absl::string_view tag) {
   }
 }
 
-// A registrable domain as registrations name them: lower-case letters,
-// digits, '-' and '.', with at least one dot.
+// A registrable domain as registrations name them, with at least one dot.
 bool IsDomain(absl::string_view d) {
-  if (d.empty() || d.size() > kMaxDomain || !absl::StrContains(d, '.') ||
-      d.front() == '.' || d.back() == '.' || absl::StrContains(d, "..")) {
-    return false;
-  }
-  return std::all_of(d.begin(), d.end(), [](char c) {
-    return absl::ascii_islower(static_cast<unsigned char>(c)) ||
-           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-  });
+  return registry::ValidateDomain(d).ok() && absl::StrContains(d, '.');
 }
 
 std::string DateOf(const google::protobuf::Timestamp& t) {
@@ -160,7 +142,7 @@ class RecordingChecker {
     for (int i = 0; i < r.quotes_size(); ++i) {
       const v1::Quote& q = r.quotes(i);
       const std::string at = absl::StrCat("quotes[", i, "]");
-      if (!IsPlainId(q.id())) {
+      if (!IsAssertionId(q.id())) {
         Invalid(absl::StrCat(at, ".id"),
                 absl::StrCat(Quote(q.id()),
                              " must be 1 to 64 letters, digits, '.', '-' or '_'"));
