@@ -105,13 +105,6 @@ absl::StatusOr<absl::Time> ParseDateOrTime(absl::string_view flag, const std::st
       "--", flag, " must be a date such as 2026-11-01 or an RFC 3339 time: ", err));
 }
 
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const absl::Duration d = t - absl::UnixEpoch();
-  out->set_seconds(absl::ToInt64Seconds(d));
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(d - absl::Seconds(out->seconds()))));
-}
-
 // `claim import --play-data-safety`: the claim a Play Data safety form makes
 // (verifier/claim/data_safety.h), written as JSON for `claim lint` and `claim
 // sign`. The answers that carry no assertion are listed on stderr.
@@ -145,7 +138,7 @@ int ClaimImport(const Args& args, Io& io) {
     if (!published.ok()) return Fail(io, kCommand, published.status());
     for (claim::v1::Document& d : *imported->claim.mutable_documents()) {
       if (d.kind() == claim::v1::Document::DATA_SAFETY_FORM) {
-        SetTimestamp(*published, d.mutable_published_at());
+        *d.mutable_published_at() = claim::ToTimestamp(*published);
       }
     }
   }
@@ -254,12 +247,12 @@ absl::StatusOr<claim::v1::RecordedClaim> LabelRecording(const Args& args,
   r.mutable_speaker()->set_principal(args.Get("speaker_principal"));
   r.mutable_source()->set_url(*url);
   r.mutable_source()->set_publication(args.Get("publication", "Google Play"));
-  SetTimestamp(*published, r.mutable_source()->mutable_published_at());
+  *r.mutable_source()->mutable_published_at() = claim::ToTimestamp(*published);
   *r.mutable_reading() = std::move(imported->claim);
-  SetTimestamp(*published, r.mutable_reading()->mutable_effective_at());
+  *r.mutable_reading()->mutable_effective_at() = claim::ToTimestamp(*published);
   for (claim::v1::Document& d : *r.mutable_reading()->mutable_documents()) {
     if (d.kind() == claim::v1::Document::DATA_SAFETY_FORM) {
-      SetTimestamp(*published, d.mutable_published_at());
+      *d.mutable_published_at() = claim::ToTimestamp(*published);
     }
   }
   for (const std::string& o : args.GetAll("first_party_organisation")) {
@@ -307,7 +300,7 @@ int ClaimRecord(const Args& args, Io& io) {
   }
   r->set_recorder(*recorder);
   r->mutable_reading()->set_issuer(*recorder);
-  SetTimestamp(now, r->mutable_reading()->mutable_issued_at());
+  *r->mutable_reading()->mutable_issued_at() = claim::ToTimestamp(now);
   r->mutable_source()->set_archive_sha256(*archive_hex);
   std::vector<absl::Status> problems =
       claim::RecordingProblems(*r, now, admission::kDefaultMaxTimeSkew);
@@ -352,7 +345,7 @@ int ClaimDispute(const Args& args, Io& io) {
   d.set_issuer(args.Get("issuer"));
   d.set_recording(*recording);
   d.set_text(args.Get("text"));
-  SetTimestamp(absl::Now(), d.mutable_issued_at());
+  *d.mutable_issued_at() = claim::ToTimestamp(absl::Now());
   return SignAndWrite(args, io, kCommand, NamedSubject(d.app()), kDisputeType,
                       PredicateToJson(d));
 }

@@ -122,6 +122,8 @@ bool IsHttpUrl(absl::string_view url);
 
 // The instant a Timestamp names (no range check).
 absl::Time ToTime(const google::protobuf::Timestamp& t);
+// The Timestamp naming `t` (to the nanosecond).
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
 // RFC 3339 in UTC with a "Z", as protobuf's JSON mapping writes timestamps:
 // "2025-06-01T00:00:00Z" (fractional seconds only when present).
 std::string FormatTimestamp(absl::Time t);

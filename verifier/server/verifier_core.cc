@@ -282,10 +282,7 @@ absl::Status VerifierCore::PublishFindings(const std::string& app) {
       fpb::Finding f = evaluate::MakeFinding(e.claim, e.measurements, r, config_.quorum,
                                              reference_refs_);
       f.set_verifier(config_.name);
-      const absl::Duration issued = config_.clock() - absl::UnixEpoch();
-      f.mutable_issued_at()->set_seconds(absl::ToInt64Seconds(issued));
-      f.mutable_issued_at()->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(
-          issued - absl::Seconds(absl::ToInt64Seconds(issued)))));
+      *f.mutable_issued_at() = claim::ToTimestamp(config_.clock());
       const std::string fingerprint = Fingerprint(f);
       absl::StatusOr<std::optional<v1::FindingState>> previous =
           store_->ReadFindingState(e.claim.ref.index(), r.assertion.id());
