@@ -752,19 +752,7 @@ absl::Status ValidateClaim(const v1::Claim& claim, const ClaimContext& context) 
 }
 
 absl::StatusOr<v1::Claim> ClaimFromEntry(absl::string_view entry) {
-  absl::StatusOr<SignedStatement> st = ParseSignedStatement(entry);
-  if (!st.ok()) return st.status();
-  if (st->statement.predicate_type != kClaimPredicateType) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the entry is a ", Quote(st->statement.predicate_type),
-                     " statement, not a claim"));
-  }
-  v1::Claim claim;
-  if (absl::Status s = ParsePredicate(st->statement.predicate_json, claim);
-      !s.ok()) {
-    return s;
-  }
-  return claim;
+  return PredicateFromEntry<v1::Claim>(entry, kClaimPredicateType, "a claim");
 }
 
 absl::Status CheckSupersedes(const v1::Claim& claim,

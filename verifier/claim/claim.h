@@ -67,7 +67,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "absl/strings/str_cat.h"
 #include "log/admission/admission.h"
+#include "log/json/json.h"
 #include "log/registry/registry.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
@@ -170,6 +172,25 @@ std::vector<absl::Status> ClaimProblems(
 // context.max_time_skew), or OK.
 // Does not resolve `supersedes` in the log: see CheckSupersedes.
 absl::Status ValidateClaim(const v1::Claim& claim, const ClaimContext& context);
+
+// The predicate of log entry `entry` if it is a statement of `type` whose
+// predicate parses as a `Message` (signatures not checked); otherwise the
+// parse error, or INVALID_ARGUMENT "the entry is a "<its type>" statement,
+// not <what>".
+template <typename Message>
+absl::StatusOr<Message> PredicateFromEntry(absl::string_view entry, absl::string_view type,
+                                           absl::string_view what) {
+  absl::StatusOr<SignedStatement> st = ParseSignedStatement(entry);
+  if (!st.ok()) return st.status();
+  if (st->statement.predicate_type != type) {
+    return absl::InvalidArgumentError(absl::StrCat("the entry is a ",
+                                                   json::Quote(st->statement.predicate_type),
+                                                   " statement, not ", what));
+  }
+  Message m;
+  if (absl::Status s = ParsePredicate(st->statement.predicate_json, m); !s.ok()) return s;
+  return m;
+}
 
 // The claim in a log entry: a statement of kClaimPredicateType whose
 // predicate parses. Signatures are not checked. INVALID_ARGUMENT otherwise.

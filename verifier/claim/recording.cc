@@ -256,21 +256,6 @@ bool InScope(const registry::v1::Registration& r, absl::string_view app) {
              r.scope().apps().end();
 }
 
-template <typename Message>
-absl::StatusOr<Message> PredicateFromEntry(absl::string_view entry,
-                                           absl::string_view type,
-                                           absl::string_view what) {
-  absl::StatusOr<SignedStatement> st = ParseSignedStatement(entry);
-  if (!st.ok()) return st.status();
-  if (st->statement.predicate_type != type) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the entry is a ", Quote(st->statement.predicate_type), " statement, not ", what));
-  }
-  Message m;
-  if (absl::Status s = ParsePredicate(st->statement.predicate_json, m); !s.ok()) return s;
-  return m;
-}
-
 // The earlier entry `leaf_hash` names, as a recording about `app`; `field`
 // and `who` word the errors.
 absl::StatusOr<v1::RecordedClaim> FindRecording(absl::string_view field,
