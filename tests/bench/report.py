@@ -112,6 +112,28 @@ for n in (small_n, large_n):
         row("proofs", "consistency proofs over gRPC, %s entries, %s" % (fmt(n), cache),
             p["consistency_per_second"], "/s", "p50 %d us, p99 %d us" % (
                 p["consistency_us_p50"], p["consistency_us_p99"]))
+# Go's sumdb/tlog proving from the same tree's tlog-tiles export, in process
+# (tlogbench --tiles): the peer figure for the inclusion proofs above.
+go_tiles = {}
+for n in (small_n, large_n):
+    candor = proofs[(n, "warm")]["inclusion_per_second"]
+    for goroutines, name, callers in ((16, "go-tlog-tiles-%d.json" % n, "16 goroutines"),
+                                      (1, "go-tlog-tiles-%d-g1.json" % n, "1 goroutine")):
+        figure = ("Go sumdb/tlog ProveRecord+CheckRecord from the same tree's tiles on disk, "
+                  "in process, %s, %s entries" % (callers, fmt(n)))
+        if not os.path.exists(os.path.join(raw, name)):
+            row("proofs", figure, "not measured", "", "no %s (an older run)" % name)
+            continue
+        g = load(name)
+        go_tiles.setdefault(str(n), {})[str(goroutines)] = g
+        ns = g["ns_per_proof_one_core_equivalent"]
+        if goroutines == 16:
+            row("proofs", figure, g["proofs_per_second"], "/s",
+                "%s ns CPU each; ratio: Candor over gRPC (warm, %s/s) / Go" % (
+                    fmt(ns), fmt(candor)),
+                "%.2f" % (candor / g["proofs_per_second"]))
+        else:
+            row("proofs", figure, g["proofs_per_second"], "/s", "%s ns CPU each" % fmt(ns))
 for n in (small_n, large_n):
     ticks, hz = read("proofs-warm-server-cpu-%d" % n).split()
     p = proofs[(n, "warm")]
@@ -143,9 +165,12 @@ for n in (small_n, large_n):
     pop = load("populate-%d.json" % n)
     row("scale", "integration of a %s-entry backlog (populate)" % fmt(n),
         pop["integrated_per_second"], "entries/s")
-export_ms = int(read("export-ms-%d" % small_n))
-row("scale", "export of %s entries as tlog-tiles (start-up with --tiles_dir)" % fmt(small_n),
-    export_ms / 1000, "s", "", "", "")
+for n in (small_n, large_n):
+    figure = "export of %s entries as tlog-tiles (start-up with --tiles_dir)" % fmt(n)
+    if not os.path.exists(os.path.join(raw, "export-ms-%d" % n)):
+        row("scale", figure, "not measured", "", "no export-ms-%d (an older run)" % n)
+        continue
+    row("scale", figure, int(read("export-ms-%d" % n)) / 1000, "s", "", "", "")
 
 tu = load("tiles-usage.json")
 row("scale", "tlog-tiles directory per byte of entries, %s entries under live traffic"
@@ -207,7 +232,9 @@ row("merkle", "compact range append", merkle["BM_CompactRangeAppend"]["ns"], "ns
 
 with open(out_json, "w") as f:
     json.dump({"ceilings": ceil, "rows": rows, "entries": [small_n, large_n],
-               "entry_bytes": entry_bytes}, f, indent=2)
+               "entry_bytes": entry_bytes,
+               # tlogbench --tiles output: entries -> goroutines -> figures.
+               "go_tlog_tiles": go_tiles}, f, indent=2)
 
 lines = ["# Candor benchmarks", "",
          "Produced by `make bench` (tests/bench/run_bench.sh) on %s." % os.uname().nodename, "",

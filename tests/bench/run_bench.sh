@@ -2,8 +2,9 @@
 # make bench: builds optimised binaries, measures the machine's ceilings and
 # Candor's figures in the same run, and writes results/bench.md and
 # results/bench.json (git ignores results/). Not a test: nothing here asserts
-# a time. Takes about 15 minutes and ~8 GB of disk under results/work, which
-# is deleted at the end (KEEP=1 keeps it).
+# a time. Takes about 17 minutes and ~14 GB of disk under results/work (the
+# 10M-entry log and its tlog-tiles export at once), which is deleted at the
+# end (KEEP=1 keeps it).
 #
 #   tests/bench/run_bench.sh            # 1M and 10M entries
 #   SCALE=small tests/bench/run_bench.sh  # 100k and 1M, for a quick look
@@ -85,6 +86,9 @@ start_log() {
   local dir=$1
   shift
   local t0
+  # A second start on the same DIR must not read the last run's address
+  # before the new process truncates $dir.out.
+  rm -f "$dir.out"
   t0=$(date +%s%N)
   "$bin/candor-log" --data_dir="$dir" --listen=127.0.0.1:0 --log_key="$logkey" \
     --admin_pub="$keys/admin.pub" "$@" >"$dir.out" 2>"$dir.err" &
@@ -208,14 +212,29 @@ proofs "$work/log-small" "$small_n"
 say "Follower catch-up over $small_n entries"
 "$bin/followbench" --log="$log_addr" --log_pub="$logpub" >"$raw/follow-$small_n.json"
 stop_log
-say "Exporting $small_n entries as tlog-tiles"
-start_log "$work/log-small" --tiles_dir="$work/tiles-small"
-echo "$log_start_ms" >"$raw/export-ms-$small_n"
-stop_log
-rm -rf "$work/tiles-small"
+# export DIR N: writes the log in DIR as tlog-tiles (candor-log does it on
+# start with --tiles_dir), then times Go's sumdb/tlog proving inclusion from
+# those tiles on disk, in process, with 16 goroutines and with 1, as a peer
+# figure for the proofs above; deletes the tiles.
+export_tiles() {
+  local dir=$1 n=$2
+  say "Exporting $n entries as tlog-tiles"
+  start_log "$dir" --tiles_dir="$dir-tiles"
+  echo "$log_start_ms" >"$raw/export-ms-$n"
+  stop_log
+  say "Peer: Go's sumdb/tlog inclusion proofs from the $n-entry tiles, 16 goroutines, then 1"
+  "$bin/tlogbench" --tiles "$dir-tiles" --seconds 10 --goroutines 16 \
+    >"$raw/go-tlog-tiles-$n.json"
+  "$bin/tlogbench" --tiles "$dir-tiles" --seconds 10 --goroutines 1 \
+    >"$raw/go-tlog-tiles-$n-g1.json"
+  rm -rf "$dir-tiles"
+}
+
+export_tiles "$work/log-small" "$small_n"
 
 proofs "$work/log-large" "$large_n"
 stop_log
+export_tiles "$work/log-large" "$large_n"
 rm -rf "$work/log-large"
 
 # ---------------------------------------------------------------- verify finding
