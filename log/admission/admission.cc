@@ -146,17 +146,6 @@ std::string KeyIdOfRegisteredPem(const std::string& pem,
   return key.ok() ? dsse::KeyId(*key) : std::string();
 }
 
-// The principal the predicate names as its signer, or "" (SignerFieldOf).
-std::string NamedSigner(const Statement& statement) {
-  const absl::string_view field = SignerFieldOf(statement.predicate_type);
-  if (field.empty()) return "";
-  absl::StatusOr<json::Value> predicate = json::Parse(statement.predicate_json);
-  if (!predicate.ok() || !predicate->is_object()) return "";
-  for (const auto& [key, value] : predicate->members()) {
-    if (key == field && value.is_string()) return value.text();
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -248,7 +237,7 @@ absl::StatusOr<AuthorizedSigner> AuthorizeSignatures(
   const registry::PrincipalRecord* candidate_owner = out.principal;
   std::string named;
   if (candidate_owner == nullptr) {
-    named = NamedSigner(statement.statement);
+    named = NamedSignerOf(statement.statement);
     const registry::PrincipalRecord* p =
         named.empty() ? nullptr : registry.FindPrincipal(named);
     if (p != nullptr && p->registration().role() == role) candidate_owner = p;

@@ -7,6 +7,7 @@
 #include "log/crypto/sha256.h"
 #include "log/encoding/encoding.h"
 #include "log/json/json.h"
+#include "log/statement/predicate_types.h"
 
 namespace candor {
 namespace {
@@ -207,6 +208,17 @@ std::string PredicateToJson(const google::protobuf::Message& predicate) {
   options.preserve_proto_field_names = false;
   (void)google::protobuf::util::MessageToJsonString(predicate, &out, options);
   return out;
+}
+
+std::string NamedSignerOf(const Statement& statement) {
+  const absl::string_view field = SignerFieldOf(statement.predicate_type);
+  if (field.empty()) return "";
+  absl::StatusOr<json::Value> predicate = json::Parse(statement.predicate_json);
+  if (!predicate.ok() || !predicate->is_object()) return "";
+  for (const auto& [key, value] : predicate->members()) {
+    if (key == field && value.is_string()) return value.text();
+  }
+  return "";
 }
 
 Subject NamedSubject(absl::string_view name) {

@@ -75,6 +75,12 @@ absl::Status ParsePredicate(absl::string_view json,
 // Writes a predicate with protobuf's JSON mapping (lowerCamel field names).
 std::string PredicateToJson(const google::protobuf::Message& predicate);
 
+// The principal the predicate names as its signer (the member
+// SignerFieldOf(predicate type) names: a claim's issuer, a measurement's
+// auditor, ...), or "" if its type names none or the member is missing or
+// not a string. Admission checks that this principal signed.
+std::string NamedSignerOf(const Statement& statement);
+
 // A subject naming `name` with digest sha256(name): for statements about
 // something that has a name but no artifact bytes (a principal, an app).
 Subject NamedSubject(absl::string_view name);

@@ -68,6 +68,7 @@ absl::Status LogStore::OpenDb() {
   checkpoints_ = handles_[4];
   registry_ = handles_[5];
   identity_index_ = handles_[6];
+  index_ = handles_[7];
   return absl::OkStatus();
 }
 
@@ -78,7 +79,7 @@ void LogStore::CloseDb() {
   db_->Close();
   db_.reset();
   meta_ = entries_ = leaf_index_ = tiles_ = checkpoints_ = registry_ =
-      identity_index_ = nullptr;
+      identity_index_ = index_ = nullptr;
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
@@ -136,6 +137,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
       {"checkpoints", plain},
       {"registry", plain},
       {"identity_index", hash_index},
+      {"index", plain},
   };
   {
     absl::MutexLock lock(&store->db_mu_);
@@ -380,6 +382,56 @@ absl::StatusOr<std::string> LogStore::ReadCheckpoint(uint64_t size) {
   return v;
 }
 
+namespace {
+
+class SnapshotIndexView : public LogStore::IndexView {
+ public:
+  SnapshotIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
+      : db_(db), cf_(cf), snapshot_(db->GetSnapshot()) {
+    options_.snapshot = snapshot_;
+  }
+  ~SnapshotIndexView() override { db_->ReleaseSnapshot(snapshot_); }
+
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
+    std::string value;
+    rocksdb::Status s = db_->Get(options_, cf_, ToSlice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocksDb(s, "reading the index");
+    return value;
+  }
+
+  absl::Status Scan(absl::string_view start, absl::string_view limit,
+                    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      override {
+    rocksdb::ReadOptions options = options_;
+    const rocksdb::Slice upper = ToSlice(limit);
+    options.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, cf_));
+    for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
+      if (!visit(absl::string_view(it->key().data(), it->key().size()),
+                 absl::string_view(it->value().data(), it->value().size()))) {
+        break;
+      }
+    }
+    return FromRocksDb(it->status(), "reading the index");
+  }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions options_;
+};
+
+}  // namespace
+
+absl::Status LogStore::ReadIndex(absl::FunctionRef<absl::Status(IndexView&)> read) {
+  absl::ReaderMutexLock lock(&db_mu_);
+  if (db_ == nullptr) return Closed();
+  SnapshotIndexView view(db_.get(), index_);
+  return read(view);
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 LogStore::ReadRegistry() {
   absl::ReaderMutexLock lock(&db_mu_);
@@ -407,6 +459,12 @@ void LogStore::Batch::PutEntry(uint64_t index, absl::string_view entry,
              rocksdb::Slice());
   batch_.Put(store_->identity_index_, ToSlice(HashIndexKey(identity, index)),
              rocksdb::Slice());
+}
+
+void LogStore::Batch::PutIndexRecord(absl::string_view key, absl::string_view value) {
+  absl::ReaderMutexLock lock(&store_->db_mu_);
+  if (store_->db_ == nullptr) return;  // Commit will report it
+  batch_.Put(store_->index_, ToSlice(key), ToSlice(value));
 }
 
 void LogStore::Batch::PutIdentity(uint64_t index, const Sha256Digest& identity) {

@@ -1,6 +1,7 @@
 // Durable storage of a log in RocksDB: entries, the leaf-hash index, the
-// identity index, hash tiles, signed checkpoints, the latest tree state and
-// the registry of principals, one column family per kind of record.
+// identity index, hash tiles, signed checkpoints, the latest tree state, the
+// registry of principals and the verifiable index (log/index), one column
+// family per kind of record.
 //
 // Keys are big-endian fixed-width integers so RocksDB's order is index order.
 // Hashes are kept only as C2SP tiles (the bottom row of each 8-level subtree);
@@ -28,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -127,6 +129,23 @@ class LogStore : public tiles::TileSource {
   // counted). UNAVAILABLE while the database is closed.
   absl::StatusOr<uint64_t> EstimatedLiveBytes();
 
+  // The index column family, read at one point in time: log/index/
+  // index_store.h gives its records their meaning.
+  class IndexView {
+   public:
+    virtual ~IndexView() = default;
+    // nullopt if no record has this key.
+    virtual absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) = 0;
+    // Calls `visit` for the records with keys in [start, limit), in key
+    // order, until it returns false.
+    virtual absl::Status Scan(
+        absl::string_view start, absl::string_view limit,
+        absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) = 0;
+  };
+  // Runs `read` against one RocksDB snapshot of the index column family, so
+  // that it sees no commit made meanwhile. `read` must not commit.
+  absl::Status ReadIndex(absl::FunctionRef<absl::Status(IndexView&)> read);
+
   // Every record of the registry column family, in key order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ReadRegistry();
@@ -146,6 +165,7 @@ class LogStore : public tiles::TileSource {
     void PutPublishedSize(uint64_t size);
     void PutWitnessedSize(uint64_t size);
     void PutRegistryRecord(absl::string_view key, absl::string_view value);
+    void PutIndexRecord(absl::string_view key, absl::string_view value);
     size_t Count() const { return static_cast<size_t>(batch_.Count()); }
 
    private:
@@ -193,6 +213,7 @@ class LogStore : public tiles::TileSource {
   rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
   rocksdb::ColumnFamilyHandle* registry_ = nullptr;
   rocksdb::ColumnFamilyHandle* identity_index_ = nullptr;
+  rocksdb::ColumnFamilyHandle* index_ = nullptr;
 };
 
 }  // namespace candor::storage
