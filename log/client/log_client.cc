@@ -126,4 +126,14 @@ absl::StatusOr<pb::LookupLeafHashResponse> LogClient::LookupLeafHash(
   return Call(&pb::Log::Stub::LookupLeafHash, request);
 }
 
+absl::StatusOr<pb::LookupIndexResponse> LogClient::LookupIndex(const std::string& key,
+                                                               uint64_t from,
+                                                               uint32_t max_indices) {
+  pb::LookupIndexRequest request;
+  request.set_key(key);
+  request.set_from(from);
+  request.set_max_indices(max_indices);
+  return Call(&pb::Log::Stub::LookupIndex, request);
+}
+
 }  // namespace candor::client

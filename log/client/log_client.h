@@ -47,6 +47,11 @@ class LogClient {
       uint64_t index, uint32_t width);
   absl::StatusOr<log::v1::LookupLeafHashResponse> LookupLeafHash(
       const std::string& leaf_hash);
+  // One page of the verifiable index's answer for `key`, unverified
+  // (log/index/index_client.h verifies it).
+  absl::StatusOr<log::v1::LookupIndexResponse> LookupIndex(const std::string& key,
+                                                           uint64_t from,
+                                                           uint32_t max_indices = 0);
 
   log::v1::Log::Stub& stub() { return *stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }

@@ -4,7 +4,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "log/registry/registry.h"
 
 namespace candor::index {
 
@@ -23,11 +22,15 @@ std::vector<std::string> IndexKeysOf(const Statement& statement) {
     }
   }
   const std::string signer = NamedSignerOf(statement);
-  if (!signer.empty()) keys.push_back(registry::PrincipalSubject(signer));
+  if (!signer.empty()) keys.push_back(SignerKey(signer));
   keys.erase(std::remove(keys.begin(), keys.end(), kNewKeysKey), keys.end());
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
+}
+
+std::string SignerKey(absl::string_view principal) {
+  return absl::StrCat(kSignerKeyPrefix, principal);
 }
 
 std::vector<std::string> IndexKeysOfEntry(absl::string_view entry) {

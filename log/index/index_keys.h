@@ -10,10 +10,11 @@
 //     registration, "reference:<table>").
 // And, for a predicate type that names its signer (SignerFieldOf: a claim's
 // issuer, a measurement's auditor, a finding's verifier, ...),
-// PrincipalSubject(signer): admission has checked that this principal signed.
-// So the key "principal:<name>" lists the principal's registrations (its keys
-// over time) and every statement it signed that names it; the key of an app
-// lists every claim, recording, dispute, measurement and finding about it.
+// SignerKey(signer), "signer:<name>": admission has checked that this
+// principal signed. So "principal:<name>" lists the principal's
+// registrations (its keys over time: what a reader needs to check its
+// signatures), "signer:<name>" every statement it signed, and the key of an
+// app every claim, recording, dispute, measurement and finding about it.
 //
 // kNewKeysKey, which no subject or principal can be (it is empty), lists the
 // entries that filed something under a key no earlier entry used: the index's
@@ -34,6 +35,10 @@ namespace candor::index {
 
 inline constexpr absl::string_view kNewKeysKey = "";
 inline constexpr absl::string_view kBinaryKeyPrefix = "sha256:";
+inline constexpr absl::string_view kSignerKeyPrefix = "signer:";
+
+// "signer:<name>".
+std::string SignerKey(absl::string_view principal);
 
 // The keys of `statement`, sorted, without repeats, never kNewKeysKey.
 std::vector<std::string> IndexKeysOf(const Statement& statement);

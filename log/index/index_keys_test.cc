@@ -16,7 +16,7 @@ TEST(IndexKeysTest, AnAppSubjectAndTheNamedSigner) {
   st.predicate_type = std::string(kClaimType);
   st.predicate_json = R"({"issuer":"example-vendor","app":{"id":"android:com.example.app"}})";
   EXPECT_THAT(IndexKeysOf(st),
-              ElementsAre("android:com.example.app", "principal:example-vendor"));
+              ElementsAre("android:com.example.app", "signer:example-vendor"));
 }
 
 TEST(IndexKeysTest, ABuildIsFiledUnderItsAppAndItsDigest) {
@@ -29,8 +29,8 @@ TEST(IndexKeysTest, ABuildIsFiledUnderItsAppAndItsDigest) {
   st.subjects.push_back(binary);
   st.predicate_type = std::string(kMeasurementType);
   st.predicate_json = R"({"auditor":"lab-one"})";
-  EXPECT_THAT(IndexKeysOf(st), ElementsAre("android:com.example.app", "principal:lab-one",
-                                           "sha256:" + std::string(64, 'a')));
+  EXPECT_THAT(IndexKeysOf(st), ElementsAre("android:com.example.app", "sha256:" + std::string(64, 'a'),
+                                           "signer:lab-one"));
 }
 
 TEST(IndexKeysTest, ARegistrationIsFiledUnderItsPrincipal) {
@@ -41,13 +41,13 @@ TEST(IndexKeysTest, ARegistrationIsFiledUnderItsPrincipal) {
   EXPECT_THAT(IndexKeysOf(st), ElementsAre("principal:lab-one"));
 }
 
-TEST(IndexKeysTest, SignerOfTheSameNameIsOneKeyAndNothingIsEmpty) {
+TEST(IndexKeysTest, NothingIsFiledUnderTheEmptyKey) {
   Statement st;
   st.subjects.push_back(NamedSubject("principal:v"));
   st.subjects.push_back(NamedSubject(""));
   st.predicate_type = std::string(kDisputeType);
   st.predicate_json = R"({"issuer":"v"})";
-  EXPECT_THAT(IndexKeysOf(st), ElementsAre("principal:v"));
+  EXPECT_THAT(IndexKeysOf(st), ElementsAre("principal:v", "signer:v"));
 }
 
 TEST(IndexKeysTest, AnEntryThatIsNotAStatementHasNoKeys) {

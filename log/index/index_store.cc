@@ -104,14 +104,13 @@ absl::StatusOr<IndexState> ReadIndexState(LogStore::IndexView& view) {
   return state;
 }
 
-void PutIndexState(const IndexState& state, LogStore::Batch& batch) {
-  batch.PutIndexRecord(kStateKey, absl::StrCat(BigEndian64(state.size),
-                                               merkle::AsBytes(state.root), state.note));
+std::pair<std::string, std::string> IndexStateRecord(const IndexState& state) {
+  return {std::string(kStateKey),
+          absl::StrCat(BigEndian64(state.size), merkle::AsBytes(state.root), state.note)};
 }
 
 absl::StatusOr<Hash> FileEntries(LogStore::IndexView& view, uint64_t first,
-                                 absl::Span<const std::string> entries,
-                                 LogStore::Batch& batch) {
+                                 absl::Span<const std::string> entries, IndexRecords& out) {
   // Key hash -> the key's record after this batch.
   std::map<Hash, KeyRecord> changed;
   auto file = [&](const std::string& key, uint64_t log_index) -> absl::StatusOr<bool> {
@@ -132,8 +131,8 @@ absl::StatusOr<Hash> FileEntries(LogStore::IndexView& view, uint64_t first,
     }
     Value& value = it->second.value;
     value.head = ChainStep(value.head, log_index);
-    batch.PutIndexRecord(PostingKey(key_hash, value.count),
-                         absl::StrCat(BigEndian64(log_index), merkle::AsBytes(value.head)));
+    out.emplace_back(PostingKey(key_hash, value.count),
+                     absl::StrCat(BigEndian64(log_index), merkle::AsBytes(value.head)));
     ++value.count;
     return is_new;
   };
@@ -154,16 +153,16 @@ absl::StatusOr<Hash> FileEntries(LogStore::IndexView& view, uint64_t first,
   updates.reserve(changed.size());
   for (const auto& [key_hash, record] : changed) {
     updates.emplace_back(key_hash, record.value);
-    batch.PutIndexRecord(ValueKey(key_hash),
-                         absl::StrCat(BigEndian64(record.value.count),
-                                      merkle::AsBytes(record.value.head), record.key));
+    out.emplace_back(ValueKey(key_hash),
+                     absl::StrCat(BigEndian64(record.value.count),
+                                  merkle::AsBytes(record.value.head), record.key));
   }
   StoredMap map(view, &changed);
   NodeWrites writes;
   absl::StatusOr<Hash> root = UpdateMap(map, updates, writes);
   if (!root.ok()) return root.status();
   for (const auto& [position, node] : writes) {
-    batch.PutIndexRecord(NodeKey(position), EncodeNode(node));
+    out.emplace_back(NodeKey(position), EncodeNode(node));
   }
   return root;
 }

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,15 +40,19 @@ struct IndexState {
 
 // The stored state; size 0 and the empty root for a log never indexed.
 absl::StatusOr<IndexState> ReadIndexState(storage::LogStore::IndexView& view);
-void PutIndexState(const IndexState& state, storage::LogStore::Batch& batch);
+
+// Records for the caller to put (Batch::PutIndexRecord) in one batch.
+using IndexRecords = std::vector<std::pair<std::string, std::string>>;
+
+// The record of `state`.
+std::pair<std::string, std::string> IndexStateRecord(const IndexState& state);
 
 // Files entries [first, first + entries.size()) under their keys
-// (index_keys.h): adds the postings, values and map nodes to `batch` and
-// returns the new index root. `first` must be the stored state's size;
-// the caller puts the new state (PutIndexState) in the same batch.
+// (index_keys.h): adds the postings, values and map nodes to `out` and
+// returns the new index root. `first` must be the stored state's size; the
+// caller commits `out` with the new state's record in one batch.
 absl::StatusOr<Hash> FileEntries(storage::LogStore::IndexView& view, uint64_t first,
-                                 absl::Span<const std::string> entries,
-                                 storage::LogStore::Batch& batch);
+                                 absl::Span<const std::string> entries, IndexRecords& out);
 
 // A key's entries with the proof of them, as of the stored state.
 struct Lookup {

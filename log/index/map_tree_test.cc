@@ -9,6 +9,7 @@
 #include "log/encoding/encoding.h"
 #include "log/index/map_tree.h"
 #include "log/index/map_update.h"
+#include "log/index/reference.h"
 #include "tests/support/status_matchers.h"
 
 namespace candor::index {
@@ -50,19 +51,6 @@ class MemoryMap : public MapReader {
   std::map<std::string, MapNode> nodes_;
   std::map<Hash, Value> values_;
 };
-
-// The definition in map_tree.h, computed from scratch over every key.
-Hash ReferenceRoot(const std::vector<std::pair<Hash, Value>>& keys, size_t depth) {
-  if (keys.empty()) return kEmptyHash;
-  if (keys.size() == 1) return LeafHash(keys[0].first, keys[0].second);
-  std::vector<std::pair<Hash, Value>> left, right;
-  for (const auto& k : keys) (PathBit(k.first, depth) ? right : left).push_back(k);
-  return InteriorHash(ReferenceRoot(left, depth + 1), ReferenceRoot(right, depth + 1));
-}
-
-Hash ReferenceRoot(const std::map<Hash, Value>& values) {
-  return ReferenceRoot(std::vector<std::pair<Hash, Value>>(values.begin(), values.end()), 0);
-}
 
 std::string Hex(const Hash& h) { return HexEncode(merkle::AsBytes(h)); }
 
@@ -117,7 +105,7 @@ TEST(MapTreeTest, IncrementalUpdatesMatchTheReferenceOnRandomKeys) {
     absl::StatusOr<Hash> root =
         map.Apply(std::vector<std::pair<Hash, Value>>(changed.begin(), changed.end()));
     ASSERT_THAT(root.status(), IsOk());
-    ASSERT_EQ(*root, ReferenceRoot(map.values())) << "round " << round;
+    ASSERT_EQ(*root, ReferenceMapRoot(map.values())) << "round " << round;
     ASSERT_EQ(*ReadRoot(map), *root);
   }
   const Hash root = *ReadRoot(map);
@@ -148,7 +136,7 @@ TEST(MapTreeTest, KeysThatPartAtTheLastBit) {
   ASSERT_THAT(map.Apply({{a, ValueOf({7})}}).status(), IsOk());
   absl::StatusOr<Hash> root = map.Apply({{b, ValueOf({9})}});
   ASSERT_THAT(root.status(), IsOk());
-  EXPECT_EQ(*root, ReferenceRoot(map.values()));
+  EXPECT_EQ(*root, ReferenceMapRoot(map.values()));
   absl::StatusOr<MapProof> proof = ProveKey(map, b);
   ASSERT_THAT(proof.status(), IsOk());
   EXPECT_EQ(proof->siblings.size(), 256u);

@@ -1,11 +1,16 @@
 #include "log/sequencer/integrator.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "log/index/index_note.h"
+#include "log/index/index_store.h"
+#include "log/logging/logging.h"
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
 #include "log/tiles/tiles.h"
@@ -37,6 +42,88 @@ class OverlayTiles : public tiles::TileSource {
   const TileMap& tiles_;
   const TileMap& mid_rows_;
 };
+
+// Files entries [first, first + entries.size()) in the verifiable index,
+// which must cover exactly [0, first), and, when `log_root` is given (the
+// checkpoint of first + entries.size() entries), signs its index note: the
+// records to commit in the same batch as that checkpoint.
+absl::StatusOr<index::IndexRecords> IndexEntries(
+    storage::LogStore& store, const note::Signer& signer, const std::string& origin,
+    uint64_t first, absl::Span<const std::string> entries,
+    const std::optional<merkle::Hash>& log_root) {
+  index::IndexRecords records;
+  index::IndexState next;
+  absl::Status read = store.ReadIndex([&](storage::LogStore::IndexView& view) {
+    absl::StatusOr<index::IndexState> state = index::ReadIndexState(view);
+    if (!state.ok()) return state.status();
+    if (state->size != first) {
+      return absl::DataLossError(absl::StrCat("the index covers ", state->size,
+                                              " entries; expected ", first));
+    }
+    absl::StatusOr<merkle::Hash> root = index::FileEntries(view, first, entries, records);
+    if (!root.ok()) return root.status();
+    next.size = first + entries.size();
+    next.root = *root;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  if (log_root.has_value()) {
+    absl::StatusOr<std::string> note = note::Sign(
+        index::FormatIndexNote({origin, next.size, *log_root, next.root}), {signer});
+    if (!note.ok()) return note.status();
+    next.note = *std::move(note);
+  }
+  records.push_back(index::IndexStateRecord(next));
+  return records;
+}
+
+// Brings the index of a store written before it existed (or by a run that
+// stopped between a checkpoint and its index, which cannot happen as they
+// commit together) up to the tree of `state`, in bounded batches.
+absl::Status CatchUpIndex(storage::LogStore& store, const note::Signer& signer,
+                          const std::string& origin, const storage::TreeState& state,
+                          size_t batch_entries) {
+  absl::StatusOr<index::IndexState> indexed;
+  absl::Status read = store.ReadIndex([&](storage::LogStore::IndexView& view) {
+    indexed = index::ReadIndexState(view);
+    return indexed.status();
+  });
+  if (!read.ok()) return read;
+  if (indexed->size > state.size) {
+    return absl::DataLossError(absl::StrCat("the index covers ", indexed->size,
+                                            " entries, the tree only ", state.size));
+  }
+  if (indexed->size == state.size && !indexed->note.empty()) return absl::OkStatus();
+  if (state.size > indexed->size) {
+    logging::Info("building the verifiable index",
+                  {{"from", std::to_string(indexed->size)},
+                   {"to", std::to_string(state.size)}});
+  }
+  uint64_t size = indexed->size;
+  do {
+    const uint64_t count = std::min<uint64_t>(batch_entries, state.size - size);
+    std::vector<std::string> entries;
+    if (count > 0) {
+      if (absl::Status s = store.ReadEntries(size, count, SIZE_MAX, entries); !s.ok()) {
+        return s;
+      }
+      if (entries.size() != count) {
+        return absl::DataLossError(absl::StrCat("entries from ", size + entries.size(),
+                                                " are missing from the log"));
+      }
+    }
+    const bool last = size + count == state.size;
+    absl::StatusOr<index::IndexRecords> records = IndexEntries(
+        store, signer, origin, size, entries,
+        last ? std::optional<merkle::Hash>(state.root) : std::nullopt);
+    if (!records.ok()) return records.status();
+    storage::LogStore::Batch batch = store.NewBatch();
+    for (const auto& [key, value] : *records) batch.PutIndexRecord(key, value);
+    if (absl::Status s = store.Commit(batch); !s.ok()) return s;
+    size += count;
+  } while (size < state.size);
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -105,6 +192,12 @@ absl::StatusOr<std::unique_ptr<Integrator>> Integrator::Start(
           "the stored checkpoint does not match the stored tree state");
     }
     latest->note = state->checkpoint;
+  }
+  if (absl::Status s = CatchUpIndex(*store, signer, origin,
+                                    storage::TreeState{latest->size, latest->root, ""},
+                                    options.max_batch_entries);
+      !s.ok()) {
+    return s;
   }
 
   auto integrator = std::unique_ptr<Integrator>(
@@ -329,7 +422,11 @@ absl::Status Integrator::IntegrateBatch(uint64_t count) {
 
   absl::StatusOr<std::string> note = SignCheckpoint(new_size, root);
   if (!note.ok()) return note.status();
+  absl::StatusOr<index::IndexRecords> index_records =
+      IndexEntries(*store_, signer_, origin_, old_size, entries, root);
+  if (!index_records.ok()) return index_records.status();
   storage::LogStore::Batch batch = store_->NewBatch();
+  for (const auto& [key, value] : *index_records) batch.PutIndexRecord(key, value);
   for (const auto& [tile, data] : changed) batch.PutTile(tile, data);
   for (const auto& [tile, data] : changed_mid) batch.PutMidRow(tile, data);
   batch.PutCheckpoint(new_size, *note);

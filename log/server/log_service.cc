@@ -12,6 +12,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "log/logging/logging.h"
+#include "log/index/index_store.h"
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
 #include "log/note/note.h"
@@ -22,6 +23,9 @@
 
 namespace candor::logserver {
 namespace {
+
+// Keys are app ids, principal names and digests: far below this.
+constexpr size_t kMaxIndexKeyBytes = 1024;
 
 namespace pb = ::candor::log::v1;
 
@@ -594,6 +598,40 @@ grpc::ServerUnaryReactor* LogService::LookupLeafHash(
   }
   response->set_index(**found);
   response->set_integrated(**found < integrator_->latest()->size);
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::LookupIndex(grpc::CallbackServerContext* context,
+                                                  const pb::LookupIndexRequest* request,
+                                                  pb::LookupIndexResponse* response) {
+  if (request->key().size() > kMaxIndexKeyBytes) {
+    return Done(context, absl::InvalidArgumentError(absl::StrCat(
+                             "key: ", request->key().size(), " bytes; index keys have at most ",
+                             kMaxIndexKeyBytes)));
+  }
+  const size_t max = request->max_indices() == 0 ? index::kMaxIndicesPerLookup
+                                                 : request->max_indices();
+  absl::StatusOr<index::Lookup> lookup;
+  absl::Status read = store_->ReadIndex([&](storage::LogStore::IndexView& view) {
+    lookup = index::LookUp(view, request->key(), request->from(), max);
+    return lookup.status();
+  });
+  if (!read.ok()) return Done(context, read);
+  response->set_index_note(lookup->state.note);
+  response->set_present(lookup->present);
+  response->set_count(lookup->value.count);
+  response->set_head(DigestBytes(lookup->value.head));
+  response->set_from(lookup->from);
+  for (uint64_t i : lookup->indices) response->add_indices(i);
+  response->set_head_at_from(DigestBytes(lookup->head_at_from));
+  pb::IndexMapProof* proof = response->mutable_proof();
+  for (const merkle::Hash& h : lookup->proof.siblings) proof->add_siblings(DigestBytes(h));
+  if (lookup->proof.terminal.kind == index::Terminal::kLeaf) {
+    proof->set_has_leaf(true);
+    proof->set_leaf_key_hash(DigestBytes(lookup->proof.terminal.key_hash));
+    proof->set_leaf_count(lookup->proof.terminal.value.count);
+    proof->set_leaf_head(DigestBytes(lookup->proof.terminal.value.head));
+  }
   return Done(context, absl::OkStatus());
 }
 

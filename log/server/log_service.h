@@ -60,8 +60,9 @@ using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
                         candor::log::v1::Log::WithCallbackMethod_GetTile<
                             candor::log::v1::Log::WithCallbackMethod_GetEntryBundle<
                                 candor::log::v1::Log::WithCallbackMethod_LookupLeafHash<
-                                    candor::log::v1::Log::WithCallbackMethod_GetLogStatus<
-                                        candor::log::v1::Log::Service>>>>>>>>>>;
+                                    candor::log::v1::Log::WithCallbackMethod_LookupIndex<
+                                        candor::log::v1::Log::WithCallbackMethod_GetLogStatus<
+                                            candor::log::v1::Log::Service>>>>>>>>>>>;
 
 class LogService final : public LogServiceBase {
  public:
@@ -116,6 +117,10 @@ class LogService final : public LogServiceBase {
       grpc::CallbackServerContext* context,
       const candor::log::v1::LookupLeafHashRequest* request,
       candor::log::v1::LookupLeafHashResponse* response) override;
+  grpc::ServerUnaryReactor* LookupIndex(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::LookupIndexRequest* request,
+      candor::log::v1::LookupIndexResponse* response) override;
   grpc::ServerUnaryReactor* GetLogStatus(
       grpc::CallbackServerContext* context,
       const candor::log::v1::GetLogStatusRequest* request,

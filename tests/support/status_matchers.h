@@ -30,6 +30,17 @@ MATCHER_P2(StatusIs, code, message,
   return s.code() == code && std::string(s.message()) == std::string(message);
 }
 
+// The code, and a message starting with `prefix`: for messages that end in
+// values the test cannot know (e.g. a hash computed from a tampered proof).
+MATCHER_P2(StatusIsWithPrefix, code, prefix,
+           std::string("has code ") + absl::StatusCodeToString(code) +
+               " and a message starting \"" + std::string(prefix) + "\"") {
+  const absl::Status& s = GetStatus(arg);
+  *result_listener << "which is " << s.ToString();
+  const std::string message(s.message());
+  return s.code() == code && message.rfind(std::string(prefix), 0) == 0;
+}
+
 MATCHER_P(StatusCodeIs, code,
           std::string("has code ") + absl::StatusCodeToString(code)) {
   const absl::Status& s = GetStatus(arg);
