@@ -97,6 +97,24 @@ class ClaimCliTest : public ::testing::Test {
                    "--log_pub", P("log.pub"), "--proof_out", P(name + ".tlog-proof")});
   }
 
+  // The command's output read through the verifiable index (the default)
+  // is the output of reading the whole log (--scan), and says so on stderr.
+  // Both as of one moment, which the listing prints.
+  void ExpectIndexAgreesWithScan(std::vector<std::string> argv) {
+    argv.push_back("--at");
+    argv.push_back(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+    Result indexed = Candor(argv);
+    ASSERT_EQ(indexed.code, 0) << indexed.err;
+    EXPECT_TRUE(absl::StrContains(indexed.err, "in the log's verifiable index, complete for "
+                                               "its tree of "))
+        << indexed.err;
+    argv.push_back("--scan");
+    Result scanned = Candor(argv);
+    ASSERT_EQ(scanned.code, 0) << scanned.err;
+    EXPECT_EQ(indexed.out, scanned.out) << absl::StrJoin(argv, " ");
+    EXPECT_EQ(scanned.err, "");
+  }
+
   std::string dir_;
   LogFixture log_{{.name = "claims-log"}};
 };
@@ -244,6 +262,13 @@ TEST_F(ClaimCliTest, SupersessionRotationAndRevocation) {
   EXPECT_EQ(revoked.code, 2);
   EXPECT_TRUE(absl::StrContains(revoked.err, "was rotated out or revoked at index"))
       << revoked.err;
+
+  // Claims signed under a rotated-out key and by a revoked vendor read the
+  // same through the index as from the whole log.
+  ExpectIndexAgreesWithScan({"claims", "--log", log_.address(), "--log_pub", P("log.pub"),
+                             "--app", "android:com.example.app"});
+  ExpectIndexAgreesWithScan({"claim", "show", "--log", log_.address(), "--log_pub",
+                             P("log.pub"), "--index", "1"});
 }
 
 // Binary-digest subjects: `claim init --apk` makes a claim about one build,
@@ -316,6 +341,8 @@ TEST_F(BinaryClaimCliTest, AClaimAboutOneBuildIsFoundByItsDigest) {
   EXPECT_TRUE(absl::StrContains(found.out, "  Versions:    1.0 and later\n")) << found.out;
   EXPECT_TRUE(absl::StrContains(found.out, "in force")) << found.out;
   EXPECT_TRUE(absl::StrContains(found.out, "superseded")) << found.out;
+  ExpectIndexAgreesWithScan({"claims", "--log", log_.address(), "--log_pub", P("log.pub"),
+                             "--binary_sha256", hex});
 
   // Another build of the same app is not named by any statement.
   const std::string other = WriteApk("other.apk", "another build");
@@ -594,6 +621,8 @@ TEST_F(RecordedClaimCliTest, RecordsListsDisputesAndSupersedesWhatAVendorSaid) {
   EXPECT_TRUE(absl::StrContains(listed.out, "  Supersedes:  claim with leaf hash " +
                                                 statement_leaf + "\n"))
       << listed.out;
+  ExpectIndexAgreesWithScan({"claims", "--log", log_.address(), "--log_pub", P("log.pub"),
+                             "--app", "android:com.example.app"});
 }
 
 TEST_F(RecordedClaimCliTest, RefusesWhatCannotBeRecorded) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -15,7 +16,9 @@
 #include "client/cli.h"
 #include "client/common.h"
 #include "client/log_commands.h"
+#include "client/index_read.h"
 #include "client/log_scan.h"
+#include "log/index/index_keys.h"
 #include "log/keyfile/keyfile.h"
 #include "log/statement/predicate_types.h"
 #include "log/statement/statement.h"
@@ -473,17 +476,89 @@ std::optional<std::pair<std::string, std::string>> NamesBinary(
   return std::make_pair(std::string(about.app_id), *version);
 }
 
+// ReadClaims's way of reading the log with --scan: every entry, verified
+// as it is followed. Returns the registry of every principal.
+absl::StatusOr<registry::RegistryState> ScanWholeLog(client::LogClient* log,
+                                                     const note::Verifier& key,
+                                                     client::LogScanner::Visit visit) {
+  absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
+      client::LogScanner::Start(log, key);
+  if (!scanner.ok()) return scanner.status();
+  absl::StatusOr<uint64_t> read = (*scanner)->Poll(visit);
+  if (!read.ok()) return read.status();
+  return (*scanner)->registry();
+}
+
+// ReadClaims's way of reading the log by default: only the entries the
+// verifiable index files under the app (or the binary's digest, then each of
+// its apps), each answer proved complete for the log's tree, each entry's
+// inclusion and signature checked. Every answer's tree must be of one
+// history with the first's. Returns the registry of the signers met.
+absl::StatusOr<registry::RegistryState> ReadThroughIndex(
+    client::LogClient* log, const note::Verifier& key, const ClaimSelection& select,
+    const std::map<std::string, std::set<std::string>>& binary_apps,
+    client::IndexedReader::Visit visit, std::ostream& err) {
+  client::IndexedReader reader(log, key);
+  std::optional<index::IndexCheckpoint> first_tree;
+  uint64_t entries = 0;
+  auto read_key = [&](const std::string& k) -> absl::Status {
+    absl::StatusOr<client::IndexAnswer> answer = client::LookUpVerified(*log, key, k);
+    if (!answer.ok()) return answer.status();
+    if (!first_tree.has_value()) {
+      first_tree = answer->tree;
+    } else if (absl::Status s = client::CheckTreeAgainst(
+                   *log, answer->tree,
+                   note::Checkpoint{first_tree->origin, first_tree->size,
+                                    first_tree->log_root, {}});
+               !s.ok()) {
+      return s;
+    }
+    entries += answer->indices.size();
+    err << "read " << answer->indices.size() << " entries filed under \"" << k
+        << "\" in the log's verifiable index, complete for its tree of " << answer->tree.size
+        << " entries (proof " << answer->proof_bytes << " bytes)\n";
+    return reader.Read(answer->tree, answer->indices, visit);
+  };
+  if (!select.binary_sha256.empty()) {
+    if (absl::Status s = read_key(absl::StrCat(index::kBinaryKeyPrefix, select.binary_sha256));
+        !s.ok()) {
+      return s;
+    }
+    // binary_apps is filled by the visits above.
+    std::vector<std::string> apps;
+    for (const auto& [app, versions] : binary_apps) apps.push_back(app);
+    for (const std::string& app : apps) {
+      if (absl::Status s = read_key(app); !s.ok()) return s;
+    }
+  } else if (select.index.has_value()) {
+    // The keys of the entry at that index say which app to read; the app's
+    // verified answer must then list the entry.
+    absl::StatusOr<log::v1::GetEntriesResponse> got = log->GetEntries(*select.index, 1);
+    if (!got.ok()) return got.status();
+    if (got->entries_size() == 1) {
+      for (const std::string& k : index::IndexKeysOfEntry(got->entries(0))) {
+        if (absl::StartsWith(k, index::kSignerKeyPrefix) ||
+            absl::StartsWith(k, index::kBinaryKeyPrefix)) {
+          continue;
+        }
+        if (absl::Status s = read_key(k); !s.ok()) return s;
+      }
+    }
+  } else {
+    if (absl::Status s = read_key(select.app); !s.ok()) return s;
+  }
+  return reader.Registry();
+}
+
 absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
-                                                  const ClaimSelection& select) {
+                                                  const ClaimSelection& select,
+                                                  std::ostream& io_err) {
   absl::StatusOr<std::string> pub = args.Required("log_pub");
   if (!pub.ok()) return pub.status();
   absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
   if (!key.ok()) return key.status();
   auto log = ConnectLog(args);
   if (!log.ok()) return log.status();
-  absl::StatusOr<std::unique_ptr<client::LogScanner>> scanner =
-      client::LogScanner::Start(log->get(), *key);
-  if (!scanner.ok()) return scanner.status();
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
   std::map<uint64_t, claim::v1::RecordedClaim> recordings;
@@ -518,8 +593,10 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
       all.emplace_back(*std::move(record), r->second.reading());
     }
   };
-  absl::StatusOr<uint64_t> read = (*scanner)->Poll(visit);
-  if (!read.ok()) return read.status();
+  absl::StatusOr<registry::RegistryState> read_registry =
+      args.Has("scan") ? ScanWholeLog(log->get(), *key, visit)
+                       : ReadThroughIndex(log->get(), *key, select, binary_apps, visit, io_err);
+  if (!read_registry.ok()) return read_registry.status();
 
   std::vector<std::string> apps;
   if (!select.binary_sha256.empty()) {
@@ -535,7 +612,7 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
   } else {
     apps = {select.app};
   }
-  const registry::RegistryState& registry = (*scanner)->registry();
+  const registry::RegistryState& registry = *read_registry;
   std::vector<AppClaims> result;
   for (const std::string& app : apps) {
     AppClaims out;
@@ -625,7 +702,7 @@ int ClaimShow(const Args& args, Io& io) {
   if (!index.ok()) return Fail(io, "claim show", index.status());
   absl::StatusOr<absl::Time> at = AtTime(args);
   if (!at.ok()) return Fail(io, "claim show", at.status());
-  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", *index, ""});
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", *index, ""}, io.err);
   if (!read.ok()) {
     return ReadFailed(io, "claim show", read.status());
   }
@@ -642,7 +719,7 @@ int ClaimShow(const Args& args, Io& io) {
 // measurements name the binary, the claims that bear on it (CoversBinary),
 // each with its status in the app's whole history.
 int ClaimsOfBinary(const Args& args, Io& io, absl::Time at, const std::string& hex) {
-  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", std::nullopt, hex});
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {"", std::nullopt, hex}, io.err);
   if (!read.ok()) {
     return ReadFailed(io, "claims", read.status());
   }
@@ -696,7 +773,7 @@ int Claims(const Args& args, Io& io) {
     return ClaimsOfBinary(args, io, *at, hex);
   }
   const std::string app = args.Get("app");
-  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""});
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""}, io.err);
   if (!read.ok()) {
     return ReadFailed(io, "claims", read.status());
   }
@@ -736,8 +813,12 @@ int ClaimTypes(const Args& args, Io& io) {
 }  // namespace
 
 std::vector<Command> ClaimCommands() {
-  std::vector<Option> scan = LogOptions({{"log_pub", "FILE", "the log's public key"},
-                                         {"at", "TIME", "status as of this RFC 3339 time"}});
+  std::vector<Option> scan = LogOptions(
+      {{"log_pub", "FILE", "the log's public key"},
+       {"at", "TIME", "status as of this RFC 3339 time"},
+       {"scan", "",
+        "read and verify the whole log instead of its verifiable index (the "
+        "independent check of the index's answer)"}});
   std::vector<Option> show = scan;
   show.push_back({"index", "I", "the claim's log index"});
   std::vector<Option> list = scan;
@@ -807,10 +888,11 @@ std::vector<Command> ClaimCommands() {
       {"claim submit", "submit a signed claim; with --wait, keep the receipt",
        "--log ADDR ENVELOPE [--wait] [--log_pub FILE] [--proof_out FILE]", submit,
        ClaimSubmit},
-      {"claim show", "show a claim with its status (reads and verifies the log)",
-       "--log ADDR --log_pub FILE --index I [--at TIME]", show, ClaimShow},
-      {"claims", "the history of an app's claims, newest first (reads and verifies the log)",
-       "--log ADDR --log_pub FILE (--app APP | --binary_sha256 HEX) [--at TIME]", list,
+      {"claim show", "show a claim with its status (reads the log through its verified index)",
+       "--log ADDR --log_pub FILE --index I [--at TIME] [--scan]", show, ClaimShow},
+      {"claims", "the history of an app's claims, newest first (through the log's verified index)",
+       "--log ADDR --log_pub FILE (--app APP | --binary_sha256 HEX) [--at TIME] [--scan]",
+       list,
        Claims},
       {"claim types", "the data types claims use (Play Data safety + biometrics)",
        "[--apple]", {{"apple", "", "show the mapping from Apple's App Privacy types"}},

@@ -10,6 +10,7 @@
 #include "log/merkle/proof.h"
 #include "log/registry/registry.h"
 #include "log/statement/dsse.h"
+#include "log/statement/predicate_types.h"
 
 namespace candor::client {
 namespace {
@@ -32,6 +33,17 @@ absl::StatusOr<index::MapProof> ProofFromWire(const log::v1::IndexMapProof& wire
     proof.terminal.value = {wire.leaf_count(), *head};
   }
   return proof;
+}
+
+// Applies the registration logged at `at` to `state`, if it is one (the
+// log's admission applied it when it logged it).
+void ApplyRegistration(uint64_t at, const std::string& entry, registry::RegistryState& state) {
+  absl::StatusOr<SignedStatement> r = ParseSignedStatement(entry);
+  registry::Registration registration;
+  if (r.ok() && r->statement.predicate_type == kRegistrationType &&
+      ParsePredicate(r->statement.predicate_json, registration).ok()) {
+    (void)state.Apply(registration, at);
+  }
 }
 
 }  // namespace
@@ -188,6 +200,17 @@ absl::Status IndexedReader::LoadPrincipal(const index::IndexCheckpoint& tree,
   return absl::OkStatus();
 }
 
+registry::RegistryState IndexedReader::Registry() const {
+  std::vector<std::pair<uint64_t, const std::string*>> all;
+  for (const auto& [name, list] : registrations_) {
+    for (const auto& [at, entry] : list) all.emplace_back(at, &entry);
+  }
+  std::sort(all.begin(), all.end());
+  registry::RegistryState state;
+  for (const auto& [at, entry] : all) ApplyRegistration(at, *entry, state);
+  return state;
+}
+
 absl::Status IndexedReader::Read(const index::IndexCheckpoint& tree,
                                  const std::vector<uint64_t>& indices, Visit visit) {
   for (uint64_t i : indices) {
@@ -211,13 +234,7 @@ absl::Status IndexedReader::Read(const index::IndexCheckpoint& tree,
     registry::RegistryState registry;
     for (const auto& [at, registration_entry] : registrations_[signer]) {
       if (at >= i) break;
-      absl::StatusOr<SignedStatement> r = ParseSignedStatement(registration_entry);
-      registry::Registration registration;
-      if (!r.ok() || !ParsePredicate(r->statement.predicate_json, registration).ok() ||
-          registration.name() != signer) {
-        continue;
-      }
-      (void)registry.Apply(registration, at);
+      ApplyRegistration(at, registration_entry, registry);
     }
     absl::StatusOr<admission::AuthorizedSigner> authorized =
         admission::AuthorizeSignatures(*st, *role, registry, i, nullptr);

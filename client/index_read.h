@@ -39,6 +39,7 @@
 #include "log/index/map_tree.h"
 #include "log/note/checkpoint.h"
 #include "log/note/note.h"
+#include "log/registry/registry.h"
 #include "log/statement/statement.h"
 
 namespace candor::client {
@@ -84,6 +85,9 @@ class IndexedReader {
   // skips them.
   absl::Status Read(const index::IndexCheckpoint& tree,
                     const std::vector<uint64_t>& indices, Visit visit);
+
+  // The registrations of every signer met so far, applied in log order.
+  registry::RegistryState Registry() const;
 
   // The entry at `index`, with its inclusion in `tree` checked.
   absl::StatusOr<std::string> ReadEntry(const index::IndexCheckpoint& tree, uint64_t index);
