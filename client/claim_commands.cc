@@ -17,6 +17,7 @@
 #include "client/common.h"
 #include "client/log_commands.h"
 #include "client/index_read.h"
+#include "client/indexed_reads.h"
 #include "client/log_scan.h"
 #include "log/index/index_keys.h"
 #include "log/keyfile/keyfile.h"
@@ -441,6 +442,10 @@ struct AppClaims {
   std::map<std::string, std::vector<claim::RecordingDispute>> disputes;
   std::vector<std::string> vendors;
   std::set<std::string> binary_versions;
+  // Every verified statement read about the app, by predicate type; and the
+  // findings among them, by log index.
+  std::map<std::string, int> statements_by_type;
+  std::map<uint64_t, finding::v1::Finding> findings;
 };
 
 // For a binary lookup: the app and stated version of a claim or measurement
@@ -564,8 +569,18 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
   std::map<uint64_t, claim::v1::RecordedClaim> recordings;
   std::vector<std::pair<uint64_t, claim::v1::Dispute>> disputes;
   std::map<std::string, std::set<std::string>> binary_apps;
+  std::map<std::string, int> statements_by_type;
+  std::map<uint64_t, finding::v1::Finding> findings;
   auto visit = [&](uint64_t i, absl::string_view entry, const SignedStatement& st,
                    const std::string& signer) {
+    ++statements_by_type[st.statement.predicate_type];
+    if (st.statement.predicate_type == kFindingType) {
+      finding::v1::Finding f;
+      if (ParsePredicate(st.statement.predicate_json, f).ok() && f.verifier() == signer) {
+        findings[i] = std::move(f);
+      }
+      return;
+    }
     if (!select.binary_sha256.empty()) {
       if (auto named = NamesBinary(st, select.binary_sha256)) {
         binary_apps[named->first].insert(named->second);
@@ -617,6 +632,13 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
   for (const std::string& app : apps) {
     AppClaims out;
     out.app = app;
+    // Counted for the one app a plain --app read is about.
+    if (apps.size() == 1 && select.binary_sha256.empty() && !select.index) {
+      out.statements_by_type = statements_by_type;
+      for (auto& [i, f] : findings) {
+        if (f.app() == app) out.findings[i] = f;
+      }
+    }
     if (auto it = binary_apps.find(app); it != binary_apps.end()) {
       out.binary_versions = it->second;
     }
@@ -811,6 +833,69 @@ int ClaimTypes(const Args& args, Io& io) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<verifier::v1::FindingSummary>> FindingsFromLog(
+    const Args& args, const std::string& app, std::ostream& err) {
+  absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""}, err);
+  if (!read.ok()) return read.status();
+  std::vector<verifier::v1::FindingSummary> out;
+  for (const auto& [index, f] : read->front().findings) {
+    verifier::v1::FindingSummary& s = out.emplace_back();
+    s.set_index(index);
+    s.set_claim_index(f.claim().index());
+    s.set_assertion_id(f.assertion().id());
+    s.set_verdict(f.verdict());
+    s.set_confirmed(f.confirmed());
+    s.set_summary(f.summary());
+    s.set_stands_against(f.stands_against());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<verifier::v1::AppSummary>> AppsFromLog(const Args& args,
+                                                                  std::ostream& err) {
+  absl::StatusOr<std::string> pub = args.Required("log_pub");
+  if (!pub.ok()) return pub.status();
+  absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
+  if (!key.ok()) return key.status();
+  auto log = ConnectLog(args);
+  if (!log.ok()) return log.status();
+  // The entries that used a key first name every app.
+  absl::StatusOr<client::IndexAnswer> contents =
+      client::LookUpVerified(**log, *key, std::string(index::kNewKeysKey));
+  if (!contents.ok()) return contents.status();
+  err << "read the " << contents->indices.size()
+      << " entries that introduced a key in the log's verifiable index, complete for its "
+         "tree of "
+      << contents->tree.size << " entries\n";
+  client::IndexedReader reader(log->get(), *key);
+  std::set<std::string> apps;
+  for (uint64_t i : contents->indices) {
+    absl::StatusOr<std::string> entry = reader.ReadEntry(contents->tree, i);
+    if (!entry.ok()) return entry.status();
+    for (std::string& k : index::IndexKeysOfEntry(*entry)) {
+      if (registry::ValidateAppId(k).ok()) apps.insert(std::move(k));
+    }
+  }
+  const absl::Time now = absl::Now();
+  std::vector<verifier::v1::AppSummary> out;
+  for (const std::string& app : apps) {
+    absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""}, err);
+    if (!read.ok()) return read.status();
+    const AppClaims& c = read->front();
+    verifier::v1::AppSummary& s = out.emplace_back();
+    s.set_app(app);
+    if (const claim::ClaimRecord* in_force = claim::ClaimInForce(c.records, c.vendors, now)) {
+      s.set_has_claim(true);
+      s.set_claim_index(in_force->index);
+    }
+    s.set_claims(c.records.size());
+    auto measurements = c.statements_by_type.find(std::string(kMeasurementType));
+    s.set_measurements(measurements == c.statements_by_type.end() ? 0 : measurements->second);
+    s.set_findings(c.findings.size());
+  }
+  return out;
+}
 
 std::vector<Command> ClaimCommands() {
   std::vector<Option> scan = LogOptions(

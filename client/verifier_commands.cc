@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/common.h"
+#include "client/indexed_reads.h"
 #include "client/log_commands.h"
 #include "client/witness_options.h"
 #include "log/keyfile/keyfile.h"
@@ -40,10 +41,48 @@ std::string VerdictWords(fpb::Verdict verdict, bool confirmed) {
   return absl::StrCat(VerdictWord(verdict), confirmed ? " (confirmed)" : " (unconfirmed)");
 }
 
+// With --log, from the log's verifiable index (verified); with --verifier,
+// from the verifier's own index.
+absl::StatusOr<verifier::v1::ListAppsResponse> ListApps(const Args& args, Io& io) {
+  if (args.Has("log") == args.Has("verifier")) {
+    return absl::InvalidArgumentError(
+        "give --log ADDR --log_pub FILE (read and verify the log's index) or --verifier ADDR "
+        "(ask a verifier), not both");
+  }
+  if (args.Has("verifier")) {
+    absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
+    if (!verifier.ok()) return verifier.status();
+    return (*verifier)->ListApps();
+  }
+  absl::StatusOr<std::vector<verifier::v1::AppSummary>> apps = AppsFromLog(args, io.err);
+  if (!apps.ok()) return apps.status();
+  verifier::v1::ListAppsResponse out;
+  for (verifier::v1::AppSummary& app : *apps) *out.add_apps() = std::move(app);
+  return out;
+}
+
+absl::StatusOr<verifier::v1::ListFindingsResponse> ListFindings(const Args& args, Io& io,
+                                                                const std::string& app) {
+  if (args.Has("log") == args.Has("verifier")) {
+    return absl::InvalidArgumentError(
+        "give --log ADDR --log_pub FILE (read and verify the log's index) or --verifier ADDR "
+        "(ask a verifier), not both");
+  }
+  if (args.Has("verifier")) {
+    absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
+    if (!verifier.ok()) return verifier.status();
+    return (*verifier)->ListFindings(app);
+  }
+  absl::StatusOr<std::vector<verifier::v1::FindingSummary>> findings =
+      FindingsFromLog(args, app, io.err);
+  if (!findings.ok()) return findings.status();
+  verifier::v1::ListFindingsResponse out;
+  for (verifier::v1::FindingSummary& f : *findings) *out.add_findings() = std::move(f);
+  return out;
+}
+
 int Apps(const Args& args, Io& io) {
-  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
-  if (!verifier.ok()) return Fail(io, "apps", verifier.status());
-  absl::StatusOr<verifier::v1::ListAppsResponse> apps = (*verifier)->ListApps();
+  absl::StatusOr<verifier::v1::ListAppsResponse> apps = ListApps(args, io);
   if (!apps.ok()) return Fail(io, "apps", apps.status());
   for (const verifier::v1::AppSummary& app : apps->apps()) {
     io.out << app.app() << "\n  claim in force: "
@@ -59,10 +98,8 @@ int Findings(const Args& args, Io& io) {
   if (args.positional().size() != 1) {
     return Fail(io, "findings", absl::InvalidArgumentError("give one app, e.g. android:com.example.app"));
   }
-  absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
-  if (!verifier.ok()) return Fail(io, "findings", verifier.status());
   absl::StatusOr<verifier::v1::ListFindingsResponse> findings =
-      (*verifier)->ListFindings(args.positional()[0]);
+      ListFindings(args, io, args.positional()[0]);
   if (!findings.ok()) return Fail(io, "findings", findings.status());
   // The latest finding on each assertion of each claim: a verifier publishes
   // again when what it finds changes.
@@ -182,14 +219,28 @@ int VerifierStatus(const Args& args, Io& io) {
   return kExitOk;
 }
 
+// --log and --log_pub, or --verifier.
+std::vector<Option> IndexOrVerifierOptions() {
+  std::vector<Option> options = VerifierOptions();
+  options.insert(options.begin() + 1,
+                 {{"log", "ADDR", "read the log's verifiable index at this address instead"},
+                  {"log_pub", "FILE", "with --log: the log's public key"}});
+  return options;
+}
+
 }  // namespace
 
 std::vector<Command> VerifierCommands() {
   return {
-      {"apps", "list the apps a verifier knows, with their claim in force",
-       "--verifier ADDR", VerifierOptions(), Apps},
-      {"findings", "list a verifier's findings about an app", "--verifier ADDR APP",
-       VerifierOptions(), Findings},
+      {"apps",
+       "list the apps the log's entries are about (from its verified index), or those a "
+       "verifier knows, with their claim in force",
+       "(--log ADDR --log_pub FILE | --verifier ADDR)", IndexOrVerifierOptions(), Apps},
+      {"findings",
+       "list the findings published about an app (from the log's verified index, or as a "
+       "verifier lists them)",
+       "(--log ADDR --log_pub FILE | --verifier ADDR) APP", IndexOrVerifierOptions(),
+       Findings},
       {"finding bundle", "fetch a finding's inconsistency proof (JSON)",
        "--verifier ADDR --index I [--out FILE]",
        VerifierOptions({{"index", "I", "the finding's log entry"},

@@ -1,6 +1,8 @@
 // candor watch: a principal's alarm for statements made in its name.
 
 #include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "client/cli.h"
 #include "client/common.h"
+#include "client/index_read.h"
 #include "client/log_scan.h"
 #include "client/log_commands.h"
 #include "client/witness_options.h"
@@ -19,14 +22,119 @@
 namespace candor::cli {
 namespace {
 
+// One line per statement: "[index] <type> about <subjects>, signed by
+// <signer> with key <key id>".
+void PrintStatement(Io& io, uint64_t index, const SignedStatement& st,
+                    const std::string& signer) {
+  std::vector<std::string> subjects;
+  for (const Subject& s : st.statement.subjects) subjects.push_back(s.name);
+  io.out << "[" << index << "] " << st.statement.predicate_type << " about "
+         << absl::StrJoin(subjects, ", ") << ", signed by " << signer << " with key "
+         << st.envelope.signatures[0].keyid << std::endl;
+}
+
+// One round of `watch --app`: the app's entries the index lists beyond
+// `last`, verified and printed; the index's tree must be of one history with
+// the log's checkpoint that `checker` accepts now and with `earlier`.
+absl::Status WatchAppOnce(client::LogClient& log, const proofs::CheckpointChecker& checker,
+                          const note::Verifier& key, const std::string& app,
+                          client::IndexedReader& reader,
+                          std::optional<client::IndexAnswer>& last, std::string& earlier,
+                          Io& io) {
+  absl::StatusOr<log::v1::GetCheckpointResponse> latest =
+      log.GetCheckpoint(0, checker.requires_cosignatures());
+  if (!latest.ok()) return latest.status();
+  absl::StatusOr<note::WitnessedCheckpoint> checked = checker.Check(latest->checkpoint());
+  if (!checked.ok()) return checked.status();
+  const note::Checkpoint& now = checked->checkpoint.checkpoint;
+  if (!earlier.empty()) {
+    absl::StatusOr<note::SignedCheckpoint> before = checker.CheckLogSignature(earlier);
+    if (!before.ok()) return before.status();
+    const note::Checkpoint& b = before->checkpoint;
+    if (absl::Status s =
+            client::CheckTreeAgainst(log, index::IndexCheckpoint{b.origin, b.size, b.root, {}}, now);
+        !s.ok()) {
+      return s;
+    }
+  }
+  absl::StatusOr<client::IndexAnswer> answer =
+      client::LookUpVerified(log, key, app, last.has_value() ? &*last : nullptr);
+  if (!answer.ok()) return answer.status();
+  if (absl::Status s = client::CheckTreeAgainst(log, answer->tree, now); !s.ok()) return s;
+  const size_t seen = last.has_value() ? last->indices.size() : 0;
+  std::vector<uint64_t> fresh(answer->indices.begin() + seen, answer->indices.end());
+  if (absl::Status s = reader.Read(answer->tree, fresh,
+                                   [&](uint64_t index, absl::string_view,
+                                       const SignedStatement& st, const std::string& signer) {
+                                     PrintStatement(io, index, st,
+                                                    signer.empty() ? "the operator" : signer);
+                                   });
+      !s.ok()) {
+    return s;
+  }
+  last = *std::move(answer);
+  earlier = latest->checkpoint();
+  return absl::OkStatus();
+}
+
+int WatchApp(const Args& args, Io& io, const proofs::CheckpointChecker& checker,
+             absl::Duration interval) {
+  const std::string app = args.Get("app");
+  if (!checker.log_key().has_value()) {
+    return Fail(io, "watch", absl::InvalidArgumentError(
+                                 "--app needs --log_pub: the log signs its index with its key"));
+  }
+  auto log = ConnectLog(args);
+  if (!log.ok()) return Fail(io, "watch", log.status());
+  const std::string checkpoint_file = args.Get("checkpoint_file");
+  std::string earlier;
+  if (!checkpoint_file.empty() && std::filesystem::exists(checkpoint_file)) {
+    absl::StatusOr<std::string> text = ReadInput(checkpoint_file);
+    if (!text.ok()) return Fail(io, "watch", text.status());
+    earlier = *std::move(text);
+  }
+  client::IndexedReader reader(log->get(), *checker.log_key());
+  std::optional<client::IndexAnswer> last;
+  while (true) {
+    const std::string before = earlier;
+    absl::Status s =
+        WatchAppOnce(**log, checker, *checker.log_key(), app, reader, last, earlier, io);
+    if (absl::IsFailedPrecondition(s)) return Fail(io, "watch", s, kExitVerificationFailed);
+    if (!s.ok()) {
+      if (args.Has("once")) {
+        return Fail(io, "watch", s,
+                    absl::IsInvalidArgument(s) ? kExitVerificationFailed : kExitUsage);
+      }
+      io.err << "candor watch: " << s.message() << "; retrying\n";
+    } else if (!checkpoint_file.empty() && earlier != before) {
+      if (absl::Status w = WriteOutput(io, checkpoint_file, earlier); !w.ok()) {
+        return Fail(io, "watch", w);
+      }
+    }
+    if (args.Has("once")) {
+      io.out << "verified " << last->indices.size() << " entries about " << app
+             << " in the log's index, complete for its tree of " << last->tree.size
+             << " entries\n";
+      return kExitOk;
+    }
+    absl::SleepFor(interval);
+  }
+}
+
 int Watch(const Args& args, Io& io) {
-  absl::StatusOr<std::string> name = args.Required("name");
-  if (!name.ok()) return Fail(io, "watch", name.status());
   absl::StatusOr<proofs::CheckpointChecker> checker = CheckerFromArgs(args);
   if (!checker.ok()) return Fail(io, "watch", checker.status());
   absl::StatusOr<absl::Duration> interval =
       args.GetDuration("interval", absl::Seconds(5));
   if (!interval.ok()) return Fail(io, "watch", interval.status());
+  if (args.Has("app") == args.Has("name")) {
+    return Fail(io, "watch",
+                absl::InvalidArgumentError("give --name PRINCIPAL (scan the whole log for its "
+                                           "statements) or --app APP (follow the app's "
+                                           "entries through the log's index)"));
+  }
+  if (args.Has("app")) return WatchApp(args, io, *checker, *interval);
+  const std::string name = args.Get("name");
   auto log = ConnectLog(args);
   if (!log.ok()) return Fail(io, "watch", log.status());
 
@@ -46,18 +154,14 @@ int Watch(const Args& args, Io& io) {
                    const std::string& signer) {
     if (signer.empty()) {
       registry::Registration r;
-      if (!ParsePredicate(st.statement.predicate_json, r).ok() || r.name() != *name) return;
-      io.out << "[" << index << "] registration of " << *name << " as a "
+      if (!ParsePredicate(st.statement.predicate_json, r).ok() || r.name() != name) return;
+      io.out << "[" << index << "] registration of " << name << " as a "
              << registry::RoleName(r.role()) << " with " << r.public_keys_size()
              << " key(s)" << (r.revoked() ? " (revoked)" : "") << std::endl;
       return;
     }
-    if (signer != *name) return;
-    std::vector<std::string> subjects;
-    for (const Subject& s : st.statement.subjects) subjects.push_back(s.name);
-    io.out << "[" << index << "] " << st.statement.predicate_type << " about "
-           << absl::StrJoin(subjects, ", ") << ", signed by " << *name << " with key "
-           << st.envelope.signatures[0].keyid << std::endl;
+    if (signer != name) return;
+    PrintStatement(io, index, st, name);
   };
   while (true) {
     absl::StatusOr<uint64_t> polled = (*scanner)->Poll(print);
@@ -105,14 +209,18 @@ std::vector<Command> WatchCommands() {
   return {
       {"watch",
        "follow the log, verifying every checkpoint, and print each statement "
-       "made under a principal's keys; exits 1 if the log equivocates",
-       "--log ADDR (--log_pub FILE | --policy FILE) --name PRINCIPAL [--interval 5s] "
-       "[--once] [--checkpoint_file FILE]",
+       "made under a principal's keys (--name, reading the whole log) or about an app "
+       "(--app, through the log's verified index); exits 1 if the log equivocates",
+       "--log ADDR (--log_pub FILE | --policy FILE) (--name PRINCIPAL | --app APP) "
+       "[--interval 5s] [--once] [--checkpoint_file FILE]",
        LogOptions(WitnessOptions({{"log_pub", "FILE", "the log's public key"},
                    {"checkpoint_file", "FILE",
                     "remember the last checkpoint verified here, and check that the "
                     "log extends it next time"},
                    {"name", "PRINCIPAL", "the principal to watch"},
+                   {"app", "APP",
+                    "instead of --name: the app to watch, e.g. android:com.example.app "
+                    "(needs --log_pub)"},
                    {"interval", "DURATION", "how often to poll (default 5s)"},
                    {"once", "", "catch up once and exit"}})),
        Watch},

@@ -52,6 +52,12 @@ expect ", The Daily Example's reading of a statement quoted in The Daily Example
 expect 'the Data-safety label published on 2026-10-01, as Lab One Records observed it on https://play.google.com/store/apps/datasafety?id=com.example.app: "play-not-shared" exemption-dependent'
 expect "the finding stands against The Daily Example's reading of a statement quoted in The Daily Example"
 expect 'reference data attributes Merit Interactive Co., Ltd. to China (CN)'
+# The same findings read from the log's verifiable index (issue 15): the
+# app's entries proved complete, and the apps listed from its table of
+# contents.
+expect "entries filed under \"android:com.example.app\" in the log's verifiable index, complete for its tree of"
+expect 'claim in force: entry'
+expect "entries about android:com.example.app in the log's index, complete for its tree of"
 # The public site (verifier/site/API.md).
 expect "open $(cat "$state/site.url")apps/android_3Acom.example.app.html"
 # The servers are left running and still answer.

@@ -231,15 +231,22 @@ tell "the three kinds of claim about $app (signed, imported label, recorded), si
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
 tell "(the demo's sample captures are replayed as if made just now: the log admits" \
   "a measurement only if its run ended within five minutes of the log's clock)"
+# Every claim above is in force from the moment it was logged: the captures
+# start after this, however fast the steps above ran.
+claims_logged=$(date -u +%s)
 for lab in lab-one lab-two; do
-  python3 - "$data/$lab.har" "$work/$lab.har" <<'PY'
+  python3 - "$data/$lab.har" "$work/$lab.har" "$claims_logged" <<'PY'
 import datetime, json, sys
 har = json.load(open(sys.argv[1]))
 parse = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
 entries = har["log"]["entries"]
+items = entries + har["log"].get("pages", [])
+first = min(parse(e["startedDateTime"]) for e in items)
 last = max(parse(e["startedDateTime"]) for e in entries)
-shift = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5) - last
-for item in entries + har["log"].get("pages", []):
+after_claims = datetime.datetime.fromtimestamp(int(sys.argv[3]) + 1, datetime.timezone.utc)
+shift = max(datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5) - last,
+            after_claims - first)
+for item in items:
     t = parse(item["startedDateTime"]) + shift
     item["startedDateTime"] = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
 json.dump(har, open(sys.argv[2], "w"), indent=1)
@@ -276,6 +283,17 @@ done
 [[ -n $finding ]] || { echo "no confirmed finding; see $state/verifier.err" >&2; exit 1; }
 grep "^finding" "$work/findings.txt" | sed "s/^/   /"
 sed -n '/^confirmed findings stand against/,$p' "$work/findings.txt" | sed "s/^/   /"
+
+say "Anyone reads the same findings from the log itself, through its verifiable index"
+# Every answer proved complete for the log's tree under the log's key: no
+# verifier needs to be trusted to list them all.
+"$candor" findings --log "$log" --log_pub "$vkey" "$app" >"$work/findings-index.txt" \
+  2>"$work/findings-index.err"
+sed 's/^/   /' "$work/findings-index.err"
+sed -n '/^confirmed findings stand against/,$p' "$work/findings-index.txt" | sed "s/^/   /"
+"$candor" apps --log "$log" --log_pub "$vkey" 2>/dev/null | sed 's/^/   /'
+"$candor" watch --log "$log" --policy "$policy" --log_pub "$vkey" --app "$app" --once |
+  tail -n 1 | sed 's/^/   /'
 
 say "Anyone fetches the inconsistency proof of finding $finding ..."
 "$candor" finding bundle --verifier "$verifier" --index "$finding" --out "$work/finding.json"
@@ -357,8 +375,10 @@ cat <<MSG
    log:       $log   (key $vkey)
    witnesses: $(sed -n 's/^candor-witness listening on //p' "$state/witness-one.out"), $(sed -n 's/^candor-witness listening on //p' "$state/witness-two.out")   (policy $policy)
    verifier:  $verifier
-   try:       $candor apps --verifier $verifier
-              $candor findings --verifier $verifier $app
+   try:       $candor apps --log $log --log_pub $vkey
+              $candor findings --log $log --log_pub $vkey $app
+              $candor claims --log $log --log_pub $vkey --app $app
+              $candor apps --verifier $verifier
               $candor verifier status --verifier $verifier
               $candor checkpoint --log $log --log_pub $vkey --policy $policy
 MSG
