@@ -11,6 +11,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "log/statement/dsse.h"
+#include "log/statement/predicate_types.h"
+#include "log/statement/statement.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "log/keyfile/keyfile.h"
@@ -22,6 +26,33 @@ ABSL_FLAG(std::string, data_dir, "", "the log's data directory");
 ABSL_FLAG(std::string, log_key, "", "the log's note signer key");
 ABSL_FLAG(int64_t, entries, 1000000, "entries to add");
 ABSL_FLAG(int, entry_bytes, 600, "bytes per entry");
+ABSL_FLAG(int64_t, apps, 0,
+          "0: entries are random bytes; N: each is a measurement-shaped statement about "
+          "one of N apps (android:bench.app<k>, k uniform) by one of 1,000 auditors, so "
+          "the verifiable index files it under its app and its signer (signatures are "
+          "random bytes: the log never re-checks stored entries)");
+
+// A measurement-shaped entry about app `app` of about `bytes` bytes (the
+// envelope carries the statement in base64: 4 bytes for every 3).
+std::string BenchStatement(uint64_t index, uint64_t app, std::mt19937_64& rng, size_t bytes) {
+  candor::Statement st;
+  const std::string app_id = absl::StrCat("android:bench.app", app);
+  st.subjects.push_back(candor::NamedSubject(app_id));
+  st.predicate_type = std::string(candor::kMeasurementType);
+  st.predicate_json = absl::StrCat("{\"auditor\":\"auditor-", rng() % 1000, "\",\"app\":\"",
+                                   app_id, "\",\"n\":", index, ",\"pad\":\"");
+  const size_t overhead = 300 + st.predicate_json.size() * 4 / 3;
+  const size_t pad = bytes > overhead ? (bytes - overhead) * 3 / 4 : 1;
+  st.predicate_json.append(pad, 'x');
+  st.predicate_json.append("\"}");
+  candor::dsse::Envelope envelope;
+  envelope.payload_type = std::string(candor::dsse::kInTotoPayloadType);
+  envelope.payload = candor::SerializeStatement(st);
+  std::string sig(64, '\0');
+  for (char& c : sig) c = static_cast<char>(rng());
+  envelope.signatures.push_back({"", sig});
+  return candor::dsse::SerializeEnvelope(envelope);
+}
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -48,6 +79,8 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(start + 1);
   const absl::Time t0 = absl::Now();
   std::string entry(absl::GetFlag(FLAGS_entry_bytes), '\0');
+  const int64_t apps = absl::GetFlag(FLAGS_apps);
+  const size_t entry_bytes = absl::GetFlag(FLAGS_entry_bytes);
   for (uint64_t i = start; i < total;) {
     candor::storage::LogStore::Batch batch = (*store)->NewBatch();
     for (int k = 0; k < 10000 && i < total; ++k, ++i) {
@@ -55,6 +88,7 @@ int main(int argc, char** argv) {
         uint64_t r = rng();
         memcpy(&entry[b], &r, 8);
       }
+      if (apps > 0) entry = BenchStatement(i, rng() % apps, rng, entry_bytes);
       batch.PutEntry(i, entry, candor::merkle::HashLeaf(entry), candor::Sha256(entry));
     }
     batch.PutSequencedSize(i);

@@ -148,11 +148,41 @@ row("proofs", "inclusion rate %s / %s entries (warm)" % (fmt(large_n), fmt(small
     "if cost ~ depth: %.2f" % (math.log2(small_n) / math.log2(large_n)), "",
     "O(log n): close to the depth ratio")
 
+# The verifiable index (issue 15): lookups with a verified completeness proof,
+# and the rate at which it is built.
+for n in (small_n, large_n):
+    name = "index-lookups-%d.json" % n
+    figure = "verifiable index: app lookups, every answer verified, %s entries" % fmt(n)
+    if not os.path.exists(os.path.join(raw, name)):
+        row("index", figure, "not measured", "", "no %s (an older run)" % name)
+        continue
+    ix = load(name)
+    row("index", figure, ix["lookups_per_second"], "/s",
+        "p50 %s us, p99 %s us; %s entries per answer; errors %d" % (
+            fmt(ix["us_p50"]), fmt(ix["us_p99"]), fmt(ix["entries_per_answer_mean"], 1),
+            ix["errors"]))
+    row("index", "verifiable index: proof bytes per answer, %s entries" % fmt(n),
+        ix["proof_bytes_mean"], "B", "max %s B (%s apps)" % (fmt(ix["proof_bytes_max"]),
+                                                            fmt(ix["apps"])))
+    ticks, hz = read("index-lookups-server-cpu-%d" % n).split()
+    if ix["lookups_per_second"] > 0:
+        us = int(ticks) / int(hz) / (ix["lookups_per_second"] * 10) * 1e6
+        row("index", "server CPU per verified lookup, %s entries" % fmt(n), us, "us",
+            "a lookup is 1 LookupIndex call; the client verifies it")
+for n in (small_n,):
+    name = "index-rebuild-%d.json" % n
+    if os.path.exists(os.path.join(raw, name)):
+        rb = load(name)
+        row("index", "verifiable index rebuilt from the entries by a monitor, %s entries" % fmt(n),
+            rb["entries_per_second"], "entries/s",
+            "reaches the signed root: %s" % ("yes" if rb["root_matches_the_signed_one"] else "NO"))
+
 for n in (small_n, large_n):
     disk = int(read("disk-bytes-%d" % n))
     overhead = disk / n - entry_bytes
     target, met = ("< 100 B", overhead < 100) if n == large_n else ("", None)
-    row("scale", "bytes on disk per entry beyond its %d bytes, %s entries" % (entry_bytes, fmt(n)),
+    row("scale", "bytes on disk per entry beyond its %d bytes, with its index, %s entries"
+        % (entry_bytes, fmt(n)),
         overhead, "B", "total %.2f GB" % (disk / 1e9), "", target, met)
     startup = int(read("startup-ms-%d" % n))
     target, met = ("< 1,000 ms", startup < 1000) if n == large_n else ("", None)
@@ -163,7 +193,7 @@ for n in (small_n, large_n):
     row("scale", "server peak RSS under proof load, %s entries" % fmt(n), rss, "MiB", "", "",
         target, met)
     pop = load("populate-%d.json" % n)
-    row("scale", "integration of a %s-entry backlog (populate)" % fmt(n),
+    row("scale", "integration of a %s-entry backlog with its index (populate)" % fmt(n),
         pop["integrated_per_second"], "entries/s")
 for n in (small_n, large_n):
     figure = "export of %s entries as tlog-tiles (start-up with --tiles_dir)" % fmt(n)

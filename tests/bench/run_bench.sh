@@ -32,7 +32,7 @@ trap cleanup EXIT
 say "Building optimised binaries"
 targets=(//client:candor //cmd/candor-log:candor-log //verifier/server:candor-verifier
   //tests/bench:loadgen //tests/bench:proofbench //tests/bench:populate
-  //tests/bench:followbench //tests/bench:evaluate_benchmark
+  //tests/bench:followbench //tests/bench:evaluate_benchmark //tests/bench:indexbench
   //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark
   //cmd/candor-witness:candor-witness //tests/bench:witnessbench)
 bazel build --config=opt "${targets[@]}" >&2
@@ -183,13 +183,15 @@ echo "$line" >"$raw/witnessing-latency.json"
 kill "$loadgen_pid" 2>/dev/null || true
 wait "$loadgen_pid" 2>/dev/null || true
 
-# proofs DIR N: populate N entries, then start-up time, proofs cold and warm,
+# proofs DIR N: populate N entries (statements about N/100 apps, so that the
+# verifiable index files each under its app and its signer: ~100 entries per
+# app), then start-up time, proofs cold and warm, verified index lookups,
 # RSS, bytes on disk.
 proofs() {
   local dir=$1 n=$2
-  say "Populating $n entries of $entry_bytes bytes"
+  say "Populating $n entries of $entry_bytes bytes about $((n / 100)) apps"
   "$bin/populate" --data_dir="$dir" --log_key="$logkey" --entries="$n" \
-    --entry_bytes=$entry_bytes >"$raw/populate-$n.json"
+    --entry_bytes=$entry_bytes --apps=$((n / 100)) >"$raw/populate-$n.json"
   du -sb "$dir" | cut -f1 >"$raw/disk-bytes-$n"
   sync
   echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
@@ -205,6 +207,12 @@ proofs() {
   cpu1=$(cpu_ticks "$log_pid")
   # The server's own CPU time per warm run (user + system, clock ticks).
   echo "$((cpu1 - cpu0)) $(getconf CLK_TCK)" >"$raw/proofs-warm-server-cpu-$n"
+  say "Verifiable index at $n entries: random apps looked up, every answer verified"
+  cpu0=$(cpu_ticks "$log_pid")
+  "$bin/indexbench" --log="$log_addr" --log_pub="$logpub" --apps=$((n / 100)) \
+    --threads=16 --seconds=10 >"$raw/index-lookups-$n.json"
+  cpu1=$(cpu_ticks "$log_pid")
+  echo "$((cpu1 - cpu0)) $(getconf CLK_TCK)" >"$raw/index-lookups-server-cpu-$n"
   echo "$(hwm_kib "$log_pid")" >"$raw/rss-hwm-kib-$n"
 }
 
@@ -231,6 +239,10 @@ export_tiles() {
 }
 
 export_tiles "$work/log-small" "$small_n"
+say "A monitor rebuilds the $small_n-entry log's index from its entries"
+"$bin/indexbench" --rebuild --data_dir="$work/log-small" --scratch_dir="$work/index-small" \
+  >"$raw/index-rebuild-$small_n.json"
+rm -rf "$work/index-small"
 
 proofs "$work/log-large" "$large_n"
 stop_log
