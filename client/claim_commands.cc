@@ -870,10 +870,11 @@ absl::StatusOr<std::vector<verifier::v1::AppSummary>> AppsFromLog(const Args& ar
       << contents->tree.size << " entries\n";
   client::IndexedReader reader(log->get(), *key);
   std::set<std::string> apps;
-  for (uint64_t i : contents->indices) {
-    absl::StatusOr<std::string> entry = reader.ReadEntry(contents->tree, i);
-    if (!entry.ok()) return entry.status();
-    for (std::string& k : index::IndexKeysOfEntry(*entry)) {
+  absl::StatusOr<std::vector<std::string>> entries =
+      reader.ReadEntries(contents->tree, contents->indices);
+  if (!entries.ok()) return entries.status();
+  for (const std::string& entry : *entries) {
+    for (std::string& k : index::IndexKeysOfEntry(entry)) {
       if (registry::ValidateAppId(k).ok()) apps.insert(std::move(k));
     }
   }

@@ -156,27 +156,67 @@ absl::Status CheckTreeAgainst(LogClient& log, const index::IndexCheckpoint& tree
 
 absl::StatusOr<std::string> IndexedReader::ReadEntry(const index::IndexCheckpoint& tree,
                                                      uint64_t index) {
-  absl::StatusOr<log::v1::GetEntriesResponse> got = log_->GetEntries(index, 1);
-  if (!got.ok()) return got.status();
-  if (got->start() != index || got->entries_size() != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("the log did not return entry ", index));
+  absl::StatusOr<std::vector<std::string>> entries = ReadEntries(tree, {index});
+  if (!entries.ok()) return entries.status();
+  return std::move(entries->front());
+}
+
+absl::StatusOr<std::vector<std::string>> IndexedReader::ReadEntries(
+    const index::IndexCheckpoint& tree, const std::vector<uint64_t>& indices) {
+  std::vector<std::string> entries;
+  entries.reserve(indices.size());
+  // Runs of consecutive indices are fetched together.
+  for (size_t i = 0; i < indices.size();) {
+    size_t run = 1;
+    while (i + run < indices.size() && indices[i + run] == indices[i] + run && run < 1000) ++run;
+    size_t got_in_run = 0;
+    while (got_in_run < run) {
+      const uint64_t start = indices[i] + got_in_run;
+      absl::StatusOr<log::v1::GetEntriesResponse> got =
+          log_->GetEntries(start, static_cast<uint32_t>(run - got_in_run));
+      if (!got.ok()) return got.status();
+      if (got->start() != start || got->entries_size() == 0 ||
+          static_cast<size_t>(got->entries_size()) > run - got_in_run) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("the log did not return entry ", start));
+      }
+      for (const std::string& e : got->entries()) entries.push_back(e);
+      got_in_run += got->entries_size();
+    }
+    i += run;
   }
-  log::v1::GetInclusionProofRequest request;
-  request.set_index(index);
-  request.set_tree_size(tree.size);
-  absl::StatusOr<log::v1::GetInclusionProofResponse> proof = log_->GetInclusionProof(request);
-  if (!proof.ok()) return proof.status();
-  absl::StatusOr<std::vector<merkle::Hash>> hashes = merkle::HashesFromBytes(
-      std::vector<std::string>(proof->proof().begin(), proof->proof().end()));
-  if (!hashes.ok()) return hashes.status();
-  if (absl::Status s =
-          merkle::VerifyInclusion(index, tree.size, merkle::AsBytes(merkle::HashLeaf(got->entries(0))),
-                                  *hashes, merkle::AsBytes(tree.log_root));
-      !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "entry ", index, " is not in the tree of the index note: ", s.message()));
+  // Every entry's inclusion in the index note's tree, 1,000 proofs a call.
+  for (size_t first = 0; first < indices.size(); first += 1000) {
+    const size_t count = std::min<size_t>(1000, indices.size() - first);
+    std::vector<uint64_t> batch(indices.begin() + first, indices.begin() + first + count);
+    absl::StatusOr<log::v1::GetInclusionProofsResponse> proofs =
+        log_->GetInclusionProofs(batch, tree.size);
+    if (!proofs.ok()) return proofs.status();
+    if (proofs->proofs_size() != static_cast<int>(count)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the log returned ", proofs->proofs_size(), " inclusion proofs for ", count,
+          " entries"));
+    }
+    for (size_t k = 0; k < count; ++k) {
+      const uint64_t index = batch[k];
+      const log::v1::InclusionProof& proof = proofs->proofs(static_cast<int>(k));
+      absl::StatusOr<std::vector<merkle::Hash>> hashes = merkle::HashesFromBytes(
+          std::vector<std::string>(proof.hashes().begin(), proof.hashes().end()));
+      if (!hashes.ok()) return hashes.status();
+      absl::Status s = proof.index() != index
+                           ? absl::InvalidArgumentError(absl::StrCat(
+                                 "the proof is for entry ", proof.index()))
+                           : merkle::VerifyInclusion(
+                                 index, tree.size,
+                                 merkle::AsBytes(merkle::HashLeaf(entries[first + k])), *hashes,
+                                 merkle::AsBytes(tree.log_root));
+      if (!s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "entry ", index, " is not in the tree of the index note: ", s.message()));
+      }
+    }
   }
-  return got->entries(0);
+  return entries;
 }
 
 absl::Status IndexedReader::LoadPrincipal(const index::IndexCheckpoint& tree,
@@ -190,12 +230,15 @@ absl::Status IndexedReader::LoadPrincipal(const index::IndexCheckpoint& tree,
       !s.ok()) {
     return s;
   }
-  std::vector<std::pair<uint64_t, std::string>>& list = registrations_[name];
+  std::vector<uint64_t> indices;
   for (uint64_t i : answer->indices) {
-    if (i >= tree.size) break;
-    absl::StatusOr<std::string> entry = ReadEntry(tree, i);
-    if (!entry.ok()) return entry.status();
-    list.emplace_back(i, *std::move(entry));
+    if (i < tree.size) indices.push_back(i);
+  }
+  absl::StatusOr<std::vector<std::string>> entries = ReadEntries(tree, indices);
+  if (!entries.ok()) return entries.status();
+  std::vector<std::pair<uint64_t, std::string>>& list = registrations_[name];
+  for (size_t k = 0; k < indices.size(); ++k) {
+    list.emplace_back(indices[k], std::move((*entries)[k]));
   }
   return absl::OkStatus();
 }
@@ -213,9 +256,11 @@ registry::RegistryState IndexedReader::Registry() const {
 
 absl::Status IndexedReader::Read(const index::IndexCheckpoint& tree,
                                  const std::vector<uint64_t>& indices, Visit visit) {
-  for (uint64_t i : indices) {
-    absl::StatusOr<std::string> entry = ReadEntry(tree, i);
-    if (!entry.ok()) return entry.status();
+  absl::StatusOr<std::vector<std::string>> entries = ReadEntries(tree, indices);
+  if (!entries.ok()) return entries.status();
+  for (size_t k = 0; k < indices.size(); ++k) {
+    const uint64_t i = indices[k];
+    const std::string* entry = &(*entries)[k];
     absl::StatusOr<SignedStatement> st = ParseSignedStatement(*entry);
     if (!st.ok()) continue;
     absl::StatusOr<registry::Role> role = registry::SignerRoleFor(st->statement.predicate_type);

@@ -126,6 +126,14 @@ absl::StatusOr<pb::LookupLeafHashResponse> LogClient::LookupLeafHash(
   return Call(&pb::Log::Stub::LookupLeafHash, request);
 }
 
+absl::StatusOr<pb::GetInclusionProofsResponse> LogClient::GetInclusionProofs(
+    const std::vector<uint64_t>& indices, uint64_t tree_size) {
+  pb::GetInclusionProofsRequest request;
+  for (uint64_t i : indices) request.add_indices(i);
+  request.set_tree_size(tree_size);
+  return Call(&pb::Log::Stub::GetInclusionProofs, request);
+}
+
 absl::StatusOr<pb::LookupIndexResponse> LogClient::LookupIndex(const std::string& key,
                                                                uint64_t from,
                                                                uint32_t max_indices) {

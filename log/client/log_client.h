@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -35,6 +36,8 @@ class LogClient {
       uint64_t tree_size = 0, bool witnessed = false);
   absl::StatusOr<log::v1::GetInclusionProofResponse> GetInclusionProof(
       const log::v1::GetInclusionProofRequest& request);
+  absl::StatusOr<log::v1::GetInclusionProofsResponse> GetInclusionProofs(
+      const std::vector<uint64_t>& indices, uint64_t tree_size);
   absl::StatusOr<log::v1::GetConsistencyProofResponse> GetConsistencyProof(
       uint64_t from_size, uint64_t to_size);
   absl::StatusOr<log::v1::GetLogStatusResponse> GetLogStatus();

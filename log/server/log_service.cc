@@ -12,6 +12,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "log/logging/logging.h"
+#include "absl/container/flat_hash_map.h"
 #include "log/index/index_store.h"
 #include "log/merkle/proof.h"
 #include "log/note/checkpoint.h"
@@ -23,6 +24,31 @@
 
 namespace candor::logserver {
 namespace {
+
+constexpr int kMaxProofsPerRequest = 1000;
+
+// The tiles one request reads, each read from the store once.
+class RequestTiles : public tiles::TileSource {
+ public:
+  explicit RequestTiles(tiles::TileSource& store) : store_(store) {}
+  absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override {
+    return Memo(tiles_, tile, [&] { return store_.ReadTile(tile); });
+  }
+  absl::StatusOr<std::string> ReadMidRow(const tiles::TileId& tile) override {
+    return Memo(mid_rows_, tile, [&] { return store_.ReadMidRow(tile); });
+  }
+
+ private:
+  using Map = absl::flat_hash_map<tiles::TileId, absl::StatusOr<std::string>>;
+  template <typename Read>
+  absl::StatusOr<std::string> Memo(Map& map, const tiles::TileId& tile, Read read) {
+    auto it = map.find(tile);
+    if (it == map.end()) it = map.emplace(tile, read()).first;
+    return it->second;
+  }
+  tiles::TileSource& store_;
+  Map tiles_, mid_rows_;
+};
 
 // Keys are app ids, principal names and digests: far below this.
 constexpr size_t kMaxIndexKeyBytes = 1024;
@@ -598,6 +624,44 @@ grpc::ServerUnaryReactor* LogService::LookupLeafHash(
   }
   response->set_index(**found);
   response->set_integrated(**found < integrator_->latest()->size);
+  return Done(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LogService::GetInclusionProofs(
+    grpc::CallbackServerContext* context, const pb::GetInclusionProofsRequest* request,
+    pb::GetInclusionProofsResponse* response) {
+  sequencer::CheckpointPtr latest = integrator_->latest();
+  const uint64_t tree_size = request->tree_size() == 0 ? latest->size : request->tree_size();
+  if (tree_size > latest->size) {
+    return Done(context, absl::OutOfRangeError(absl::StrCat(
+                             "tree size ", tree_size, " is beyond the latest checkpoint (size ",
+                             latest->size, ")")));
+  }
+  if (request->indices_size() > kMaxProofsPerRequest) {
+    return Done(context, absl::InvalidArgumentError(absl::StrCat(
+                             request->indices_size(), " indices; ask for at most ",
+                             kMaxProofsPerRequest, " proofs at once")));
+  }
+  RequestTiles tiles(*store_);
+  tiles::TileNodeReader reader(tiles);
+  for (uint64_t index : request->indices()) {
+    if (index >= tree_size) {
+      return Done(context, absl::OutOfRangeError(absl::StrCat(
+                               "entry ", index, " is not in the tree of size ", tree_size)));
+    }
+    absl::StatusOr<std::vector<merkle::Hash>> proof =
+        merkle::InclusionProof(index, tree_size, reader);
+    if (!proof.ok()) return Done(context, proof.status());
+    pb::InclusionProof* out = response->add_proofs();
+    out->set_index(index);
+    SetProof(*proof, out->mutable_hashes());
+  }
+  response->set_tree_size(tree_size);
+  if (tree_size == latest->size) {
+    response->set_checkpoint(LatestNote(*latest));
+  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(tree_size); note.ok()) {
+    response->set_checkpoint(*std::move(note));
+  }
   return Done(context, absl::OkStatus());
 }
 

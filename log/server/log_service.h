@@ -55,6 +55,7 @@ using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
     candor::log::v1::Log::WithRawCallbackMethod_AddEntries<
         candor::log::v1::Log::WithCallbackMethod_GetCheckpoint<
             candor::log::v1::Log::WithCallbackMethod_GetInclusionProof<
+              candor::log::v1::Log::WithCallbackMethod_GetInclusionProofs<
                 candor::log::v1::Log::WithCallbackMethod_GetConsistencyProof<
                     candor::log::v1::Log::WithCallbackMethod_GetEntries<
                         candor::log::v1::Log::WithCallbackMethod_GetTile<
@@ -62,7 +63,7 @@ using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
                                 candor::log::v1::Log::WithCallbackMethod_LookupLeafHash<
                                     candor::log::v1::Log::WithCallbackMethod_LookupIndex<
                                         candor::log::v1::Log::WithCallbackMethod_GetLogStatus<
-                                            candor::log::v1::Log::Service>>>>>>>>>>>;
+                                            candor::log::v1::Log::Service>>>>>>>>>>>>;
 
 class LogService final : public LogServiceBase {
  public:
@@ -117,6 +118,10 @@ class LogService final : public LogServiceBase {
       grpc::CallbackServerContext* context,
       const candor::log::v1::LookupLeafHashRequest* request,
       candor::log::v1::LookupLeafHashResponse* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProofs(
+      grpc::CallbackServerContext* context,
+      const candor::log::v1::GetInclusionProofsRequest* request,
+      candor::log::v1::GetInclusionProofsResponse* response) override;
   grpc::ServerUnaryReactor* LookupIndex(
       grpc::CallbackServerContext* context,
       const candor::log::v1::LookupIndexRequest* request,

@@ -141,6 +141,26 @@ for n in (small_n, large_n):
     us = int(ticks) / int(hz) / served * 1e6
     row("proofs", "server CPU per proof, %s entries (warm; client on the same cores)" % fmt(n),
         us, "us", "2 cores alone would serve ~%s/s" % fmt(2e6 / us))
+# Proofs asked 32 at a time (GetInclusionProofs), as a reader of many entries
+# asks them: the per-call costs (gRPC, syscalls) are shared.
+for n in (small_n, large_n):
+    name = "proofs-batch32-%d.json" % n
+    figure = "inclusion proofs over gRPC, 32 per call, %s entries (warm, each verified)" % fmt(n)
+    if not os.path.exists(os.path.join(raw, name)):
+        row("proofs", figure, "not measured", "", "no %s (an older run)" % name)
+        continue
+    b = load(name)
+    target, met = ("", None)
+    if n == large_n:
+        target, met = ">= 20,000/s", b["inclusion_per_second"] >= 20000
+    row("proofs", figure, b["inclusion_per_second"], "/s",
+        "per call: p50 %d us, p99 %d us" % (b["inclusion_us_p50"], b["inclusion_us_p99"]),
+        "%.2f x one per call" % (b["inclusion_per_second"] /
+                                 proofs[(n, "warm")]["inclusion_per_second"]), target, met)
+    ticks, hz = read("proofs-batch32-server-cpu-%d" % n).split()
+    us = int(ticks) / int(hz) / (b["inclusion_per_second"] * 10) * 1e6
+    row("proofs", "server CPU per proof, 32 per call, %s entries" % fmt(n), us, "us", "", "",
+        "<= 40 us" if n == large_n else "", us <= 40 if n == large_n else None)
 ratio = proofs[(large_n, "warm")]["inclusion_per_second"] / proofs[(small_n, "warm")][
     "inclusion_per_second"]
 row("proofs", "inclusion rate %s / %s entries (warm)" % (fmt(large_n), fmt(small_n)),

@@ -207,6 +207,12 @@ proofs() {
   cpu1=$(cpu_ticks "$log_pid")
   # The server's own CPU time per warm run (user + system, clock ticks).
   echo "$((cpu1 - cpu0)) $(getconf CLK_TCK)" >"$raw/proofs-warm-server-cpu-$n"
+  say "Inclusion proofs at $n entries, 32 per call (GetInclusionProofs)"
+  cpu0=$(cpu_ticks "$log_pid")
+  "$bin/proofbench" --log="$log_addr" --log_pub="$logpub" --threads=16 --seconds=10 \
+    --batch=32 --consistency=false >"$raw/proofs-batch32-$n.json"
+  cpu1=$(cpu_ticks "$log_pid")
+  echo "$((cpu1 - cpu0)) $(getconf CLK_TCK)" >"$raw/proofs-batch32-server-cpu-$n"
   say "Verifiable index at $n entries: random apps looked up, every answer verified"
   cpu0=$(cpu_ticks "$log_pid")
   "$bin/indexbench" --log="$log_addr" --log_pub="$logpub" --apps=$((n / 100)) \

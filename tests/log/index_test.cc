@@ -219,6 +219,35 @@ TEST_F(IndexTest, ReadsEntriesWithInclusionAndSignaturesChecked) {
   EXPECT_THAT(claims, ElementsAreArray(example_signed_));
 }
 
+TEST_F(IndexTest, ProofsOfManyEntriesComeInOneCall) {
+  std::vector<uint64_t> indices = app_entries_;
+  absl::StatusOr<log::v1::GetInclusionProofsResponse> proofs =
+      log_.client().GetInclusionProofs(indices, size_);
+  ASSERT_THAT(proofs.status(), IsOk());
+  ASSERT_EQ(proofs->proofs_size(), static_cast<int>(indices.size()));
+  EXPECT_EQ(proofs->tree_size(), size_);
+  EXPECT_FALSE(proofs->checkpoint().empty());
+  EXPECT_THAT(log_.client().GetInclusionProofs({size_}, size_).status(),
+              StatusIs(absl::StatusCode::kOutOfRange,
+                       absl::StrCat("entry ", size_, " is not in the tree of size ", size_)));
+  EXPECT_THAT(log_.client().GetInclusionProofs(std::vector<uint64_t>(1001, 0), size_).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "1001 indices; ask for at most 1000 proofs at once"));
+  EXPECT_THAT(log_.client().GetInclusionProofs({0}, size_ + 1).status(),
+              StatusIs(absl::StatusCode::kOutOfRange,
+                       absl::StrCat("tree size ", size_ + 1,
+                                    " is beyond the latest checkpoint (size ", size_, ")")));
+  // Each verifies, as the reader checks them.
+  client::IndexedReader reader(&log_.client(), log_.log_signer().verifier());
+  absl::StatusOr<client::IndexAnswer> app =
+      client::LookUpVerified(log_.client(), log_.log_signer().verifier(), kApp);
+  ASSERT_THAT(app.status(), IsOk());
+  absl::StatusOr<std::vector<std::string>> entries = reader.ReadEntries(app->tree, indices);
+  ASSERT_THAT(entries.status(), IsOk());
+  std::vector<std::string> all = AllEntries();
+  for (size_t k = 0; k < indices.size(); ++k) EXPECT_EQ((*entries)[k], all[indices[k]]);
+}
+
 TEST_F(IndexTest, AReorderedPostingIsCaughtByTheReader) {
   // Swap the log indices of the key's first two postings: the chain breaks.
   const index::Hash h = index::KeyHash(kApp);
