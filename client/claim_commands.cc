@@ -555,15 +555,28 @@ absl::StatusOr<registry::RegistryState> ReadThroughIndex(
   return reader.Registry();
 }
 
-absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
-                                                  const ClaimSelection& select,
-                                                  std::ostream& io_err) {
+// The log's key (--log_pub) and a client for --log.
+struct KeyedLog {
+  note::Verifier key;
+  std::unique_ptr<client::LogClient> client;
+};
+absl::StatusOr<KeyedLog> ConnectKeyedLog(const Args& args) {
   absl::StatusOr<std::string> pub = args.Required("log_pub");
   if (!pub.ok()) return pub.status();
   absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
   if (!key.ok()) return key.status();
   auto log = ConnectLog(args);
   if (!log.ok()) return log.status();
+  return KeyedLog{*std::move(key), *std::move(log)};
+}
+
+absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
+                                                  const ClaimSelection& select,
+                                                  std::ostream& io_err) {
+  absl::StatusOr<KeyedLog> keyed = ConnectKeyedLog(args);
+  if (!keyed.ok()) return keyed.status();
+  client::LogClient* log = keyed->client.get();
+  const note::Verifier& key = keyed->key;
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
   std::map<uint64_t, claim::v1::RecordedClaim> recordings;
@@ -609,8 +622,8 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
     }
   };
   absl::StatusOr<registry::RegistryState> read_registry =
-      args.Has("scan") ? ScanWholeLog(log->get(), *key, visit)
-                       : ReadThroughIndex(log->get(), *key, select, binary_apps, visit, io_err);
+      args.Has("scan") ? ScanWholeLog(log, key, visit)
+                       : ReadThroughIndex(log, key, select, binary_apps, visit, io_err);
   if (!read_registry.ok()) return read_registry.status();
 
   std::vector<std::string> apps;
@@ -854,21 +867,17 @@ absl::StatusOr<std::vector<verifier::v1::FindingSummary>> FindingsFromLog(
 
 absl::StatusOr<std::vector<verifier::v1::AppSummary>> AppsFromLog(const Args& args,
                                                                   std::ostream& err) {
-  absl::StatusOr<std::string> pub = args.Required("log_pub");
-  if (!pub.ok()) return pub.status();
-  absl::StatusOr<note::Verifier> key = keyfile::ReadNoteVerifier(*pub);
-  if (!key.ok()) return key.status();
-  auto log = ConnectLog(args);
-  if (!log.ok()) return log.status();
+  absl::StatusOr<KeyedLog> keyed = ConnectKeyedLog(args);
+  if (!keyed.ok()) return keyed.status();
   // The entries that used a key first name every app.
-  absl::StatusOr<client::IndexAnswer> contents =
-      client::LookUpVerified(**log, *key, std::string(index::kNewKeysKey));
+  absl::StatusOr<client::IndexAnswer> contents = client::LookUpVerified(
+      *keyed->client, keyed->key, std::string(index::kNewKeysKey));
   if (!contents.ok()) return contents.status();
   err << "read the " << contents->indices.size()
       << " entries that introduced a key in the log's verifiable index, complete for its "
          "tree of "
       << contents->tree.size << " entries\n";
-  client::IndexedReader reader(log->get(), *key);
+  client::IndexedReader reader(keyed->client.get(), keyed->key);
   std::set<std::string> apps;
   absl::StatusOr<std::vector<std::string>> entries =
       reader.ReadEntries(contents->tree, contents->indices);

@@ -41,14 +41,20 @@ std::string VerdictWords(fpb::Verdict verdict, bool confirmed) {
   return absl::StrCat(VerdictWord(verdict), confirmed ? " (confirmed)" : " (unconfirmed)");
 }
 
-// With --log, from the log's verifiable index (verified); with --verifier,
-// from the verifier's own index.
-absl::StatusOr<verifier::v1::ListAppsResponse> ListApps(const Args& args, Io& io) {
+// --log (read and verify the log's index) or --verifier, not both.
+absl::Status CheckOneSource(const Args& args) {
   if (args.Has("log") == args.Has("verifier")) {
     return absl::InvalidArgumentError(
         "give --log ADDR --log_pub FILE (read and verify the log's index) or --verifier ADDR "
         "(ask a verifier), not both");
   }
+  return absl::OkStatus();
+}
+
+// With --log, from the log's verifiable index (verified); with --verifier,
+// from the verifier's own index.
+absl::StatusOr<verifier::v1::ListAppsResponse> ListApps(const Args& args, Io& io) {
+  if (absl::Status s = CheckOneSource(args); !s.ok()) return s;
   if (args.Has("verifier")) {
     absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
     if (!verifier.ok()) return verifier.status();
@@ -63,11 +69,7 @@ absl::StatusOr<verifier::v1::ListAppsResponse> ListApps(const Args& args, Io& io
 
 absl::StatusOr<verifier::v1::ListFindingsResponse> ListFindings(const Args& args, Io& io,
                                                                 const std::string& app) {
-  if (args.Has("log") == args.Has("verifier")) {
-    return absl::InvalidArgumentError(
-        "give --log ADDR --log_pub FILE (read and verify the log's index) or --verifier ADDR "
-        "(ask a verifier), not both");
-  }
+  if (absl::Status s = CheckOneSource(args); !s.ok()) return s;
   if (args.Has("verifier")) {
     absl::StatusOr<std::unique_ptr<client::VerifierClient>> verifier = ConnectVerifier(args);
     if (!verifier.ok()) return verifier.status();

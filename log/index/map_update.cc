@@ -48,6 +48,9 @@ class Updater {
       }
       return Fresh(depth, all);
     }
+    if (depth >= kMaxDepth) {
+      return absl::DataLossError("the index map has an interior node 256 levels deep");
+    }
     const size_t split = SplitPoint(keys, depth);
     MapNode updated = existing;
     if (split > 0) {
@@ -164,6 +167,7 @@ absl::StatusOr<MapProof> ProveKey(MapReader& reader, const Hash& key_hash) {
   for (size_t depth = 0; depth <= kMaxDepth; ++depth) {
     absl::StatusOr<std::optional<MapNode>> node =
         reader.ReadNode(PositionKey(depth, key_hash));
+    if (node.ok() && node->has_value() && (*node)->interior && depth == kMaxDepth) break;
     if (!node.ok()) return node.status();
     if (!node->has_value()) return proof;  // kEmpty terminal
     if (!(*node)->interior) {
@@ -176,7 +180,7 @@ absl::StatusOr<MapProof> ProveKey(MapReader& reader, const Hash& key_hash) {
     }
     proof.siblings.push_back(PathBit(key_hash, depth) ? (*node)->left : (*node)->right);
   }
-  return absl::DataLossError("the index map has a path of more than 256 interior nodes");
+  return absl::DataLossError("the index map has an interior node 256 levels deep");
 }
 
 }  // namespace candor::index
