@@ -138,8 +138,12 @@ def flip(b, i=0):
 
 # ---- the browser ----
 
-def chrome(javascript=True):
+def chrome(javascript=True, attempts=3):
+    """A headless Chromium session. On a loaded machine Chromium can start too
+    slowly for chromedriver ("chrome not reachable"): the session is asked for
+    again, up to `attempts` times, before the error stands."""
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
     opts = webdriver.ChromeOptions()
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
@@ -148,7 +152,15 @@ def chrome(javascript=True):
     if not javascript:
         opts.add_experimental_option(
             "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    for attempt in range(attempts):
+        try:
+            d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+            break
+        except WebDriverException as e:
+            if attempt + 1 == attempts:
+                raise
+            print("chromium did not start (%s); asking again" %
+                  (str(e).strip().splitlines() or [type(e).__name__])[0])
     d.set_script_timeout(120)
     d.set_page_load_timeout(120)
     return d
