@@ -22,6 +22,13 @@
 namespace candor::cli {
 namespace {
 
+// The checkpoint an earlier run verified and kept in `file` (--checkpoint_file);
+// empty if there is none yet.
+absl::StatusOr<std::string> RememberedCheckpoint(const std::string& file) {
+  if (file.empty() || !std::filesystem::exists(file)) return std::string();
+  return ReadInput(file);
+}
+
 // One line per statement: "[index] <type> about <subjects>, signed by
 // <signer> with key <key id>".
 void PrintStatement(Io& io, uint64_t index, const SignedStatement& st,
@@ -87,12 +94,9 @@ int WatchApp(const Args& args, Io& io, const proofs::CheckpointChecker& checker,
   auto log = ConnectLog(args);
   if (!log.ok()) return Fail(io, "watch", log.status());
   const std::string checkpoint_file = args.Get("checkpoint_file");
-  std::string earlier;
-  if (!checkpoint_file.empty() && std::filesystem::exists(checkpoint_file)) {
-    absl::StatusOr<std::string> text = ReadInput(checkpoint_file);
-    if (!text.ok()) return Fail(io, "watch", text.status());
-    earlier = *std::move(text);
-  }
+  absl::StatusOr<std::string> remembered = RememberedCheckpoint(checkpoint_file);
+  if (!remembered.ok()) return Fail(io, "watch", remembered.status());
+  std::string earlier = *std::move(remembered);
   client::IndexedReader reader(log->get(), *checker.log_key());
   std::optional<client::IndexAnswer> last;
   while (true) {
@@ -144,12 +148,9 @@ int Watch(const Args& args, Io& io) {
   // The checkpoint an earlier run verified: what the log shows now must
   // extend it, or the log is showing this watcher two histories.
   const std::string checkpoint_file = args.Get("checkpoint_file");
-  std::string earlier;
-  if (!checkpoint_file.empty() && std::filesystem::exists(checkpoint_file)) {
-    absl::StatusOr<std::string> text = ReadInput(checkpoint_file);
-    if (!text.ok()) return Fail(io, "watch", text.status());
-    earlier = *std::move(text);
-  }
+  absl::StatusOr<std::string> remembered = RememberedCheckpoint(checkpoint_file);
+  if (!remembered.ok()) return Fail(io, "watch", remembered.status());
+  std::string earlier = *std::move(remembered);
   auto print = [&](uint64_t index, absl::string_view, const SignedStatement& st,
                    const std::string& signer) {
     if (signer.empty()) {
