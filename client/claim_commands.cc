@@ -519,7 +519,8 @@ absl::StatusOr<registry::RegistryState> ReadThroughIndex(
       return s;
     }
     entries += answer->indices.size();
-    err << "read " << answer->indices.size() << " entries filed under \"" << k
+    err << "read " << answer->indices.size()
+        << (answer->indices.size() == 1 ? " entry" : " entries") << " filed under \"" << k
         << "\" in the log's verifiable index, complete for its tree of " << answer->tree.size
         << " entries (proof " << answer->proof_bytes << " bytes)\n";
     return reader.Read(answer->tree, answer->indices, visit);

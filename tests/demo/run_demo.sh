@@ -168,7 +168,7 @@ CLAIM
 claim_index=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["index"])' \
   "$work/claim.receipt.json")
 tell "logged at index $claim_index; anyone can read it back from the log:"
-"$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" | sed 's/^/     /'
+"$candor" claim show --log "$log" --log_pub "$vkey" --index "$claim_index" 2>&1 | sed 's/^/     /'
 
 say "The vendor also signs its Data-safety label, as Play Console exports it"
 "$candor" claim import --play-data-safety "$data/play-data-safety.csv" --app "$app" \
@@ -226,7 +226,7 @@ printf '<html><body>Data safety: Example App (as captured from Google Play)</bod
   --out "$work/label.dsse"
 "$candor" submit --log "$log" "$work/label.dsse" --wait >/dev/null
 tell "the three kinds of claim about $app (signed, imported label, recorded), side by side, newest first:"
-"$candor" claims --log "$log" --log_pub "$vkey" --app "$app" | sed 's/^/     /'
+"$candor" claims --log "$log" --log_pub "$vkey" --app "$app" 2>&1 | sed 's/^/     /'
 
 say "Two auditors capture the app's traffic (HAR) with planted honey identities"
 tell "(the demo's sample captures are replayed as if made just now: the log admits" \
