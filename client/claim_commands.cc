@@ -571,13 +571,13 @@ absl::StatusOr<KeyedLog> ConnectKeyedLog(const Args& args) {
   return KeyedLog{*std::move(key), *std::move(log)};
 }
 
-absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
+// Reads the claims `select` asks for from `keyed`: through its verifiable
+// index, or with `scan` the whole log.
+absl::StatusOr<std::vector<AppClaims>> ReadClaims(KeyedLog& keyed, bool scan,
                                                   const ClaimSelection& select,
                                                   std::ostream& io_err) {
-  absl::StatusOr<KeyedLog> keyed = ConnectKeyedLog(args);
-  if (!keyed.ok()) return keyed.status();
-  client::LogClient* log = keyed->client.get();
-  const note::Verifier& key = keyed->key;
+  client::LogClient* log = keyed.client.get();
+  const note::Verifier& key = keyed.key;
 
   std::vector<std::pair<claim::ClaimRecord, claim::v1::Claim>> all;
   std::map<uint64_t, claim::v1::RecordedClaim> recordings;
@@ -623,7 +623,7 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
     }
   };
   absl::StatusOr<registry::RegistryState> read_registry =
-      args.Has("scan") ? ScanWholeLog(log, key, visit)
+      scan ? ScanWholeLog(log, key, visit)
                        : ReadThroughIndex(log, key, select, binary_apps, visit, io_err);
   if (!read_registry.ok()) return read_registry.status();
 
@@ -692,6 +692,15 @@ absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
     result.push_back(std::move(out));
   }
   return result;
+}
+
+// The same, connecting to --log with --log_pub; --scan reads the whole log.
+absl::StatusOr<std::vector<AppClaims>> ReadClaims(const Args& args,
+                                                  const ClaimSelection& select,
+                                                  std::ostream& io_err) {
+  absl::StatusOr<KeyedLog> keyed = ConnectKeyedLog(args);
+  if (!keyed.ok()) return keyed.status();
+  return ReadClaims(*keyed, args.Has("scan"), select, io_err);
 }
 
 // A failed ReadClaims: a log that equivocates (FAILED_PRECONDITION) fails
@@ -891,7 +900,8 @@ absl::StatusOr<std::vector<verifier::v1::AppSummary>> AppsFromLog(const Args& ar
   const absl::Time now = absl::Now();
   std::vector<verifier::v1::AppSummary> out;
   for (const std::string& app : apps) {
-    absl::StatusOr<std::vector<AppClaims>> read = ReadClaims(args, {app, std::nullopt, ""}, err);
+    absl::StatusOr<std::vector<AppClaims>> read =
+        ReadClaims(*keyed, /*scan=*/false, {app, std::nullopt, ""}, err);
     if (!read.ok()) return read.status();
     const AppClaims& c = read->front();
     verifier::v1::AppSummary& s = out.emplace_back();

@@ -154,13 +154,6 @@ absl::Status CheckTreeAgainst(LogClient& log, const index::IndexCheckpoint& tree
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> IndexedReader::ReadEntry(const index::IndexCheckpoint& tree,
-                                                     uint64_t index) {
-  absl::StatusOr<std::vector<std::string>> entries = ReadEntries(tree, {index});
-  if (!entries.ok()) return entries.status();
-  return std::move(entries->front());
-}
-
 absl::StatusOr<std::vector<std::string>> IndexedReader::ReadEntries(
     const index::IndexCheckpoint& tree, const std::vector<uint64_t>& indices) {
   std::vector<std::string> entries;

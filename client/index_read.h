@@ -90,9 +90,8 @@ class IndexedReader {
   // The registrations of every signer met so far, applied in log order.
   registry::RegistryState Registry() const;
 
-  // The entry at `index`, with its inclusion in `tree` checked.
-  absl::StatusOr<std::string> ReadEntry(const index::IndexCheckpoint& tree, uint64_t index);
-  // The entries at `indices`, likewise: consecutive ones fetched together,
+  // The entries at `indices` of the tree of `tree`, each with its inclusion
+  // checked: consecutive ones fetched together,
   // their proofs 1,000 a call (GetInclusionProofs).
   absl::StatusOr<std::vector<std::string>> ReadEntries(const index::IndexCheckpoint& tree,
                                                        const std::vector<uint64_t>& indices);

@@ -51,7 +51,7 @@ class LogClient {
   absl::StatusOr<log::v1::LookupLeafHashResponse> LookupLeafHash(
       const std::string& leaf_hash);
   // One page of the verifiable index's answer for `key`, unverified
-  // (log/index/index_client.h verifies it).
+  // (client/index_read.h verifies it).
   absl::StatusOr<log::v1::LookupIndexResponse> LookupIndex(const std::string& key,
                                                            uint64_t from,
                                                            uint32_t max_indices = 0);

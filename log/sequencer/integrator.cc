@@ -77,9 +77,8 @@ absl::StatusOr<index::IndexRecords> IndexEntries(
   return records;
 }
 
-// Brings the index of a store written before it existed (or by a run that
-// stopped between a checkpoint and its index, which cannot happen as they
-// commit together) up to the tree of `state`, in bounded batches.
+// Brings the index of a store written before the index existed up to the
+// tree of `state`, in bounded batches, and signs its note (a new log's too).
 absl::Status CatchUpIndex(storage::LogStore& store, const note::Signer& signer,
                           const std::string& origin, const storage::TreeState& state,
                           size_t batch_entries) {

@@ -50,6 +50,18 @@ class RequestTiles : public tiles::TileSource {
   Map tiles_, mid_rows_;
 };
 
+// The tree a proof request asks about: `requested`, or the latest for 0;
+// OUT_OF_RANGE beyond the latest checkpoint.
+absl::StatusOr<uint64_t> TreeSizeToProve(uint64_t requested,
+                                         const sequencer::PublishedCheckpoint& latest) {
+  const uint64_t tree_size = requested == 0 ? latest.size : requested;
+  if (tree_size > latest.size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "tree size ", tree_size, " is beyond the latest checkpoint (size ", latest.size, ")"));
+  }
+  return tree_size;
+}
+
 // Keys are app ids, principal names and digests: far below this.
 constexpr size_t kMaxIndexKeyBytes = 1024;
 
@@ -396,6 +408,13 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LogService::AddEntr
   return adder;
 }
 
+std::string LogService::CheckpointAt(uint64_t size,
+                                     const sequencer::PublishedCheckpoint& latest) const {
+  if (size == latest.size) return LatestNote(latest);
+  absl::StatusOr<std::string> note = store_->ReadCheckpoint(size);
+  return note.ok() ? *std::move(note) : std::string();
+}
+
 std::string LogService::LatestNote(const sequencer::PublishedCheckpoint& latest) const {
   return witnessing_ != nullptr ? witnessing_->WithCosignatures(latest) : latest.note;
 }
@@ -446,14 +465,9 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProof(
     const pb::GetInclusionProofRequest* request,
     pb::GetInclusionProofResponse* response) {
   sequencer::CheckpointPtr latest = integrator_->latest();
-  const uint64_t tree_size =
-      request->tree_size() == 0 ? latest->size : request->tree_size();
-  if (tree_size > latest->size) {
-    return Done(context, absl::OutOfRangeError(absl::StrCat(
-                             "tree size ", tree_size,
-                             " is beyond the latest checkpoint (size ",
-                             latest->size, ")")));
-  }
+  absl::StatusOr<uint64_t> proven_size = TreeSizeToProve(request->tree_size(), *latest);
+  if (!proven_size.ok()) return Done(context, proven_size.status());
+  const uint64_t tree_size = *proven_size;
   uint64_t index;
   if (request->leaf_case() == pb::GetInclusionProofRequest::kLeafHash) {
     absl::StatusOr<merkle::Hash> leaf = merkle::HashFromBytes(request->leaf_hash());
@@ -490,12 +504,7 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProof(
   response->set_index(index);
   response->set_tree_size(tree_size);
   SetProof(*proof, response->mutable_proof());
-  if (tree_size == latest->size) {
-    response->set_checkpoint(LatestNote(*latest));
-  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(tree_size);
-             note.ok()) {
-    response->set_checkpoint(*std::move(note));
-  }
+  response->set_checkpoint(CheckpointAt(tree_size, *latest));
   return Done(context, absl::OkStatus());
 }
 
@@ -524,12 +533,7 @@ grpc::ServerUnaryReactor* LogService::GetConsistencyProof(
   response->set_from_size(from);
   response->set_to_size(to);
   SetProof(*proof, response->mutable_proof());
-  if (to == latest->size) {
-    response->set_checkpoint(LatestNote(*latest));
-  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(to);
-             note.ok()) {
-    response->set_checkpoint(*std::move(note));
-  }
+  response->set_checkpoint(CheckpointAt(to, *latest));
   return Done(context, absl::OkStatus());
 }
 
@@ -631,12 +635,9 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProofs(
     grpc::CallbackServerContext* context, const pb::GetInclusionProofsRequest* request,
     pb::GetInclusionProofsResponse* response) {
   sequencer::CheckpointPtr latest = integrator_->latest();
-  const uint64_t tree_size = request->tree_size() == 0 ? latest->size : request->tree_size();
-  if (tree_size > latest->size) {
-    return Done(context, absl::OutOfRangeError(absl::StrCat(
-                             "tree size ", tree_size, " is beyond the latest checkpoint (size ",
-                             latest->size, ")")));
-  }
+  absl::StatusOr<uint64_t> proven_size = TreeSizeToProve(request->tree_size(), *latest);
+  if (!proven_size.ok()) return Done(context, proven_size.status());
+  const uint64_t tree_size = *proven_size;
   if (request->indices_size() > kMaxProofsPerRequest) {
     return Done(context, absl::InvalidArgumentError(absl::StrCat(
                              request->indices_size(), " indices; ask for at most ",
@@ -657,11 +658,7 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProofs(
     SetProof(*proof, out->mutable_hashes());
   }
   response->set_tree_size(tree_size);
-  if (tree_size == latest->size) {
-    response->set_checkpoint(LatestNote(*latest));
-  } else if (absl::StatusOr<std::string> note = store_->ReadCheckpoint(tree_size); note.ok()) {
-    response->set_checkpoint(*std::move(note));
-  }
+  response->set_checkpoint(CheckpointAt(tree_size, *latest));
   return Done(context, absl::OkStatus());
 }
 

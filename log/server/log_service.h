@@ -145,6 +145,9 @@ class LogService final : public LogServiceBase {
  private:
   // The latest checkpoint's note with the cosignatures collected for it.
   std::string LatestNote(const sequencer::PublishedCheckpoint& latest) const;
+  // The signed checkpoint of `size` (LatestNote for the latest); empty if
+  // the log signed none at that size.
+  std::string CheckpointAt(uint64_t size, const sequencer::PublishedCheckpoint& latest) const;
   class StreamAdder;
   class StoreLogView;
 

@@ -61,6 +61,22 @@ def row(area, figure, value, unit, bound="", ratio="", target="", met=None):
                  "met": met})
 
 
+def measured(area, figure, name):
+    """The raw file `name` loaded, or None after a "not measured" row for
+    `figure` (a run from before the file was written)."""
+    if os.path.exists(os.path.join(raw, name)):
+        return load(name)
+    row(area, figure, "not measured", "", "no %s (an older run)" % name)
+    return None
+
+
+def server_us_each(name, per_second, seconds=10):
+    """Server CPU (the `name` file's clock ticks) per operation of a run of
+    `seconds` at `per_second`, in microseconds."""
+    ticks, hz = read(name).split()
+    return int(ticks) / int(hz) / (per_second * seconds) * 1e6
+
+
 def fmt(x, digits=0):
     if isinstance(x, str):
         return x
@@ -121,10 +137,9 @@ for n in (small_n, large_n):
                                       (1, "go-tlog-tiles-%d-g1.json" % n, "1 goroutine")):
         figure = ("Go sumdb/tlog ProveRecord+CheckRecord from the same tree's tiles on disk, "
                   "in process, %s, %s entries" % (callers, fmt(n)))
-        if not os.path.exists(os.path.join(raw, name)):
-            row("proofs", figure, "not measured", "", "no %s (an older run)" % name)
+        g = measured("proofs", figure, name)
+        if g is None:
             continue
-        g = load(name)
         go_tiles.setdefault(str(n), {})[str(goroutines)] = g
         ns = g["ns_per_proof_one_core_equivalent"]
         if goroutines == 16:
@@ -135,10 +150,10 @@ for n in (small_n, large_n):
         else:
             row("proofs", figure, g["proofs_per_second"], "/s", "%s ns CPU each" % fmt(ns))
 for n in (small_n, large_n):
-    ticks, hz = read("proofs-warm-server-cpu-%d" % n).split()
     p = proofs[(n, "warm")]
-    served = (p["inclusion_per_second"] + p["consistency_per_second"]) * 10  # 10 s each
-    us = int(ticks) / int(hz) / served * 1e6
+    # Both kinds ran 10 s each.
+    us = server_us_each("proofs-warm-server-cpu-%d" % n,
+                        p["inclusion_per_second"] + p["consistency_per_second"])
     row("proofs", "server CPU per proof, %s entries (warm; client on the same cores)" % fmt(n),
         us, "us", "2 cores alone would serve ~%s/s" % fmt(2e6 / us))
 # Proofs asked 32 at a time (GetInclusionProofs), as a reader of many entries
@@ -146,10 +161,9 @@ for n in (small_n, large_n):
 for n in (small_n, large_n):
     name = "proofs-batch32-%d.json" % n
     figure = "inclusion proofs over gRPC, 32 per call, %s entries (warm, each verified)" % fmt(n)
-    if not os.path.exists(os.path.join(raw, name)):
-        row("proofs", figure, "not measured", "", "no %s (an older run)" % name)
+    b = measured("proofs", figure, name)
+    if b is None:
         continue
-    b = load(name)
     target, met = ("", None)
     if n == large_n:
         target, met = ">= 20,000/s", b["inclusion_per_second"] >= 20000
@@ -157,8 +171,7 @@ for n in (small_n, large_n):
         "per call: p50 %d us, p99 %d us" % (b["inclusion_us_p50"], b["inclusion_us_p99"]),
         "%.2f x one per call" % (b["inclusion_per_second"] /
                                  proofs[(n, "warm")]["inclusion_per_second"]), target, met)
-    ticks, hz = read("proofs-batch32-server-cpu-%d" % n).split()
-    us = int(ticks) / int(hz) / (b["inclusion_per_second"] * 10) * 1e6
+    us = server_us_each("proofs-batch32-server-cpu-%d" % n, b["inclusion_per_second"])
     row("proofs", "server CPU per proof, 32 per call, %s entries" % fmt(n), us, "us", "", "",
         "<= 40 us" if n == large_n else "", us <= 40 if n == large_n else None)
 ratio = proofs[(large_n, "warm")]["inclusion_per_second"] / proofs[(small_n, "warm")][
@@ -173,10 +186,9 @@ row("proofs", "inclusion rate %s / %s entries (warm)" % (fmt(large_n), fmt(small
 for n in (small_n, large_n):
     name = "index-lookups-%d.json" % n
     figure = "verifiable index: app lookups, every answer verified, %s entries" % fmt(n)
-    if not os.path.exists(os.path.join(raw, name)):
-        row("index", figure, "not measured", "", "no %s (an older run)" % name)
+    ix = measured("index", figure, name)
+    if ix is None:
         continue
-    ix = load(name)
     row("index", figure, ix["lookups_per_second"], "/s",
         "p50 %s us, p99 %s us; %s entries per answer; errors %d" % (
             fmt(ix["us_p50"]), fmt(ix["us_p99"]), fmt(ix["entries_per_answer_mean"], 1),
@@ -184,9 +196,8 @@ for n in (small_n, large_n):
     row("index", "verifiable index: proof bytes per answer, %s entries" % fmt(n),
         ix["proof_bytes_mean"], "B", "max %s B (%s apps)" % (fmt(ix["proof_bytes_max"]),
                                                             fmt(ix["apps"])))
-    ticks, hz = read("index-lookups-server-cpu-%d" % n).split()
     if ix["lookups_per_second"] > 0:
-        us = int(ticks) / int(hz) / (ix["lookups_per_second"] * 10) * 1e6
+        us = server_us_each("index-lookups-server-cpu-%d" % n, ix["lookups_per_second"])
         row("index", "server CPU per verified lookup, %s entries" % fmt(n), us, "us",
             "a lookup is 1 LookupIndex call; the client verifies it")
 for n in (small_n,):
