@@ -8,10 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "log/logging/logging.h"
 #include "log/storage/rocksdb_util.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
 
 namespace candor::storage {
 namespace {
@@ -47,105 +43,18 @@ std::string HashIndexKey(const Sha256Digest& hash, uint64_t index) {
                       BigEndian64(index));
 }
 
-absl::Status Closed() {
-  return absl::UnavailableError(
-      "the store could not be reopened after an I/O error; it is retried on the "
-      "next write");
-}
-
 }  // namespace
 
-absl::Status LogStore::OpenDb() {
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options_, dir_, families_, &handles_, &db);
-  if (!s.ok()) return FromRocksDb(s, absl::StrCat("opening ", dir_));
-  db_.reset(db);
-  meta_ = handles_[0];
-  entries_ = handles_[1];
-  leaf_index_ = handles_[2];
-  tiles_ = handles_[3];
-  checkpoints_ = handles_[4];
-  registry_ = handles_[5];
-  identity_index_ = handles_[6];
-  index_ = handles_[7];
-  return absl::OkStatus();
-}
-
-void LogStore::CloseDb() {
-  if (db_ == nullptr) return;
-  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  handles_.clear();
-  db_->Close();
-  db_.reset();
-  meta_ = entries_ = leaf_index_ = tiles_ = checkpoints_ = registry_ =
-      identity_index_ = index_ = nullptr;
-}
-
 absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
-    const std::string& dir, const StoreOptions& options) {
-  if (!options.identity) {
+    std::unique_ptr<RecordStore> records, std::string location, IdentityFn identity) {
+  if (!identity) {
     return absl::InvalidArgumentError(
-        "the log store needs an entry identity function (StoreOptions.identity)");
+        "the log store needs an entry identity function");
   }
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  if (options.env != nullptr) db_options.env = options.env;
-  // Durability comes from synced writes; the WAL must never be recycled or
-  // skipped.
-  db_options.manual_wal_flush = false;
-  // A WAL file is deleted only when every column family has flushed what it
-  // holds, and the small families (meta, tiles, checkpoints) rarely fill a
-  // memtable: without a cap, WAL files pile up (70 MB per 64 MB of entries)
-  // and start-up replays them all.
-  db_options.max_total_wal_size = 64 << 20;
-
-  std::shared_ptr<rocksdb::Cache> cache =
-      rocksdb::NewLRUCache(options.block_cache_bytes);
-  enum class Filter { kNone, kPrefix, kWholeKey };
-  auto table_options = [&](Filter filter) {
-    rocksdb::BlockBasedTableOptions t;
-    t.block_cache = cache;
-    if (filter != Filter::kNone) {
-      t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-      t.whole_key_filtering = filter == Filter::kWholeKey;
-    }
-    return rocksdb::NewBlockBasedTableFactory(t);
-  };
-  rocksdb::ColumnFamilyOptions plain;
-  plain.table_factory.reset(table_options(Filter::kNone));
-  rocksdb::ColumnFamilyOptions hash_index = plain;
-  hash_index.prefix_extractor.reset(
-      rocksdb::NewFixedPrefixTransform(kHashPrefixSize));
-  hash_index.table_factory.reset(table_options(Filter::kPrefix));
-  // Every proof reads a few tiles by key; a tile rewritten as it grows has
-  // versions in several levels, and the filter spares the probes of levels
-  // that do not hold it.
-  rocksdb::ColumnFamilyOptions tiles = plain;
-  tiles.table_factory.reset(table_options(Filter::kWholeKey));
-
-  auto store = std::unique_ptr<LogStore>(new LogStore());
-  store->dir_ = dir;
-  store->identity_ = options.identity;
-  store->db_options_ = db_options;
-  store->families_ = {
-      {rocksdb::kDefaultColumnFamilyName, plain},
-      {"entries", plain},
-      {"leaf_index", hash_index},
-      {"tiles", tiles},
-      {"checkpoints", plain},
-      {"registry", plain},
-      {"identity_index", hash_index},
-      {"index", plain},
-  };
-  {
-    absl::MutexLock lock(&store->db_mu_);
-    if (absl::Status s = store->OpenDb(); !s.ok()) return s;
-  }
-
-  absl::StatusOr<std::string> version =
-      store->Get(store->meta_, kMetaSchemaVersion);
+  auto store = std::unique_ptr<LogStore>(
+      new LogStore(std::move(records), std::move(location), std::move(identity)));
+  const std::string& dir = store->location_;
+  absl::StatusOr<std::string> version = store->Get(Family::kMeta, kMetaSchemaVersion);
   if (version.ok()) {
     int v = 0;
     if (absl::SimpleAtoi(*version, &v) && v == 1) {
@@ -165,37 +74,21 @@ absl::StatusOr<std::unique_ptr<LogStore>> LogStore::Open(
   return store;
 }
 
-LogStore::~LogStore() {
-  absl::MutexLock lock(&db_mu_);
-  CloseDb();
+std::vector<RecordWrite> LogStore::InitialRecords() {
+  Batch batch;
+  batch.PutSchemaVersion();
+  return batch.writes_;
 }
 
-absl::StatusOr<std::string> LogStore::Get(rocksdb::ColumnFamilyHandle* cf,
-                                          absl::string_view key) {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
-  if (s.IsNotFound()) return absl::NotFoundError("not found");
-  if (!s.ok()) return FromRocksDb(s, "read");
-  return value;
-}
-
-absl::StatusOr<uint64_t> LogStore::EstimatedLiveBytes() {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
-  uint64_t total = 0;
-  for (rocksdb::ColumnFamilyHandle* cf : handles_) {
-    uint64_t bytes = 0;
-    if (db_->GetIntProperty(cf, "rocksdb.estimate-live-data-size", &bytes)) {
-      total += bytes;
-    }
-  }
-  return total;
+absl::StatusOr<std::string> LogStore::Get(Family family, absl::string_view key) {
+  absl::StatusOr<std::optional<std::string>> value = records_->Get(family, key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return absl::NotFoundError("not found");
+  return **std::move(value);
 }
 
 absl::StatusOr<uint64_t> LogStore::ReadSequencedSize() {
-  absl::StatusOr<std::string> v = Get(meta_, kMetaSequencedSize);
+  absl::StatusOr<std::string> v = Get(Family::kMeta, kMetaSequencedSize);
   if (absl::IsNotFound(v.status())) return 0;
   if (!v.ok()) return v.status();
   if (v->size() != 8) return absl::DataLossError("corrupt sequenced size");
@@ -203,7 +96,7 @@ absl::StatusOr<uint64_t> LogStore::ReadSequencedSize() {
 }
 
 absl::StatusOr<uint64_t> LogStore::ReadPublishedSize() {
-  absl::StatusOr<std::string> v = Get(meta_, kMetaPublishedSize);
+  absl::StatusOr<std::string> v = Get(Family::kMeta, kMetaPublishedSize);
   if (absl::IsNotFound(v.status())) return 0;
   if (!v.ok()) return v.status();
   if (v->size() != 8) return absl::DataLossError("corrupt published size");
@@ -211,14 +104,14 @@ absl::StatusOr<uint64_t> LogStore::ReadPublishedSize() {
 }
 
 absl::StatusOr<uint64_t> LogStore::ReadWitnessedSize() {
-  absl::StatusOr<std::string> v = Get(meta_, kMetaWitnessedSize);
+  absl::StatusOr<std::string> v = Get(Family::kMeta, kMetaWitnessedSize);
   if (!v.ok()) return v.status();
   if (v->size() != 8) return absl::DataLossError("corrupt witnessed size");
   return ReadBigEndian64(*v);
 }
 
 absl::StatusOr<TreeState> LogStore::ReadTreeState() {
-  absl::StatusOr<std::string> v = Get(meta_, kMetaTreeState);
+  absl::StatusOr<std::string> v = Get(Family::kMeta, kMetaTreeState);
   if (absl::IsNotFound(v.status())) return TreeState();
   if (!v.ok()) return v.status();
   if (v->size() < 8 + merkle::kHashSize) {
@@ -232,7 +125,7 @@ absl::StatusOr<TreeState> LogStore::ReadTreeState() {
 }
 
 absl::StatusOr<std::string> LogStore::ReadEntry(uint64_t index) {
-  absl::StatusOr<std::string> v = Get(entries_, BigEndian64(index));
+  absl::StatusOr<std::string> v = Get(Family::kEntries, BigEndian64(index));
   if (absl::IsNotFound(v.status())) {
     return absl::NotFoundError(absl::StrCat("no entry at index ", index));
   }
@@ -242,53 +135,44 @@ absl::StatusOr<std::string> LogStore::ReadEntry(uint64_t index) {
 absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
                                    size_t max_bytes,
                                    std::vector<std::string>& out) {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
   if (count == 0) return absl::OkStatus();
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), entries_));
   size_t bytes = 0;
   uint64_t want = start;
-  for (it->Seek(ToSlice(BigEndian64(start)));
-       it->Valid() && want < start + count; it->Next(), ++want) {
-    if (it->key().size() != 8 || ReadBigEndian64(ToView(it->key())) != want) {
-      break;
-    }
-    if (want > start && bytes + it->value().size() > max_bytes) break;
-    bytes += it->value().size();
-    out.emplace_back(it->value().data(), it->value().size());
-  }
-  return FromRocksDb(it->status(), "reading entries");
+  const std::string limit =
+      count > UINT64_MAX - start ? std::string() : BigEndian64(start + count);
+  return records_->Scan(
+      Family::kEntries, BigEndian64(start), limit,
+      [&](absl::string_view key, absl::string_view value) {
+        if (key.size() != 8 || ReadBigEndian64(key) != want) return false;
+        if (want > start && bytes + value.size() > max_bytes) return false;
+        bytes += value.size();
+        out.emplace_back(value);
+        ++want;
+        return true;
+      });
 }
 
-absl::StatusOr<std::vector<uint64_t>> LogStore::Candidates(
-    rocksdb::ColumnFamilyHandle* cf, const Sha256Digest& hash) {
-  const absl::string_view prefix =
-      merkle::AsBytes(hash).substr(0, kHashPrefixSize);
+absl::StatusOr<std::vector<uint64_t>> LogStore::Candidates(Family family,
+                                                           const Sha256Digest& hash) {
+  const absl::string_view prefix = merkle::AsBytes(hash).substr(0, kHashPrefixSize);
   std::vector<uint64_t> candidates;
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
-  rocksdb::ReadOptions options;
-  options.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, cf));
-  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
-    absl::string_view key = ToView(it->key());
-    if (key.size() != kHashPrefixSize + 8 ||
-        key.substr(0, kHashPrefixSize) != prefix) {
-      break;
-    }
-    candidates.push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
-  }
-  if (absl::Status s = FromRocksDb(it->status(), "index lookup"); !s.ok()) {
-    return s;
-  }
+  absl::Status s = records_->Scan(
+      family, prefix, PrefixSuccessor(prefix),
+      [&](absl::string_view key, absl::string_view) {
+        if (key.size() != kHashPrefixSize + 8 || key.substr(0, kHashPrefixSize) != prefix) {
+          return false;
+        }
+        candidates.push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
+        return true;
+      });
+  if (!s.ok()) return s;
   return candidates;
 }
 
 absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
     const merkle::Hash& leaf_hash) {
   absl::StatusOr<std::vector<uint64_t>> candidates =
-      Candidates(leaf_index_, leaf_hash);
+      Candidates(Family::kLeafIndex, leaf_hash);
   if (!candidates.ok()) return candidates.status();
   for (uint64_t index : *candidates) {
     absl::StatusOr<std::string> entry = ReadEntry(index);
@@ -301,7 +185,7 @@ absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
 absl::StatusOr<std::optional<StoredEntry>> LogStore::FindIdentity(
     const Sha256Digest& identity) {
   absl::StatusOr<std::vector<uint64_t>> candidates =
-      Candidates(identity_index_, identity);
+      Candidates(Family::kIdentityIndex, identity);
   if (!candidates.ok()) return candidates.status();
   // Keys sort by index within a prefix: the first match is the original.
   for (uint64_t index : *candidates) {
@@ -322,7 +206,7 @@ absl::Status LogStore::UpgradeFromVersion1() {
   if (!size.ok()) return size.status();
   logging::Info("upgrading the log store from schema version 1: indexing the "
                 "identity of every entry, once",
-                {{"dir", dir_}, {"entries", absl::StrCat(*size)}});
+                {{"store", location_}, {"entries", absl::StrCat(*size)}});
   for (uint64_t start = 0; start < *size; start += kUpgradeBatchEntries) {
     const uint64_t count = std::min(kUpgradeBatchEntries, *size - start);
     std::vector<std::string> entries;
@@ -351,12 +235,12 @@ absl::Status LogStore::UpgradeFromVersion1() {
   Batch done = NewBatch();
   done.PutSchemaVersion();
   if (absl::Status s = Commit(done); !s.ok()) return s;
-  logging::Info("log store upgraded to schema version 2", {{"dir", dir_}});
+  logging::Info("log store upgraded to schema version 2", {{"store", location_}});
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> LogStore::ReadMidRow(const tiles::TileId& tile) {
-  absl::StatusOr<std::string> v = Get(tiles_, MidRowKey(tile));
+  absl::StatusOr<std::string> v = Get(Family::kTiles, MidRowKey(tile));
   if (absl::IsNotFound(v.status())) {
     return absl::NotFoundError(absl::StrCat(
         "no middle row for tile ", tiles::TilePath(tile.level, tile.index, 0)));
@@ -365,7 +249,7 @@ absl::StatusOr<std::string> LogStore::ReadMidRow(const tiles::TileId& tile) {
 }
 
 absl::StatusOr<std::string> LogStore::ReadTile(const tiles::TileId& tile) {
-  absl::StatusOr<std::string> v = Get(tiles_, TileKey(tile));
+  absl::StatusOr<std::string> v = Get(Family::kTiles, TileKey(tile));
   if (absl::IsNotFound(v.status())) {
     return absl::NotFoundError(absl::StrCat(
         "no tile ", tiles::TilePath(tile.level, tile.index, 0)));
@@ -374,7 +258,7 @@ absl::StatusOr<std::string> LogStore::ReadTile(const tiles::TileId& tile) {
 }
 
 absl::StatusOr<std::string> LogStore::ReadCheckpoint(uint64_t size) {
-  absl::StatusOr<std::string> v = Get(checkpoints_, BigEndian64(size));
+  absl::StatusOr<std::string> v = Get(Family::kCheckpoints, BigEndian64(size));
   if (absl::IsNotFound(v.status())) {
     return absl::NotFoundError(
         absl::StrCat("the log signed no checkpoint at size ", size));
@@ -384,178 +268,102 @@ absl::StatusOr<std::string> LogStore::ReadCheckpoint(uint64_t size) {
 
 namespace {
 
-class SnapshotIndexView : public LogStore::IndexView {
+class IndexFamilyView : public LogStore::IndexView {
  public:
-  SnapshotIndexView(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
-      : db_(db), cf_(cf), snapshot_(db->GetSnapshot()) {
-    options_.snapshot = snapshot_;
-  }
-  ~SnapshotIndexView() override { db_->ReleaseSnapshot(snapshot_); }
-
+  explicit IndexFamilyView(RecordReader& reader) : reader_(reader) {}
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
-    std::string value;
-    rocksdb::Status s = db_->Get(options_, cf_, ToSlice(key), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) return FromRocksDb(s, "reading the index");
-    return value;
+    return reader_.Get(Family::kIndex, key);
   }
-
   absl::Status Scan(absl::string_view start, absl::string_view limit,
                     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       override {
-    rocksdb::ReadOptions options = options_;
-    const rocksdb::Slice upper = ToSlice(limit);
-    options.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, cf_));
-    for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
-      if (!visit(absl::string_view(it->key().data(), it->key().size()),
-                 absl::string_view(it->value().data(), it->value().size()))) {
-        break;
-      }
-    }
-    return FromRocksDb(it->status(), "reading the index");
+    return reader_.Scan(Family::kIndex, start, limit, visit);
   }
 
  private:
-  rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* cf_;
-  const rocksdb::Snapshot* snapshot_;
-  rocksdb::ReadOptions options_;
+  RecordReader& reader_;
 };
 
 }  // namespace
 
 absl::Status LogStore::ReadIndex(absl::FunctionRef<absl::Status(IndexView&)> read) {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
-  SnapshotIndexView view(db_.get(), index_);
-  return read(view);
+  return records_->ReadSnapshot([&](RecordReader& reader) {
+    IndexFamilyView view(reader);
+    return read(view);
+  });
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 LogStore::ReadRegistry() {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
   std::vector<std::pair<std::string, std::string>> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), registry_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    out.emplace_back(it->key().ToString(), it->value().ToString());
-  }
-  if (absl::Status s = FromRocksDb(it->status(), "reading registry"); !s.ok()) {
-    return s;
-  }
+  absl::Status s = records_->Scan(Family::kRegistry, "", "",
+                                  [&](absl::string_view key, absl::string_view value) {
+                                    out.emplace_back(key, value);
+                                    return true;
+                                  });
+  if (!s.ok()) return s;
   return out;
+}
+
+void LogStore::Batch::Put(Family family, std::string key, absl::string_view value) {
+  writes_.push_back(RecordWrite{family, std::move(key), std::string(value)});
 }
 
 void LogStore::Batch::PutEntry(uint64_t index, absl::string_view entry,
                                const merkle::Hash& leaf_hash,
                                const Sha256Digest& identity) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->entries_, ToSlice(BigEndian64(index)), ToSlice(entry));
-  batch_.Put(store_->leaf_index_, ToSlice(HashIndexKey(leaf_hash, index)),
-             rocksdb::Slice());
-  batch_.Put(store_->identity_index_, ToSlice(HashIndexKey(identity, index)),
-             rocksdb::Slice());
+  Put(Family::kEntries, BigEndian64(index), entry);
+  Put(Family::kLeafIndex, HashIndexKey(leaf_hash, index), "");
+  Put(Family::kIdentityIndex, HashIndexKey(identity, index), "");
 }
 
 void LogStore::Batch::PutIndexRecord(absl::string_view key, absl::string_view value) {
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->index_, ToSlice(key), ToSlice(value));
+  Put(Family::kIndex, std::string(key), value);
 }
 
 void LogStore::Batch::PutIdentity(uint64_t index, const Sha256Digest& identity) {
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->identity_index_, ToSlice(HashIndexKey(identity, index)),
-             rocksdb::Slice());
+  Put(Family::kIdentityIndex, HashIndexKey(identity, index), "");
 }
 
 void LogStore::Batch::PutSchemaVersion() {
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;
-  batch_.Put(store_->meta_, kMetaSchemaVersion, std::to_string(kSchemaVersion));
+  Put(Family::kMeta, kMetaSchemaVersion, std::to_string(kSchemaVersion));
 }
 
 void LogStore::Batch::PutSequencedSize(uint64_t size) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->meta_, kMetaSequencedSize, ToSlice(BigEndian64(size)));
+  Put(Family::kMeta, kMetaSequencedSize, BigEndian64(size));
 }
 
-void LogStore::Batch::PutTile(const tiles::TileId& tile,
-                              absl::string_view hashes) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->tiles_, ToSlice(TileKey(tile)), ToSlice(hashes));
+void LogStore::Batch::PutTile(const tiles::TileId& tile, absl::string_view hashes) {
+  Put(Family::kTiles, TileKey(tile), hashes);
 }
 
 void LogStore::Batch::PutMidRow(const tiles::TileId& tile, absl::string_view hashes) {
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->tiles_, ToSlice(MidRowKey(tile)), ToSlice(hashes));
+  Put(Family::kTiles, MidRowKey(tile), hashes);
 }
 
 void LogStore::Batch::PutCheckpoint(uint64_t size, absl::string_view note) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->checkpoints_, ToSlice(BigEndian64(size)), ToSlice(note));
+  Put(Family::kCheckpoints, BigEndian64(size), note);
 }
 
 void LogStore::Batch::PutTreeState(const TreeState& state) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  std::string value = absl::StrCat(BigEndian64(state.size),
-                                   merkle::AsBytes(state.root), state.checkpoint);
-  batch_.Put(store_->meta_, kMetaTreeState, ToSlice(value));
+  Put(Family::kMeta, kMetaTreeState,
+      absl::StrCat(BigEndian64(state.size), merkle::AsBytes(state.root), state.checkpoint));
 }
 
 void LogStore::Batch::PutPublishedSize(uint64_t size) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->meta_, kMetaPublishedSize, ToSlice(BigEndian64(size)));
+  Put(Family::kMeta, kMetaPublishedSize, BigEndian64(size));
 }
 
 void LogStore::Batch::PutWitnessedSize(uint64_t size) {
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->meta_, kMetaWitnessedSize, ToSlice(BigEndian64(size)));
+  Put(Family::kMeta, kMetaWitnessedSize, BigEndian64(size));
 }
 
-void LogStore::Batch::PutRegistryRecord(absl::string_view key,
-                                        absl::string_view value) {
-  // The column family handles change if the store reopens.
-  absl::ReaderMutexLock lock(&store_->db_mu_);
-  if (store_->db_ == nullptr) return;  // Commit will report it
-  batch_.Put(store_->registry_, ToSlice(key), ToSlice(value));
+void LogStore::Batch::PutRegistryRecord(absl::string_view key, absl::string_view value) {
+  Put(Family::kRegistry, std::string(key), value);
 }
 
 absl::Status LogStore::Commit(Batch& batch, bool sync) {
-  absl::ReaderMutexLock lock(&db_mu_);
-  if (db_ == nullptr) return Closed();
-  rocksdb::WriteOptions options;
-  options.sync = sync;
-  return FromRocksDb(db_->Write(options, &batch.batch_), "write");
-}
-
-absl::Status LogStore::Resume() {
-  {
-    absl::ReaderMutexLock lock(&db_mu_);
-    if (db_ != nullptr && db_->Resume().ok()) return absl::OkStatus();
-  }
-  // RocksDB keeps some write errors (e.g. on the WAL) for good; reopening
-  // recovers from what is on disk, as a restart would, without one.
-  absl::MutexLock lock(&db_mu_);
-  CloseDb();
-  return OpenDb();
+  return records_->Commit(batch.writes_, sync);
 }
 
 }  // namespace candor::storage

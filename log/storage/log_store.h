@@ -1,22 +1,22 @@
-// Durable storage of a log in RocksDB: entries, the leaf-hash index, the
+// A log's records and what they mean: entries, the leaf-hash index, the
 // identity index, hash tiles, signed checkpoints, the latest tree state, the
-// registry of principals and the verifiable index (log/index), one column
-// family per kind of record.
+// registry of principals and the verifiable index (log/index), each kind in
+// its own family of a RecordStore (record_store.h), whose engine (RocksDB or
+// PostgreSQL) keeps them.
 //
-// Keys are big-endian fixed-width integers so RocksDB's order is index order.
-// Hashes are kept only as C2SP tiles (the bottom row of each 8-level subtree);
-// interior nodes are recomputed from a tile when a proof needs them, which
-// keeps about 32 bytes of hashes per entry on disk and makes every proof cost
-// O(log n) tile reads. Nothing is scanned at start-up, except once when a
+// Keys are big-endian fixed-width integers so the engine's order is index
+// order. Hashes are kept only as C2SP tiles (the bottom row of each 8-level
+// subtree); interior nodes are recomputed from a tile when a proof needs
+// them, which keeps about 32 bytes of hashes per entry and makes every proof
+// cost O(log n) tile reads. Nothing is scanned at open, except once when a
 // store of schema version 1 (before the identity index) is first opened by
 // this build: every entry is then read to fill the identity index, and the
 // schema version is raised to 2 only when that is done (an interrupted
 // upgrade starts again at the next open).
 //
 // Thread-safe: reads may run concurrently with each other and with Commit.
-// Every Commit is one atomic, synced RocksDB WriteBatch. Errors from RocksDB
-// are UNAVAILABLE (I/O, disk full) or DATA_LOSS (corruption), with RocksDB's
-// own message.
+// Every Commit is one atomic engine commit, durable before it returns when
+// synced; errors are the engine's (record_store.h).
 
 #ifndef CANDOR_LOG_STORAGE_LOG_STORE_H_
 #define CANDOR_LOG_STORAGE_LOG_STORE_H_
@@ -32,12 +32,9 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "log/merkle/hash.h"
 #include "log/tiles/tiles.h"
-#include "rocksdb/db.h"
-#include "rocksdb/env.h"
-#include "rocksdb/write_batch.h"
+#include "log/storage/record_store.h"
 
 namespace candor::storage {
 
@@ -50,14 +47,6 @@ inline constexpr int kSchemaVersion = 2;
 // always be opened with the same one. An error for an entry it cannot read.
 using IdentityFn =
     std::function<absl::StatusOr<Sha256Digest>(absl::string_view entry)>;
-
-struct StoreOptions {
-  // RocksDB environment; tests substitute one that injects faults. Not owned.
-  rocksdb::Env* env = nullptr;
-  size_t block_cache_bytes = 64 << 20;
-  // Required.
-  IdentityFn identity;
-};
 
 // An entry with its index.
 struct StoredEntry {
@@ -75,14 +64,18 @@ struct TreeState {
 
 class LogStore : public tiles::TileSource {
  public:
-  // Opens or creates the store in `dir`, upgrading a store of schema
-  // version 1 (see the top of this file). FAILED_PRECONDITION if the
-  // directory holds a store of another schema version; INVALID_ARGUMENT
-  // without options.identity; the identity function's error (naming the
-  // entry) if an entry being upgraded cannot be read.
+  // Opens the log kept in `records` (named `location` in messages),
+  // writing the schema version of a new one and upgrading one of schema
+  // version 1 (see the top of this file). FAILED_PRECONDITION if it holds a
+  // log of another schema version; INVALID_ARGUMENT without `identity`; the
+  // identity function's error (naming the entry) if an entry being upgraded
+  // cannot be read. (open_store.h opens by location.)
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(
-      const std::string& dir, const StoreOptions& options);
-  ~LogStore() override;
+      std::unique_ptr<RecordStore> records, std::string location, IdentityFn identity);
+  // What a new log holds before its first commit (its schema version), for
+  // engines that create the records themselves (PostgreSQL: before any
+  // instance holds the lease that commits need).
+  static std::vector<RecordWrite> InitialRecords();
 
   LogStore(const LogStore&) = delete;
   LogStore& operator=(const LogStore&) = delete;
@@ -124,10 +117,13 @@ class LogStore : public tiles::TileSource {
   // NOT_FOUND if the log signed no checkpoint at exactly this size.
   absl::StatusOr<std::string> ReadCheckpoint(uint64_t size);
 
-  // RocksDB's estimate of the live data's bytes on disk, summed over the
-  // column families ("rocksdb.estimate-live-data-size"; memtables not
-  // counted). UNAVAILABLE while the database is closed.
-  absl::StatusOr<uint64_t> EstimatedLiveBytes();
+  // The engine's estimate of the bytes the log takes on disk (RocksDB:
+  // "rocksdb.estimate-live-data-size" summed over the families, memtables
+  // not counted; PostgreSQL: the table's and its index's size).
+  absl::StatusOr<uint64_t> EstimatedLiveBytes() { return records_->EstimatedLiveBytes(); }
+  // The sequencer lease of an engine that several processes share; null for
+  // RocksDB.
+  Lease* lease() { return records_->lease(); }
 
   // The index column family, read at one point in time: log/index/
   // index_store.h gives its records their meaning.
@@ -142,17 +138,18 @@ class LogStore : public tiles::TileSource {
         absl::string_view start, absl::string_view limit,
         absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) = 0;
   };
-  // Runs `read` against one RocksDB snapshot of the index column family, so
-  // that it sees no commit made meanwhile. `read` must not commit.
+  // Runs `read` against one snapshot of the index family, so that it sees
+  // no commit made meanwhile. `read` must not commit.
   absl::Status ReadIndex(absl::FunctionRef<absl::Status(IndexView&)> read);
 
-  // Every record of the registry column family, in key order.
+  // Every record of the registry family, in key order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ReadRegistry();
 
   // Writes to be committed atomically. Not thread-safe.
   class Batch {
    public:
+    Batch() = default;
     // `leaf_hash` and `identity` must be those of `entry`: they are its
     // index keys.
     void PutEntry(uint64_t index, absl::string_view entry,
@@ -166,54 +163,42 @@ class LogStore : public tiles::TileSource {
     void PutWitnessedSize(uint64_t size);
     void PutRegistryRecord(absl::string_view key, absl::string_view value);
     void PutIndexRecord(absl::string_view key, absl::string_view value);
-    size_t Count() const { return static_cast<size_t>(batch_.Count()); }
+    size_t Count() const { return writes_.size(); }
 
    private:
     friend class LogStore;
-    explicit Batch(LogStore* store) : store_(store) {}
     void PutSchemaVersion();
     void PutIdentity(uint64_t index, const Sha256Digest& identity);
-    LogStore* store_;
-    rocksdb::WriteBatch batch_;
+    void Put(Family family, std::string key, absl::string_view value);
+    std::vector<RecordWrite> writes_;
   };
-  Batch NewBatch() { return Batch(this); }
+  Batch NewBatch() { return Batch(); }
 
-  // Writes `batch` atomically; with `sync`, returns only once it is on disk.
+  // Writes `batch` atomically; with `sync`, returns only once it is durable
+  // (record_store.h).
   absl::Status Commit(Batch& batch, bool sync = true);
 
-  // After a write error, asks RocksDB to resume writing (e.g. once space is
-  // freed), reopening the database if RocksDB will not. OK if writes are
-  // possible again. Batches made before must not be committed after.
-  absl::Status Resume();
+  // After a write error, asks the engine to make writes possible again (see
+  // RecordStore::Resume). Batches made before must not be committed after,
+  // and what a failed commit may have written must be read again.
+  absl::Status Resume() { return records_->Resume(); }
 
  private:
-  LogStore() = default;
-  absl::Status OpenDb() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
-  void CloseDb() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
-  absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf,
-                                  absl::string_view key);
-  // Indices of the entries whose hash in index `cf` starts like `hash`.
-  absl::StatusOr<std::vector<uint64_t>> Candidates(
-      rocksdb::ColumnFamilyHandle* cf, const Sha256Digest& hash);
+  LogStore(std::unique_ptr<RecordStore> records, std::string location,
+           IdentityFn identity)
+      : records_(std::move(records)),
+        location_(std::move(location)),
+        identity_(std::move(identity)) {}
+  absl::StatusOr<std::string> Get(Family family, absl::string_view key);
+  // Indices of the entries whose hash in `family` starts like `hash`.
+  absl::StatusOr<std::vector<uint64_t>> Candidates(Family family,
+                                                   const Sha256Digest& hash);
   // Fills the identity index of a schema-1 store and raises its version.
   absl::Status UpgradeFromVersion1();
 
-  std::string dir_;
-  IdentityFn identity_;
-  rocksdb::DBOptions db_options_;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families_;
-  // Readers and writers share the DB; Resume() may replace it.
-  absl::Mutex db_mu_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
-  rocksdb::ColumnFamilyHandle* entries_ = nullptr;
-  rocksdb::ColumnFamilyHandle* leaf_index_ = nullptr;
-  rocksdb::ColumnFamilyHandle* tiles_ = nullptr;
-  rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
-  rocksdb::ColumnFamilyHandle* registry_ = nullptr;
-  rocksdb::ColumnFamilyHandle* identity_index_ = nullptr;
-  rocksdb::ColumnFamilyHandle* index_ = nullptr;
+  const std::unique_ptr<RecordStore> records_;
+  const std::string location_;
+  const IdentityFn identity_;
 };
 
 }  // namespace candor::storage
