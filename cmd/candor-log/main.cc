@@ -3,12 +3,17 @@
 //   candor-log --data_dir=DIR --listen=127.0.0.1:0 --origin=NAME
 //       --log_key=NAME.key --admin_pub=admin.pub [--tiles_dir=DIR]
 //       [--max_time_skew=5m] [--witness_policy=FILE]
+//   candor-log --storage=postgresql://USER@HOST:PORT,HOST2:PORT2/DB ...
 //
 // Prints the bound address alone on the first line of stdout; logs go to
-// stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly.
+// stderr as JSON lines. SIGTERM or SIGINT shuts it down cleanly. On
+// PostgreSQL, several instances share the database (one sequences, see
+// log/server/log_server.h); an instance whose sequencer lease was taken
+// over exits with status 3.
 
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -26,10 +31,23 @@
 #include "log/logging/logging.h"
 #include "log/server/log_server.h"
 #include "log/server/shutdown.h"
+#include "log/storage/postgres_store.h"
 #include "log/tls/tls.h"
 #include "verifier/predicates/predicates.h"
 
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory of the log (created if missing)");
+ABSL_FLAG(std::string, storage, "",
+          "instead of --data_dir: a PostgreSQL URI (postgresql://user@host:port[,host2:port2]"
+          "/db?...), whose database several instances may share");
+ABSL_FLAG(std::string, advertise, "",
+          "with --storage: the host:port writers are sent to while this instance "
+          "sequences (default: the bound address)");
+ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(5),
+          "with --storage: how long the sequencer lease lasts unrenewed (it is renewed "
+          "every third of it); a dead leader is replaced within about this long");
+ABSL_FLAG(int, pg_pool_size, 8, "with --storage: database connections at most");
+ABSL_FLAG(absl::Duration, pg_timeout, absl::Seconds(10),
+          "with --storage: deadline of each database call (connect, statement, pool wait)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
           "host:port to serve gRPC on; port 0 picks a free port");
 ABSL_FLAG(std::string, origin, "",
@@ -81,16 +99,41 @@ int main(int argc, char** argv) {
   // Debian's abseil checks every lock acquisition for deadlock cycles (~4%
   // of the server's CPU under proof load, in perf); tests keep the check on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  if (absl::GetFlag(FLAGS_data_dir).empty() || absl::GetFlag(FLAGS_log_key).empty() ||
-      absl::GetFlag(FLAGS_admin_pub).empty()) {
-    std::cerr << "candor-log: --data_dir, --log_key and --admin_pub are required\n";
+  if (absl::GetFlag(FLAGS_data_dir).empty() == absl::GetFlag(FLAGS_storage).empty() ||
+      absl::GetFlag(FLAGS_log_key).empty() || absl::GetFlag(FLAGS_admin_pub).empty()) {
+    std::cerr << "candor-log: --log_key, --admin_pub and one of --data_dir or --storage "
+                 "are required\n";
+    return 2;
+  }
+  if (!absl::GetFlag(FLAGS_storage).empty() &&
+      !candor::storage::IsPostgresUri(absl::GetFlag(FLAGS_storage))) {
+    std::cerr << "candor-log: --storage takes a postgresql:// URI; give a directory "
+                 "with --data_dir\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_lease_ttl) < absl::Seconds(1) ||
+      absl::GetFlag(FLAGS_pg_timeout) <= absl::ZeroDuration() ||
+      absl::GetFlag(FLAGS_pg_pool_size) < 2) {
+    std::cerr << "candor-log: --lease_ttl must be at least 1s, --pg_timeout positive and "
+                 "--pg_pool_size at least 2\n";
     return 2;
   }
 
   candor::logserver::BlockShutdownSignals();
 
   candor::logserver::LogServerConfig config;
-  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.storage = absl::GetFlag(FLAGS_storage).empty() ? absl::GetFlag(FLAGS_data_dir)
+                                                       : absl::GetFlag(FLAGS_storage);
+  config.advertise = absl::GetFlag(FLAGS_advertise);
+  config.store.postgres.pool_size = absl::GetFlag(FLAGS_pg_pool_size);
+  config.store.postgres.call_timeout = absl::GetFlag(FLAGS_pg_timeout);
+  config.store.postgres.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
+  config.on_lease_lost = [](const absl::Status& why) {
+    // Crash-only: everything acknowledged is committed, and this process's
+    // sequencer state belongs to a tree another instance now writes.
+    std::cerr << "candor-log: " << why.message() << "\n";
+    std::_Exit(3);
+  };
   config.listen = absl::GetFlag(FLAGS_listen);
   config.tiles_dir = absl::GetFlag(FLAGS_tiles_dir);
   config.integrator.interval = absl::Milliseconds(absl::GetFlag(FLAGS_batch_interval_ms));
@@ -161,6 +204,8 @@ int main(int argc, char** argv) {
                         {{"address", (*server)->address()},
                          {"origin", absl::GetFlag(FLAGS_origin)},
                          {"data_dir", absl::GetFlag(FLAGS_data_dir)},
+                         {"storage", absl::GetFlag(FLAGS_storage).empty() ? "rocksdb"
+                                                                           : "postgresql"},
                          {"metrics_address",
                           metrics_server ? metrics_server->address() : ""}});
 

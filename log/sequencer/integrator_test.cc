@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "log/merkle/in_memory_tree.h"
 #include "log/merkle/proof.h"
+#include "log/storage/open_store.h"
 #include "log/tiles/tiles.h"
 #include "tests/support/status_matchers.h"
 
@@ -24,7 +25,7 @@ class IntegratorTest : public ::testing::Test {
       return Sha256(entry);
     };
     absl::StatusOr<std::unique_ptr<storage::LogStore>> store =
-        storage::LogStore::Open(dir_, options);
+        storage::OpenLogStore(dir_, options);
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
   }

@@ -111,7 +111,40 @@ void Sequencer::Run() {
   }
 }
 
+absl::Status Sequencer::ResumeFromStore() {
+  if (absl::Status s = store_->Resume(); !s.ok()) return s;
+  absl::StatusOr<uint64_t> size = store_->ReadSequencedSize();
+  if (!size.ok()) return size.status();
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
+      store_->ReadRegistry();
+  if (!records.ok()) return records.status();
+  absl::StatusOr<registry::RegistryState> state =
+      registry::RegistryState::FromRecords(*records);
+  if (!state.ok()) return state.status();
+  bool grew;
+  {
+    absl::MutexLock lock(&mu_);
+    grew = *size > size_;
+    size_ = *size;
+    registry_ = std::make_shared<const registry::RegistryState>(*std::move(state));
+  }
+  // The failed commit was stored after all: its entries are in the log
+  // (unacknowledged; a retry finds them) and go on to be integrated.
+  if (grew && on_sequenced_) on_sequenced_(*size);
+  resume_needed_ = false;
+  return absl::OkStatus();
+}
+
 void Sequencer::SequenceBatch(std::deque<Pending> batch) {
+  if (resume_needed_) {
+    if (absl::Status s = ResumeFromStore(); !s.ok()) {
+      const absl::Status failure = absl::UnavailableError(absl::StrCat(
+          "the log cannot write at the moment; nothing was added, retry later (",
+          s.message(), ")"));
+      for (Pending& p : batch) std::move(p.done)(failure);
+      return;
+    }
+  }
   uint64_t next;
   std::shared_ptr<const registry::RegistryState> current;
   {
@@ -177,14 +210,13 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
       }
     }
     writes.PutSequencedSize(next);
-    absl::Status committed =
-        resume_needed_ ? store_->Resume() : absl::OkStatus();
-    if (committed.ok()) committed = store_->Commit(writes);
-    resume_needed_ = !committed.ok();
+    absl::Status committed = store_->Commit(writes);
     if (!committed.ok()) {
+      resume_needed_ = true;
       absl::Status failure = absl::UnavailableError(absl::StrCat(
-          "the log could not store the entry durably; nothing was added, "
-          "retry later (", committed.message(), ")"));
+          "the log could not confirm that the entry is stored durably; retry "
+          "later: a retry answers with the entry's index if it was stored (",
+          committed.message(), ")"));
       for (size_t i = 0; i < batch.size(); ++i) {
         if (results[i].ok() && results[i]->index >= first) results[i] = failure;
       }

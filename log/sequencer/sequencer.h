@@ -92,8 +92,12 @@ class Sequencer {
   uint64_t size_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const registry::RegistryState> registry_ ABSL_GUARDED_BY(mu_);
   absl::AnyInvocable<void(uint64_t)> on_sequenced_;
-  // Set after a failed write: RocksDB stops writing after an I/O error until
-  // asked to resume, which the next batch does first.
+  // After a failed write, asks the store to resume (RocksDB stops writing
+  // after an I/O error until asked) and reads the sequenced size and the
+  // registry again: a failed commit may have been stored after all (a
+  // database connection lost during COMMIT).
+  absl::Status ResumeFromStore();
+  // Set after a failed write; the next batch resumes first.
   bool resume_needed_ = false;  // sequencing thread only
 
   std::thread thread_;

@@ -12,6 +12,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "base/metrics/grpc_metrics.h"
+#include "log/logging/logging.h"
 #include "log/server/malformed_requests.h"
 #include "log/statement/dsse.h"
 
@@ -52,62 +53,45 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   // One statement, one entry: what was signed identifies an entry.
   config.store.identity = dsse::EntryIdentity;
   absl::StatusOr<std::unique_ptr<storage::LogStore>> store =
-      storage::LogStore::Open(config.data_dir, config.store);
+      storage::OpenLogStore(config.storage, config.store);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  storage::Lease* lease = server->store_->lease();
+  if (lease != nullptr && !config.on_lease_lost) {
+    return absl::InvalidArgumentError(
+        "a shared store needs on_lease_lost, to end an instance that lost the lease");
+  }
+  if (config.witness_policy.has_value() && !config.witness_post) {
+    return absl::InvalidArgumentError("a witness policy needs a way to reach the witnesses");
+  }
   server->validators_ = std::move(validators);
   server->admission_ = std::make_unique<admission::Admission>(
       *config.admin_key, server->validators_.get(), config.admission);
   if (!config.tiles_dir.empty()) {
     server->files_ = std::make_unique<tiles::DirectoryWriter>(config.tiles_dir);
   }
-
-  if (config.witness_policy.has_value()) {
-    if (!config.witness_post) {
-      return absl::InvalidArgumentError("a witness policy needs a way to reach the witnesses");
-    }
-    absl::StatusOr<std::unique_ptr<witnessing::Witnessing>> witnessing =
-        witnessing::Witnessing::Start(*std::move(config.witness_policy),
-                                      config.log_signer->verifier(), server->store_.get(),
-                                      server->files_.get(), std::move(config.witness_post),
-                                      config.witnessing, config.metrics);
-    if (!witnessing.ok()) return witnessing.status();
-    server->witnessing_ = *std::move(witnessing);
-    config.integrator.publish_checkpoint_file = false;
-    config.integrator.on_checkpoint = [w = server->witnessing_.get()](
-                                          sequencer::CheckpointPtr cp) { w->Notify(std::move(cp)); };
-  }
-  absl::StatusOr<std::unique_ptr<sequencer::Integrator>> integrator =
-      sequencer::Integrator::Start(server->store_.get(), *config.log_signer,
-                                   config.origin, server->files_.get(),
-                                   config.integrator);
-  if (!integrator.ok()) return integrator.status();
-  server->integrator_ = *std::move(integrator);
-  if (server->witnessing_ != nullptr) {
-    server->witnessing_->Notify(server->integrator_->latest());
-  }
-  if (config.metrics != nullptr) {
-    if (absl::Status s = server->InstallMetrics(config.metrics); !s.ok()) return s;
-  }
-  absl::StatusOr<std::unique_ptr<sequencer::Sequencer>> sequencer =
-      sequencer::Sequencer::Start(server->store_.get(), server->admission_.get(),
-                                  config.sequencer);
-  if (!sequencer.ok()) return sequencer.status();
-  server->sequencer_ = *std::move(sequencer);
-  sequencer::Integrator* integrator_ptr = server->integrator_.get();
-  LogServer* server_ptr = server.get();
-  server->sequencer_->SetListener([integrator_ptr, server_ptr](uint64_t size) {
-    integrator_ptr->NotifySequenced(size);
-    server_ptr->ObserveIntegration(size);
-  });
-
   server->service_ = std::make_unique<LogService>(
-      server->store_.get(), server->admission_.get(), server->sequencer_.get(),
-      server->integrator_.get(), config.limits, config.clock);
-  server->service_->UseWitnessing(server->witnessing_.get());
+      server->store_.get(), server->admission_.get(), config.limits, config.clock);
+  LogServer* server_ptr = server.get();
   if (config.metrics != nullptr) {
     server->service_->ObserveStreamEntries(
         [server_ptr](absl::StatusCode code) { server_ptr->ObserveStreamEntry(code); });
+  }
+  server->config_ = std::move(config);
+  const LogServerConfig& cfg = server->config_;
+  if (cfg.metrics != nullptr) {
+    if (absl::Status s = server->InstallMetrics(cfg.metrics); !s.ok()) return s;
+  }
+  if (lease == nullptr) {
+    if (absl::Status s = server->StartSequencing(); !s.ok()) return s;
+  } else {
+    if (absl::Status s = server->RefreshFollower(); !s.ok()) return s;
+    server->service_->Follow(
+        [server_ptr] {
+          absl::MutexLock lock(&server_ptr->lease_mu_);
+          return server_ptr->follower_latest_;
+        },
+        [server_ptr] { return server_ptr->NotLeader(); }, cfg.witness_policy.has_value());
   }
 
   // Our own health service (base/health), which reflection can describe,
@@ -121,14 +105,13 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(
-      config.listen,
-      config.credentials ? config.credentials : grpc::InsecureServerCredentials(),
+      cfg.listen, cfg.credentials ? cfg.credentials : grpc::InsecureServerCredentials(),
       &port);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->health_.get());
   AnswerMalformedRequestsWithInvalidArgument(builder);
-  builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
-  if (config.metrics != nullptr) {
+  builder.SetMaxReceiveMessageSize(cfg.max_receive_message_bytes);
+  if (cfg.metrics != nullptr) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(metrics::CallObserverInterceptor(
@@ -141,12 +124,153 @@ absl::StatusOr<std::unique_ptr<LogServer>> LogServer::Start(
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen,
+        absl::StrCat("cannot listen on ", cfg.listen,
                      " (address in use or invalid?)"));
   }
-  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::string host = cfg.listen.substr(0, cfg.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
+  if (lease != nullptr) {
+    if (server->config_.advertise.empty()) server->config_.advertise = server->address_;
+    if (server->config_.lease_poll <= absl::ZeroDuration()) {
+      server->config_.lease_poll = lease->ttl() / 3;
+    }
+    server->leadership_ = std::thread([server_ptr] { server_ptr->LeadOrFollow(); });
+  }
   return server;
+}
+
+absl::Status LogServer::StartSequencing() {
+  LogServerConfig& config = config_;
+  std::unique_ptr<witnessing::Witnessing> witnessing;
+  sequencer::IntegratorOptions integrator_options = config.integrator;
+  if (config.witness_policy.has_value()) {
+    absl::StatusOr<std::unique_ptr<witnessing::Witnessing>> started =
+        witnessing::Witnessing::Start(*config.witness_policy, config.log_signer->verifier(),
+                                      store_.get(), files_.get(), config.witness_post,
+                                      config.witnessing, config.metrics);
+    if (!started.ok()) return started.status();
+    witnessing = *std::move(started);
+    integrator_options.publish_checkpoint_file = false;
+    integrator_options.on_checkpoint = [w = witnessing.get()](sequencer::CheckpointPtr cp) {
+      w->Notify(std::move(cp));
+    };
+  }
+  absl::StatusOr<std::unique_ptr<sequencer::Integrator>> integrator =
+      sequencer::Integrator::Start(store_.get(), *config.log_signer, config.origin,
+                                   files_.get(), integrator_options);
+  if (!integrator.ok()) return integrator.status();
+  if (witnessing != nullptr) witnessing->Notify((*integrator)->latest());
+  absl::StatusOr<std::unique_ptr<sequencer::Sequencer>> sequencer =
+      sequencer::Sequencer::Start(store_.get(), admission_.get(), config.sequencer);
+  if (!sequencer.ok()) return sequencer.status();
+  sequencer::Integrator* integrator_ptr = integrator->get();
+  (*sequencer)->SetListener([this, integrator_ptr](uint64_t size) {
+    integrator_ptr->NotifySequenced(size);
+    ObserveIntegration(size);
+  });
+  witnessing_ = std::move(witnessing);
+  integrator_ = *std::move(integrator);
+  sequencer_ = *std::move(sequencer);
+  service_->Lead(sequencer_.get(), integrator_.get(), witnessing_.get());
+  return absl::OkStatus();
+}
+
+absl::Status LogServer::RefreshFollower() {
+  absl::StatusOr<storage::TreeState> state = store_->ReadTreeState();
+  if (!state.ok()) return state.status();
+  auto latest = std::make_shared<sequencer::PublishedCheckpoint>();
+  latest->size = state->size;
+  latest->root = state->root;
+  latest->note = std::move(state->checkpoint);
+  absl::MutexLock lock(&lease_mu_);
+  // The tree only grows; a read from a lagging moment must not shrink it.
+  if (follower_latest_ == nullptr || latest->size >= follower_latest_->size) {
+    follower_latest_ = std::move(latest);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogServer::NotLeader() {
+  absl::MutexLock lock(&lease_mu_);
+  if (leader_.live && !leader_.holder.empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "this instance of the log does not sequence; send writes to the leader at ",
+        leader_.holder, " (lease epoch ", leader_.epoch, ")"));
+  }
+  return absl::UnavailableError(
+      "no instance of the log holds the sequencer lease at the moment; retry in a few "
+      "seconds");
+}
+
+void LogServer::LeadOrFollow() {
+  storage::Lease* lease = store_->lease();
+  uint64_t leading_epoch = 0;
+  absl::Time renewed = absl::InfinitePast();
+  // The first round runs at once, so that a lone instance leads at start.
+  for (bool first = true;; first = false) {
+    if (!first) {
+      absl::MutexLock lock(&lease_mu_);
+      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(lease_mu_) { return stopping_; };
+      if (lease_mu_.AwaitWithTimeout(absl::Condition(&stopping), config_.lease_poll)) return;
+    }
+    if (leading_epoch != 0) {
+      // A commit that found the lease taken over leaves no epoch: never
+      // take the lease again with this process's stale state.
+      absl::StatusOr<bool> held =
+          lease->epoch() == leading_epoch ? lease->Acquire(config_.advertise) : false;
+      if (held.ok() && *held && lease->epoch() == leading_epoch) {
+        renewed = absl::Now();
+        continue;
+      }
+      if (held.ok()) {
+        const absl::Status lost = absl::FailedPreconditionError(absl::StrCat(
+            "another instance took the sequencer lease of epoch ", leading_epoch,
+            " over; this one stops"));
+        logging::Error(lost.message(), {{"advertise", config_.advertise}});
+        config_.on_lease_lost(lost);
+        return;
+      }
+      // The database is unreachable: fencing keeps a lapsed lease from
+      // writing, and the next renewal says whether it was lost.
+      logging::Warning("cannot renew the sequencer lease",
+                       {{"error", std::string(held.status().message())},
+                        {"since_renewed", absl::FormatDuration(absl::Now() - renewed)}});
+      continue;
+    }
+    if (absl::Status s = RefreshFollower(); !s.ok()) {
+      logging::Warning("cannot read the newest checkpoint",
+                       {{"error", std::string(s.message())}});
+    }
+    absl::StatusOr<bool> held = lease->Acquire(config_.advertise);
+    if (!held.ok()) {
+      logging::Warning("cannot reach the sequencer lease",
+                       {{"error", std::string(held.status().message())}});
+      continue;
+    }
+    if (!*held) {
+      absl::StatusOr<storage::Lease::HolderInfo> holder = lease->Holder();
+      if (holder.ok()) {
+        absl::MutexLock lock(&lease_mu_);
+        leader_ = *std::move(holder);
+      }
+      continue;
+    }
+    const uint64_t epoch = lease->epoch();
+    if (absl::Status s = StartSequencing(); !s.ok()) {
+      logging::Error("took the sequencer lease but cannot start sequencing; giving it up",
+                     {{"error", std::string(s.message())}});
+      lease->Release().IgnoreError();
+      continue;
+    }
+    leading_epoch = epoch;
+    renewed = absl::Now();
+    {
+      absl::MutexLock lock(&lease_mu_);
+      leader_ = storage::Lease::HolderInfo{config_.advertise, epoch, true};
+    }
+    logging::Info("this instance now sequences the log",
+                  {{"advertise", config_.advertise}, {"epoch", absl::StrCat(epoch)}});
+  }
 }
 
 namespace {
@@ -185,12 +309,12 @@ absl::Status LogServer::InstallMetrics(metrics::Registry* registry) {
       "candor_log_rate_limited_total",
       "Calls refused with RESOURCE_EXHAUSTED (rate and stream limits), by method.",
       {"method"}));
-  sequencer::Integrator* integrator = integrator_.get();
+  LogService* service = service_.get();
   storage::LogStore* store = store_.get();
   callbacks_.push_back(kTreeSize);
   RETURN_IF_METRIC_ERROR(registry->AddGaugeCallback(
-      kTreeSize, "Entries in the latest signed checkpoint.", [integrator] {
-        sequencer::CheckpointPtr cp = integrator->latest();
+      kTreeSize, "Entries in the latest signed checkpoint.", [service] {
+        sequencer::CheckpointPtr cp = service->latest();
         return cp == nullptr ? 0.0 : static_cast<double>(cp->size);
       }));
   callbacks_.push_back(kCheckpointAge);
@@ -205,7 +329,8 @@ absl::Status LogServer::InstallMetrics(metrics::Registry* registry) {
   callbacks_.push_back(kStorageBytes);
   RETURN_IF_METRIC_ERROR(registry->AddGaugeCallback(
       kStorageBytes,
-      "RocksDB's estimate of the live data on disk (rocksdb.estimate-live-data-size).",
+      "The storage engine's estimate of the log's bytes on disk (RocksDB: "
+      "rocksdb.estimate-live-data-size; PostgreSQL: pg_total_relation_size).",
       [store] {
         absl::StatusOr<uint64_t> bytes = store->EstimatedLiveBytes();
         return bytes.ok() ? static_cast<double>(*bytes) : std::nan("");
@@ -265,6 +390,11 @@ void LogServer::ObserveIntegration(uint64_t size) {
 void LogServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  {
+    absl::MutexLock lock(&lease_mu_);
+    stopping_ = true;
+  }
+  if (leadership_.joinable()) leadership_.join();
   RemoveMetricCallbacks();
   // Draining: health watchers see NOT_SERVING (for "" and every service)
   // before the server stops taking calls.
@@ -276,6 +406,10 @@ void LogServer::Shutdown() {
   sequencer_.reset();
   integrator_.reset();
   witnessing_.reset();
+  // Gives a shared store's lease up, so another instance leads at once.
+  if (storage::Lease* lease = store_->lease(); lease != nullptr) {
+    lease->Release().IgnoreError();
+  }
 }
 
 void LogServer::Wait() { server_->Wait(); }

@@ -2,8 +2,20 @@
 // with health checking (base/health: every service name, NOT_SERVING while
 // draining) and reflection, listening on one address.
 //
+// On a store one process owns (RocksDB) the server sequences from the
+// start. On a shared store (PostgreSQL, storage::Lease) every instance
+// serves reads and proofs from the database, and one at a time sequences:
+// a thread tries for the sequencer lease every `lease_poll`; the holder
+// starts its integrator and sequencer (from the stored state, as at a
+// restart) and renews the lease; the others refresh the checkpoint they
+// serve from the store and answer writes with UNAVAILABLE naming the
+// leader's address. An instance that finds its lease taken over calls
+// on_lease_lost, which ends the process (its sequencer holds state of a
+// tree another instance now writes; fencing already keeps it from writing).
+//
 // Thread-safe. Shutdown() (or destruction) stops accepting calls, lets calls
-// in progress finish, then stops integration and closes the store.
+// in progress finish, then stops integration, gives up the lease and closes
+// the store.
 
 #ifndef CANDOR_LOG_SERVER_LOG_SERVER_H_
 #define CANDOR_LOG_SERVER_LOG_SERVER_H_
@@ -13,9 +25,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
@@ -30,6 +44,7 @@
 #include "log/sequencer/sequencer.h"
 #include "log/server/log_service.h"
 #include "log/storage/log_store.h"
+#include "log/storage/open_store.h"
 #include "log/tiles/file_writer.h"
 #include "log/witness/witness_client.h"
 #include "log/witness/witnessing.h"
@@ -37,7 +52,20 @@
 namespace candor::logserver {
 
 struct LogServerConfig {
-  std::string data_dir;
+  // Where the log is kept: a RocksDB directory (created if missing), or a
+  // PostgreSQL URI ("postgresql://..."; storage/open_store.h) that several
+  // instances may share.
+  std::string storage;
+  // With a shared store: the address writers are sent to while this
+  // instance sequences ("host:port"); the bound address if empty.
+  std::string advertise;
+  // With a shared store: how often followers refresh their checkpoint and
+  // try for the lease, and the leader renews it; a third of the lease's
+  // lifetime if zero.
+  absl::Duration lease_poll = absl::ZeroDuration();
+  // With a shared store, required: called once, on the leadership thread,
+  // when this instance finds its lease taken over; must end the process.
+  std::function<void(const absl::Status&)> on_lease_lost;
   // host:port; port 0 picks a free port (see LogServer::address()).
   std::string listen = "127.0.0.1:0";
   std::string origin;
@@ -87,7 +115,8 @@ class LogServer {
   // Blocks until Shutdown() is called from another thread.
   void Wait();
 
-  // For tests and benchmarks in the same process.
+  // For tests and benchmarks in the same process; the integrator is null
+  // while the instance does not sequence.
   storage::LogStore* store() { return store_.get(); }
   sequencer::Integrator* integrator() { return integrator_.get(); }
   // Null without a witness policy.
@@ -95,6 +124,14 @@ class LogServer {
 
  private:
   LogServer() = default;
+  // Starts the witnessing, integrator and sequencer and hands them to the
+  // service; on error, nothing is started.
+  absl::Status StartSequencing();
+  // Reads the newest checkpoint from the store for a follower to serve.
+  absl::Status RefreshFollower();
+  // The leadership thread (shared stores only).
+  void LeadOrFollow();
+  absl::Status NotLeader();
   // Registers the log's metrics in `registry`; before the sequencer starts.
   absl::Status InstallMetrics(metrics::Registry* registry);
   // Times from durable sequencing of [.., size) to the checkpoint covering it.
@@ -108,6 +145,7 @@ class LogServer {
                    absl::Duration elapsed);
 
   std::string address_;
+  LogServerConfig config_;
   std::unique_ptr<storage::LogStore> store_;
   std::unique_ptr<admission::ValidatorRegistry> validators_;
   std::unique_ptr<admission::Admission> admission_;
@@ -120,6 +158,13 @@ class LogServer {
   std::unique_ptr<health::HealthService> health_;
   std::unique_ptr<grpc::Server> server_;
   bool shut_down_ = false;
+
+  // Leadership (shared stores).
+  std::thread leadership_;
+  absl::Mutex lease_mu_;
+  bool stopping_ ABSL_GUARDED_BY(lease_mu_) = false;
+  sequencer::CheckpointPtr follower_latest_ ABSL_GUARDED_BY(lease_mu_);
+  storage::Lease::HolderInfo leader_ ABSL_GUARDED_BY(lease_mu_);
 
   // Metrics (null without a registry); the families are the registry's.
   metrics::Registry* registry_ = nullptr;

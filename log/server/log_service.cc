@@ -274,19 +274,41 @@ class LogService::StreamAdder
 };
 
 LogService::LogService(storage::LogStore* store,
-                       const admission::Admission* admission,
-                       sequencer::Sequencer* sequencer,
-                       sequencer::Integrator* integrator, ServiceLimits limits,
+                       const admission::Admission* admission, ServiceLimits limits,
                        std::function<absl::Time()> clock)
     : store_(store),
       admission_(admission),
-      sequencer_(sequencer),
-      integrator_(integrator),
       limits_(limits),
       log_view_(std::make_unique<StoreLogView>(store, std::move(clock))),
       client_limiter_("client", limits.per_client, limits.rate_limit_clock),
       principal_limiter_("principal", limits.per_principal,
                          limits.rate_limit_clock) {}
+
+void LogService::Lead(sequencer::Sequencer* sequencer, sequencer::Integrator* integrator,
+                      const witnessing::Witnessing* witnessing) {
+  witnessing_.store(witnessing);
+  integrator_.store(integrator);
+  sequencer_.store(sequencer);
+}
+
+void LogService::Follow(std::function<sequencer::CheckpointPtr()> latest,
+                        std::function<absl::Status()> not_leader, bool witnessed) {
+  follower_latest_ = std::move(latest);
+  not_leader_ = std::move(not_leader);
+  follower_witnessed_ = witnessed;
+}
+
+sequencer::CheckpointPtr LogService::latest() const {
+  if (sequencer::Integrator* integrator = integrator_.load()) return integrator->latest();
+  return follower_latest_();
+}
+
+uint64_t LogService::SequencedSize() const {
+  if (sequencer::Sequencer* sequencer = sequencer_.load()) {
+    return sequencer->sequenced_size();
+  }
+  return store_->ReadSequencedSize().value_or(0);
+}
 
 absl::Time LogService::WaitDeadline(
     const grpc::CallbackServerContext* context) const {
@@ -314,9 +336,14 @@ void LogService::Add(const pb::AddEntryRequest& request,
     std::move(done)(s);
     return;
   }
+  sequencer::Sequencer* sequencer = sequencer_.load();
+  if (sequencer == nullptr) {
+    std::move(done)(not_leader_());
+    return;
+  }
   absl::StatusOr<admission::AdmittedEntry> admitted =
-      admission_->Admit(request.entry(), *sequencer_->registry(),
-                        sequencer_->sequenced_size(), *log_view_);
+      admission_->Admit(request.entry(), *sequencer->registry(),
+                        sequencer->sequenced_size(), *log_view_);
   const bool wait = request.wait_for_inclusion();
   if (!admitted.ok()) {
     // A statement already in the log is answered with its entry even if it
@@ -355,7 +382,7 @@ void LogService::Add(const pb::AddEntryRequest& request,
                   {{"principal", admitted->principal},
                    {"signatures", admission::DescribeSignatures(admitted->signatures)}});
   }
-  sequencer_->Submit(
+  sequencer->Submit(
       *std::move(admitted),
       [this, response, wait, wait_deadline, done = std::move(done)](
           absl::StatusOr<sequencer::SequencedEntry> seq) mutable {
@@ -378,7 +405,8 @@ void LogService::Respond(const sequencer::SequencedEntry& seq, bool wait,
     return;
   }
   const uint64_t index = seq.index;
-  integrator_->WaitForInclusion(
+  // Only the leader sequences, so only it responds.
+  integrator_.load()->WaitForInclusion(
       index, wait_deadline,
       [this, response, index, done = std::move(done)](
           absl::StatusOr<sequencer::CheckpointPtr> cp) mutable {
@@ -416,7 +444,8 @@ std::string LogService::CheckpointAt(uint64_t size,
 }
 
 std::string LogService::LatestNote(const sequencer::PublishedCheckpoint& latest) const {
-  return witnessing_ != nullptr ? witnessing_->WithCosignatures(latest) : latest.note;
+  const witnessing::Witnessing* witnessing = witnessing_.load();
+  return witnessing != nullptr ? witnessing->WithCosignatures(latest) : latest.note;
 }
 
 grpc::ServerUnaryReactor* LogService::GetCheckpoint(
@@ -428,11 +457,26 @@ grpc::ServerUnaryReactor* LogService::GetCheckpoint(
                                "witnessed asks for the newest witnessed checkpoint; "
                                "it takes no tree_size"));
     }
-    if (witnessing_ == nullptr) {
+    const witnessing::Witnessing* witnessing = witnessing_.load();
+    if (witnessing == nullptr && follower_witnessed_) {
+      // A follower reads what the leader stored: the newest cosigned note.
+      absl::StatusOr<uint64_t> size = store_->ReadWitnessedSize();
+      if (absl::IsNotFound(size.status())) {
+        return Done(context, absl::NotFoundError(
+                                 "no checkpoint has met the witness policy yet"));
+      }
+      if (!size.ok()) return Done(context, size.status());
+      absl::StatusOr<std::string> note = store_->ReadCheckpoint(*size);
+      if (!note.ok()) return Done(context, note.status());
+      response->set_checkpoint(*std::move(note));
+      response->set_tree_size(*size);
+      return Done(context, absl::OkStatus());
+    }
+    if (witnessing == nullptr) {
       return Done(context, absl::FailedPreconditionError(
                                "this log has no witnesses: it serves no witnessed checkpoint"));
     }
-    sequencer::CheckpointPtr witnessed = witnessing_->latest_witnessed();
+    sequencer::CheckpointPtr witnessed = witnessing->latest_witnessed();
     if (witnessed == nullptr) {
       return Done(context, absl::NotFoundError(
                                "no checkpoint has met the witness policy yet"));
@@ -441,7 +485,12 @@ grpc::ServerUnaryReactor* LogService::GetCheckpoint(
     response->set_tree_size(witnessed->size);
     return Done(context, absl::OkStatus());
   }
-  sequencer::CheckpointPtr latest = integrator_->latest();
+  sequencer::CheckpointPtr latest = this->latest();
+  if (latest->note.empty()) {
+    // A follower of a new log whose sequencer has not started yet.
+    return Done(context, absl::UnavailableError(
+                             "the log has signed no checkpoint yet; retry in a few seconds"));
+  }
   if (request->tree_size() == 0 || request->tree_size() == latest->size) {
     response->set_checkpoint(LatestNote(*latest));
     response->set_tree_size(latest->size);
@@ -464,7 +513,7 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProof(
     grpc::CallbackServerContext* context,
     const pb::GetInclusionProofRequest* request,
     pb::GetInclusionProofResponse* response) {
-  sequencer::CheckpointPtr latest = integrator_->latest();
+  sequencer::CheckpointPtr latest = this->latest();
   absl::StatusOr<uint64_t> proven_size = TreeSizeToProve(request->tree_size(), *latest);
   if (!proven_size.ok()) return Done(context, proven_size.status());
   const uint64_t tree_size = *proven_size;
@@ -492,7 +541,7 @@ grpc::ServerUnaryReactor* LogService::GetInclusionProof(
     return Done(context, absl::OutOfRangeError(absl::StrCat(
                              "entry ", index, " is not in the tree of size ",
                              tree_size,
-                             index < sequencer_->sequenced_size()
+                             index < SequencedSize()
                                  ? "; it is sequenced and will be in the next "
                                    "checkpoint"
                                  : "")));
@@ -512,7 +561,7 @@ grpc::ServerUnaryReactor* LogService::GetConsistencyProof(
     grpc::CallbackServerContext* context,
     const pb::GetConsistencyProofRequest* request,
     pb::GetConsistencyProofResponse* response) {
-  sequencer::CheckpointPtr latest = integrator_->latest();
+  sequencer::CheckpointPtr latest = this->latest();
   const uint64_t to = request->to_size() == 0 ? latest->size : request->to_size();
   const uint64_t from = request->from_size();
   if (to > latest->size) {
@@ -540,7 +589,7 @@ grpc::ServerUnaryReactor* LogService::GetConsistencyProof(
 grpc::ServerUnaryReactor* LogService::GetEntries(
     grpc::CallbackServerContext* context, const pb::GetEntriesRequest* request,
     pb::GetEntriesResponse* response) {
-  const uint64_t size = integrator_->latest()->size;
+  const uint64_t size = latest()->size;
   if (request->start() >= size) {
     return Done(context, absl::OutOfRangeError(absl::StrCat(
                              "start ", request->start(),
@@ -565,7 +614,7 @@ grpc::ServerUnaryReactor* LogService::GetEntries(
 grpc::ServerUnaryReactor* LogService::GetTile(
     grpc::CallbackServerContext* context, const pb::GetTileRequest* request,
     pb::GetTileResponse* response) {
-  const uint64_t size = integrator_->latest()->size;
+  const uint64_t size = latest()->size;
   if (request->level() >= 8 || request->width() > tiles::kTileWidth) {
     return Done(context, absl::InvalidArgumentError(
                              "tile level must be below 8 and width at most 256"));
@@ -587,7 +636,7 @@ grpc::ServerUnaryReactor* LogService::GetEntryBundle(
     grpc::CallbackServerContext* context,
     const pb::GetEntryBundleRequest* request,
     pb::GetEntryBundleResponse* response) {
-  const uint64_t size = integrator_->latest()->size;
+  const uint64_t size = latest()->size;
   if (request->width() > tiles::kTileWidth) {
     return Done(context,
                 absl::InvalidArgumentError("bundle width must be at most 256"));
@@ -627,14 +676,14 @@ grpc::ServerUnaryReactor* LogService::LookupLeafHash(
                 absl::NotFoundError("no entry with this leaf hash is in the log"));
   }
   response->set_index(**found);
-  response->set_integrated(**found < integrator_->latest()->size);
+  response->set_integrated(**found < latest()->size);
   return Done(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* LogService::GetInclusionProofs(
     grpc::CallbackServerContext* context, const pb::GetInclusionProofsRequest* request,
     pb::GetInclusionProofsResponse* response) {
-  sequencer::CheckpointPtr latest = integrator_->latest();
+  sequencer::CheckpointPtr latest = this->latest();
   absl::StatusOr<uint64_t> proven_size = TreeSizeToProve(request->tree_size(), *latest);
   if (!proven_size.ok()) return Done(context, proven_size.status());
   const uint64_t tree_size = *proven_size;
@@ -699,7 +748,7 @@ grpc::ServerUnaryReactor* LogService::LookupIndex(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* LogService::GetLogStatus(grpc::CallbackServerContext* context,
                                                    const pb::GetLogStatusRequest* /*request*/,
                                                    pb::GetLogStatusResponse* response) {
-  sequencer::CheckpointPtr latest = integrator_->latest();
+  sequencer::CheckpointPtr latest = this->latest();
   // The log signed this note itself: it parses.
   if (absl::StatusOr<note::Note> n = note::Parse(latest->note); n.ok()) {
     if (absl::StatusOr<note::Checkpoint> cp = note::ParseCheckpoint(n->text); cp.ok()) {
@@ -707,12 +756,12 @@ grpc::ServerUnaryReactor* LogService::GetLogStatus(grpc::CallbackServerContext* 
     }
   }
   response->set_tree_size(latest->size);
-  if (witnessing_ != nullptr) {
+  if (const witnessing::Witnessing* witnessing = witnessing_.load(); witnessing != nullptr) {
     response->set_witnessed(true);
-    if (sequencer::CheckpointPtr w = witnessing_->latest_witnessed(); w != nullptr) {
+    if (sequencer::CheckpointPtr w = witnessing->latest_witnessed(); w != nullptr) {
       response->set_witnessed_size(w->size);
     }
-    for (const witnessing::WitnessStatus& s : witnessing_->status()) {
+    for (const witnessing::WitnessStatus& s : witnessing->status()) {
       pb::WitnessStatus* out = response->add_witnesses();
       out->set_name(s.name);
       out->set_url(s.url);

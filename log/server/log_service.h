@@ -11,6 +11,7 @@
 #ifndef CANDOR_LOG_SERVER_LOG_SERVICE_H_
 #define CANDOR_LOG_SERVER_LOG_SERVICE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -68,14 +69,30 @@ using LogServiceBase = candor::log::v1::Log::WithCallbackMethod_AddEntry<
 class LogService final : public LogServiceBase {
  public:
   // `clock` is the log's clock, which admission checks signed times against.
+  // The service answers reads from `store` at once; it sequences writes only
+  // once Lead() is called, and until then answers them as Follow() says.
   LogService(storage::LogStore* store, const admission::Admission* admission,
-             sequencer::Sequencer* sequencer,
-             sequencer::Integrator* integrator, ServiceLimits limits,
+             ServiceLimits limits,
              std::function<absl::Time()> clock = [] { return absl::Now(); });
 
-  // Serves checkpoints with the cosignatures `witnessing` collects, and
-  // GetCheckpoint(witnessed). Call before serving; not owned.
-  void UseWitnessing(const witnessing::Witnessing* witnessing) { witnessing_ = witnessing; }
+  // Makes this instance the one that sequences: writes go to `sequencer`,
+  // checkpoints come from `integrator`, with the cosignatures `witnessing`
+  // collects (may be null: no witnesses). Once only; not owned; they must
+  // outlive the service's calls. Thread-safe.
+  void Lead(sequencer::Sequencer* sequencer, sequencer::Integrator* integrator,
+            const witnessing::Witnessing* witnessing);
+  // How a follower (an instance that does not sequence, sharing a database
+  // with the one that does) answers before Lead(): `latest` is the newest
+  // checkpoint it has read from the store; `not_leader` the UNAVAILABLE
+  // status writes get (naming the leader's address); with `witnessed`, the
+  // log has witnesses and GetCheckpoint(witnessed) reads the newest
+  // witnessed checkpoint from the store. Call before serving.
+  void Follow(std::function<sequencer::CheckpointPtr()> latest,
+              std::function<absl::Status()> not_leader, bool witnessed);
+
+  // The newest checkpoint this instance serves.
+  sequencer::CheckpointPtr latest() const;
+
   // Called with the outcome of every entry of an AddEntries stream (OK for
   // an admitted or duplicate entry), so that admissions count entries, not
   // streams. Call before serving; thread-safe `observer` only.
@@ -162,9 +179,18 @@ class LogService final : public LogServiceBase {
 
   storage::LogStore* const store_;
   const admission::Admission* const admission_;
-  sequencer::Sequencer* const sequencer_;
-  sequencer::Integrator* const integrator_;
-  const witnessing::Witnessing* witnessing_ = nullptr;
+  // The size up to which entries are sequenced, as far as this instance
+  // knows.
+  uint64_t SequencedSize() const;
+
+  // Null until Lead(); set once, integrator before sequencer.
+  std::atomic<sequencer::Sequencer*> sequencer_{nullptr};
+  std::atomic<sequencer::Integrator*> integrator_{nullptr};
+  std::atomic<const witnessing::Witnessing*> witnessing_{nullptr};
+  // Follow()'s.
+  std::function<sequencer::CheckpointPtr()> follower_latest_;
+  std::function<absl::Status()> not_leader_;
+  bool follower_witnessed_ = false;
   std::function<void(absl::StatusCode)> stream_entry_observer_;
   const ServiceLimits limits_;
   std::unique_ptr<admission::LogView> log_view_;
