@@ -29,6 +29,7 @@
 #include "log/keyfile/keyfile.h"
 #include "log/statement/dsse.h"
 #include "log/storage/log_store.h"
+#include "log/storage/open_store.h"
 
 ABSL_FLAG(bool, rebuild, false, "rebuild a stopped log's index from its entries");
 ABSL_FLAG(std::string, data_dir, "", "--rebuild: the log's data directory");
@@ -46,12 +47,12 @@ using candor::storage::LogStore;
 int Rebuild() {
   candor::storage::StoreOptions options;
   options.identity = candor::dsse::EntryIdentity;
-  auto log = LogStore::Open(absl::GetFlag(FLAGS_data_dir), options);
+  auto log = candor::storage::OpenLogStore(absl::GetFlag(FLAGS_data_dir), options);
   if (!log.ok()) {
     std::cerr << "indexbench: " << log.status() << "\n";
     return 2;
   }
-  auto scratch = LogStore::Open(absl::GetFlag(FLAGS_scratch_dir), options);
+  auto scratch = candor::storage::OpenLogStore(absl::GetFlag(FLAGS_scratch_dir), options);
   if (!scratch.ok()) {
     std::cerr << "indexbench: " << scratch.status() << "\n";
     return 2;

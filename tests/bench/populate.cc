@@ -21,6 +21,7 @@
 #include "log/merkle/hash.h"
 #include "log/sequencer/integrator.h"
 #include "log/storage/log_store.h"
+#include "log/storage/open_store.h"
 
 ABSL_FLAG(std::string, data_dir, "", "the log's data directory");
 ABSL_FLAG(std::string, log_key, "", "the log's note signer key");
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
       [](absl::string_view entry) -> absl::StatusOr<candor::Sha256Digest> {
     return candor::Sha256(entry);
   };
-  auto store = candor::storage::LogStore::Open(absl::GetFlag(FLAGS_data_dir),
+  auto store = candor::storage::OpenLogStore(absl::GetFlag(FLAGS_data_dir),
                                                store_options);
   if (!store.ok()) {
     std::cerr << "populate: " << store.status() << "\n";

@@ -189,7 +189,7 @@ int Latency() {
     }
   }
   logserver::LogServerConfig config;
-  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.storage = absl::GetFlag(FLAGS_data_dir);
   absl::StatusOr<note::Signer> signer = keyfile::ReadNoteSigner(absl::GetFlag(FLAGS_log_key));
   if (!signer.ok()) return Fail(signer.status().ToString());
   absl::StatusOr<PublicKey> admin = keyfile::ReadPublicKey(absl::GetFlag(FLAGS_admin_pub));

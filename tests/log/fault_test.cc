@@ -122,8 +122,9 @@ TEST(Fault, FullDiskRefusesAddsKeepsReadsAndRecovers) {
   auto refused = log.client().AddEntry(LogFixture::TestEntry(*key, 2), false);
   EXPECT_THAT(refused, StatusCodeIs(absl::StatusCode::kUnavailable));
   EXPECT_TRUE(absl::StrContains(refused.status().message(),
-                                "the log could not store the entry durably; nothing "
-                                "was added, retry later ("))
+                                "the log could not confirm that the entry is stored "
+                                "durably; retry later: a retry answers with the "
+                                "entry's index if it was stored ("))
       << refused.status();
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "No space left on device"))
       << refused.status();

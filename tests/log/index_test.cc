@@ -18,6 +18,7 @@
 #include "log/statement/dsse.h"
 #include "log/statement/statement.h"
 #include "log/storage/log_store.h"
+#include "log/storage/open_store.h"
 #include "log/storage/rocksdb_util.h"
 #include "tests/support/log_fixture.h"
 #include "tests/support/status_matchers.h"
@@ -102,7 +103,7 @@ class IndexTest : public ::testing::Test {
       storage::StoreOptions options;
       options.identity = dsse::EntryIdentity;
       absl::StatusOr<std::unique_ptr<storage::LogStore>> store =
-          storage::LogStore::Open(log_.data_dir(), options);
+          storage::OpenLogStore(log_.data_dir(), options);
       ASSERT_THAT(store.status(), IsOk());
       storage::LogStore::Batch batch = (*store)->NewBatch();
       for (const auto& [key, value] : records) batch.PutIndexRecord(key, value);

@@ -47,7 +47,7 @@ LogFixture::~LogFixture() { Stop(); }
 absl::Status LogFixture::Start() {
   Stop();
   logserver::LogServerConfig config;
-  config.data_dir = data_dir_;
+  config.storage = data_dir_;
   config.origin = log_signer_.name();
   config.log_signer = log_signer_;
   config.admin_key = admin_key_.public_key();
@@ -58,7 +58,7 @@ absl::Status LogFixture::Start() {
   config.limits = options_.limits;
   config.clock = options_.clock;
   config.admission = options_.admission;
-  config.store.env = options_.env;
+  config.store.rocksdb.env = options_.env;
   config.metrics = options_.metrics;
   config.witness_policy = options_.witness_policy;
   config.witness_post = options_.witness_post;

@@ -299,6 +299,11 @@ absl::StatusOr<std::string> PostgresCluster::Query(
   return QueryPort(primary_port(), sql);
 }
 
+absl::StatusOr<std::string> PostgresCluster::QueryDb(const std::string& dbname,
+                                                     const std::string& sql) const {
+  return QueryDatabase(primary_port(), dbname, sql);
+}
+
 absl::StatusOr<std::string> PostgresCluster::QueryPort(
     int port, const std::string& sql) const {
   return QueryDatabase(port, "candor", sql);

@@ -72,6 +72,9 @@ class PostgresCluster {
   // statement fails, DEADLINE_EXCEEDED after 60 s.
   absl::StatusOr<std::string> Query(const std::string& sql) const;
   absl::StatusOr<std::string> QueryPort(int port, const std::string& sql) const;
+  // The same on the current primary, in database `dbname`.
+  absl::StatusOr<std::string> QueryDb(const std::string& dbname,
+                                      const std::string& sql) const;
   // The current primary's port: the standby's after PromoteStandby().
   int primary_port() const;
   // 0 without a standby, and after PromoteStandby().

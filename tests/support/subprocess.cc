@@ -86,13 +86,37 @@ absl::StatusOr<std::string> Subprocess::ReadLine(absl::Duration timeout) {
 }
 
 int Subprocess::Signal(int signal) {
-  if (exited_) return 0;
+  if (exited_) return status_;
   ::kill(pid_, signal);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   exited_ = true;
+  status_ = status;
   return status;
+}
+
+void Subprocess::Send(int signal) {
+  if (!exited_) ::kill(pid_, signal);
+}
+
+absl::StatusOr<int> Subprocess::WaitForExit(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!exited_) {
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exited_ = true;
+      status_ = status;
+      break;
+    }
+    if (r < 0 && errno != EINTR) return absl::InternalError("waitpid failed");
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError("the child process still runs");
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return status_;
 }
 
 absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,

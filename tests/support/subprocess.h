@@ -31,6 +31,11 @@ class Subprocess {
   absl::StatusOr<std::string> ReadLine(absl::Duration timeout);
   // Sends `signal` and waits for the exit; returns the wait status.
   int Signal(int signal);
+  // Sends `signal` (e.g. SIGSTOP, SIGCONT) without waiting for anything.
+  void Send(int signal);
+  // The wait status once the child has exited; DEADLINE_EXCEEDED if it still
+  // runs after `timeout` (zero: just looks).
+  absl::StatusOr<int> WaitForExit(absl::Duration timeout);
   pid_t pid() const { return pid_; }
 
  private:
@@ -39,6 +44,7 @@ class Subprocess {
   int stdout_fd_ = -1;
   std::string buffer_;
   bool exited_ = false;
+  int status_ = 0;
 };
 
 struct CommandResult {
