@@ -438,6 +438,44 @@ TEST(PostgresStore, OnlyTheLeaseHolderCommitsAndATakenOverOneIsFenced) {
   EXPECT_EQ(lease_b.Holder()->epoch, first_epoch + 2);
 }
 
+// The primary dies (kill -9): calls fail with UNAVAILABLE and the server's
+// or libpq's message; once the synchronous standby is promoted, what was
+// committed is there and writing resumes without reopening the store.
+TEST(PostgresStore, ADeadPrimaryIsUnavailableAndThePromotedStandbyHasEveryCommit) {
+  auto cluster = PostgresCluster::Start(/*with_standby=*/true);
+  if (absl::IsFailedPrecondition(cluster.status())) {
+    GTEST_SKIP() << "PostgreSQL cannot start here: " << cluster.status().message();
+  }
+  ASSERT_THAT(cluster, IsOk());
+  StoreOptions options = Options();
+  options.postgres.call_timeout = absl::Seconds(5);
+  auto store = OpenLogStore((*cluster)->Uri(), options);
+  ASSERT_THAT(store, IsOk());
+  ASSERT_EQ(*(*store)->lease()->Acquire("test"), true);
+  LogStore::Batch first = (*store)->NewBatch();
+  Put(first, 0, "kept|");
+  first.PutSequencedSize(1);
+  ASSERT_THAT((*store)->Commit(first), IsOk());
+
+  ASSERT_THAT((*cluster)->KillPrimary(), IsOk());
+  LogStore::Batch during = (*store)->NewBatch();
+  during.PutSequencedSize(2);
+  EXPECT_THAT((*store)->Commit(during),
+              StatusIsWithPrefix(absl::StatusCode::kUnavailable, "PostgreSQL, "));
+  EXPECT_THAT((*store)->ReadSequencedSize(),
+              StatusIsWithPrefix(absl::StatusCode::kUnavailable, "PostgreSQL, "));
+
+  ASSERT_THAT((*cluster)->PromoteStandby(), IsOk());
+  ASSERT_THAT((*store)->Resume(), IsOk());
+  EXPECT_EQ(*(*store)->ReadSequencedSize(), 1u);
+  EXPECT_EQ(*(*store)->ReadEntry(0), "kept|");
+  LogStore::Batch after = (*store)->NewBatch();
+  Put(after, 1, "after|");
+  after.PutSequencedSize(2);
+  ASSERT_THAT((*store)->Commit(after), IsOk());
+  EXPECT_EQ(*(*store)->ReadSequencedSize(), 2u);
+}
+
 TEST(PostgresStore, AnUnreachableDatabaseIsUnavailable) {
   StoreOptions options = Options();
   options.postgres.call_timeout = absl::Seconds(2);
