@@ -48,6 +48,11 @@ packages=(
   chromium
   chromium-driver
   python3-selenium
+  # The PostgreSQL store (libpq, log/storage/postgres_store.h) and the real
+  # servers its tests and benchmarks start (initdb, pg_ctl, pg_basebackup).
+  libpq-dev
+  postgresql-15
+  postgresql-client-15
 )
 
 missing=()

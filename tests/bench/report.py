@@ -110,6 +110,25 @@ row("log", "integration latency p50 at half rate (%s/s)" % fmt(lhalf["entries_pe
 row("log", "integration latency p99 at half rate", lhalf["integration_ms_p99"], "ms",
     target="< 1,000 ms", met=lhalf["integration_ms_p99"] < 1000)
 row("log", "integration latency p99 at max rate", lmax["integration_ms_p99"], "ms")
+# The same runs on PostgreSQL (a primary and a synchronous standby on this
+# machine), and a leader's failover.
+pmax = measured("log", "PostgreSQL: admission, durable on primary and standby",
+                "pg-loadgen-max.json")
+if pmax is not None:
+    phalf = load("pg-loadgen-half.json")
+    padm = pmax["entries_per_second"]
+    row("log", "PostgreSQL: admission, durable on primary and synchronous standby", padm,
+        "entries/s", "RocksDB in this run: " + fmt(adm), "%.2f" % (padm / adm))
+    row("log", "PostgreSQL: integration latency p99 at half rate (%s/s)" % fmt(
+        phalf["entries_per_second"]), phalf["integration_ms_p99"], "ms",
+        "RocksDB: %s ms" % fmt(lhalf["integration_ms_p99"]), "", "< 1,000 ms",
+        phalf["integration_ms_p99"] < 1000)
+    row("log", "PostgreSQL: integration latency p99 at max rate", pmax["integration_ms_p99"],
+        "ms", "RocksDB: %s ms" % fmt(lmax["integration_ms_p99"]))
+    failover_ms = int(read("pg-failover-ms"))
+    row("log", "PostgreSQL: kill -9 of the leading candor-log to the first write accepted by "
+        "the other (lease 5 s)", failover_ms / 1000, "s", "", "", "<= 10 s",
+        failover_ms <= 10000)
 
 # Proofs and scale.
 proofs = {}

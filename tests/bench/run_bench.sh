@@ -34,7 +34,7 @@ targets=(//client:candor //cmd/candor-log:candor-log //verifier/server:candor-ve
   //tests/bench:loadgen //tests/bench:proofbench //tests/bench:populate
   //tests/bench:followbench //tests/bench:evaluate_benchmark //tests/bench:indexbench
   //log/merkle:merkle_benchmark //verifier/detect:detect_benchmark
-  //cmd/candor-witness:candor-witness //tests/bench:witnessbench)
+  //cmd/candor-witness:candor-witness //tests/bench:witnessbench //tests/bench:pgcluster)
 bazel build --config=opt "${targets[@]}" >&2
 bin=$work/bin
 mkdir -p "$bin"
@@ -90,7 +90,10 @@ start_log() {
   # before the new process truncates $dir.out.
   rm -f "$dir.out"
   t0=$(date +%s%N)
-  "$bin/candor-log" --data_dir="$dir" --listen=127.0.0.1:0 --log_key="$logkey" \
+  # With log_storage set (a PostgreSQL URI), the log is kept there instead.
+  local storage=--data_dir="$dir"
+  [[ -n ${log_storage:-} ]] && storage=--storage="$log_storage"
+  "$bin/candor-log" "$storage" --listen=127.0.0.1:0 --log_key="$logkey" \
     --admin_pub="$keys/admin.pub" "$@" >"$dir.out" 2>"$dir.err" &
   log_pid=$!
   pids+=("$log_pid")
@@ -121,6 +124,45 @@ say "Integration latency at half the maximum rate ($half_rate entries/s)"
   --streams=8 --unary=8 --rate="$half_rate" >"$raw/loadgen-half.json"
 echo "$(rss_kib "$log_pid")" >"$raw/admission-rss-kib"
 stop_log
+
+say "PostgreSQL store: the same admission and integration runs, primary + synchronous standby on this machine"
+"$bin/pgcluster" >"$work/pg.out" 2>"$work/pg.err" &
+pg_pid=$!
+pids+=("$pg_pid")
+for _ in $(seq 12000); do
+  [[ -s $work/pg.out ]] && break
+  kill -0 "$pg_pid" 2>/dev/null || break
+  sleep 0.01
+done
+if [[ -s $work/pg.out ]]; then
+  log_storage=$(head -n 1 "$work/pg.out")
+  start_log "$work/pg-admission"
+  # The first instance takes the free lease at once; wait until it sequences.
+  until "$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=1 \
+    >/dev/null 2>&1; do sleep 0.05; done
+  "$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=100000 \
+    --streams=8 --unary=8 >"$raw/pg-loadgen-max.json"
+  pg_max=$(python3 -c "import json;print(json.load(open('$raw/pg-loadgen-max.json'))['entries_per_second'])")
+  pg_half=$(python3 -c "print(max(1, round($pg_max / 2)))")
+  "$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=$((pg_half * 20)) \
+    --streams=8 --unary=8 --rate="$pg_half" >"$raw/pg-loadgen-half.json"
+  leader_pid=$log_pid
+  say "PostgreSQL store: time from kill -9 of the leading candor-log to the first write the other accepts (lease 5 s)"
+  start_log "$work/pg-follower"
+  follower_addr=$log_addr
+  kill -9 "$leader_pid"
+  t0=$(date +%s%N)
+  until "$bin/loadgen" --log="$follower_addr" --admin_key="$keys/admin.key" --entries=1 \
+    >/dev/null 2>&1; do sleep 0.02; done
+  echo $((($(date +%s%N) - t0) / 1000000)) >"$raw/pg-failover-ms"
+  stop_log
+  unset log_storage
+  kill "$pg_pid"
+  wait "$pg_pid" 2>/dev/null || true
+else
+  cat "$work/pg.err" >&2
+  echo "PostgreSQL could not start: $(tail -n 1 "$work/pg.err")" >"$raw/pg-not-measured"
+fi
 
 say "tlog-tiles directory under live traffic: 40,000 entries at 1,000/s, a checkpoint every 250 ms"
 mkdir -p "$work/live"
