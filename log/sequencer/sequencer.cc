@@ -163,6 +163,15 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
   absl::flat_hash_map<Sha256Digest, size_t> in_batch;
   storage::LogStore::Batch writes = store_->NewBatch();
 
+  // Which statements the log already holds, asked once for the batch (one
+  // round trip on a database); only this thread writes, so the answers hold
+  // until the batch is committed.
+  std::vector<Sha256Digest> identities;
+  identities.reserve(batch.size());
+  for (const Pending& p : batch) identities.push_back(p.entry.identity);
+  absl::StatusOr<std::vector<std::optional<storage::StoredEntry>>> logged =
+      store_->FindIdentities(identities);
+
   for (size_t i = 0; i < batch.size(); ++i) {
     const admission::AdmittedEntry& e = batch[i].entry;
     // One statement, one entry: another form of an admitted statement (or
@@ -173,15 +182,13 @@ void Sequencer::SequenceBatch(std::deque<Pending> batch) {
       results[i] = dup;
       continue;
     }
-    absl::StatusOr<std::optional<storage::StoredEntry>> existing =
-        store_->FindIdentity(e.identity);
-    if (!existing.ok()) {
-      results[i] = existing.status();
+    if (!logged.ok()) {
+      results[i] = logged.status();
       continue;
     }
-    if (existing->has_value()) {
-      results[i] = SequencedEntry{(*existing)->index,
-                                  merkle::HashLeaf((*existing)->entry), true};
+    if (const std::optional<storage::StoredEntry>& existing = (*logged)[i];
+        existing.has_value()) {
+      results[i] = SequencedEntry{existing->index, merkle::HashLeaf(existing->entry), true};
       continue;
     }
     const registry::RegistryState& state = working ? *working : *current;

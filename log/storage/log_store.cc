@@ -184,21 +184,46 @@ absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
 
 absl::StatusOr<std::optional<StoredEntry>> LogStore::FindIdentity(
     const Sha256Digest& identity) {
-  absl::StatusOr<std::vector<uint64_t>> candidates =
-      Candidates(Family::kIdentityIndex, identity);
-  if (!candidates.ok()) return candidates.status();
-  // Keys sort by index within a prefix: the first match is the original.
-  for (uint64_t index : *candidates) {
-    absl::StatusOr<std::string> entry = ReadEntry(index);
-    if (!entry.ok()) return entry.status();
-    absl::StatusOr<Sha256Digest> id = identity_(*entry);
-    if (!id.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "stored entry ", index, " has no identity: ", id.status().message()));
-    }
-    if (*id == identity) return StoredEntry{index, *std::move(entry)};
+  absl::StatusOr<std::vector<std::optional<StoredEntry>>> found =
+      FindIdentities(absl::MakeConstSpan(&identity, 1));
+  if (!found.ok()) return found.status();
+  return std::move((*found)[0]);
+}
+
+absl::StatusOr<std::vector<std::optional<StoredEntry>>> LogStore::FindIdentities(
+    absl::Span<const Sha256Digest> identities) {
+  std::vector<std::string> prefixes;
+  prefixes.reserve(identities.size());
+  for (const Sha256Digest& identity : identities) {
+    prefixes.emplace_back(merkle::AsBytes(identity).substr(0, kHashPrefixSize));
   }
-  return std::nullopt;
+  std::vector<std::vector<uint64_t>> candidates(identities.size());
+  absl::Status scanned = records_->ScanPrefixes(
+      Family::kIdentityIndex, prefixes,
+      [&](size_t i, absl::string_view key, absl::string_view) {
+        if (key.size() == kHashPrefixSize + 8) {
+          candidates[i].push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
+        }
+      });
+  if (!scanned.ok()) return scanned;
+  std::vector<std::optional<StoredEntry>> found(identities.size());
+  for (size_t i = 0; i < identities.size(); ++i) {
+    // Keys sort by index within a prefix: the first match is the original.
+    for (uint64_t index : candidates[i]) {
+      absl::StatusOr<std::string> entry = ReadEntry(index);
+      if (!entry.ok()) return entry.status();
+      absl::StatusOr<Sha256Digest> id = identity_(*entry);
+      if (!id.ok()) {
+        return absl::DataLossError(absl::StrCat(
+            "stored entry ", index, " has no identity: ", id.status().message()));
+      }
+      if (*id == identities[i]) {
+        found[i] = StoredEntry{index, *std::move(entry)};
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 absl::Status LogStore::UpgradeFromVersion1() {

@@ -107,6 +107,10 @@ class LogStore : public tiles::TileSource {
   // entry read.
   absl::StatusOr<std::optional<StoredEntry>> FindIdentity(
       const Sha256Digest& identity);
+  // FindIdentity for each of `identities`, in one engine call (one round
+  // trip on PostgreSQL) plus one entry read per candidate.
+  absl::StatusOr<std::vector<std::optional<StoredEntry>>> FindIdentities(
+      absl::Span<const Sha256Digest> identities);
 
   // tiles::TileSource: the stored tile at its current width.
   absl::StatusOr<std::string> ReadTile(const tiles::TileId& tile) override;

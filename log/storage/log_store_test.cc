@@ -233,6 +233,35 @@ TEST_P(LogStoreTest, FindIdentityAnswersTheFirstEntryOfAStatement) {
   EXPECT_EQ((*found)->entry, "claim|compact");
 }
 
+// Many statements looked up at once answer as one at a time would.
+TEST_P(LogStoreTest, FindIdentitiesAnswersEachAsFindIdentity) {
+  auto store = OpenNew("identities");
+  ASSERT_THAT(store, IsOk());
+  LogStore::Batch batch = (*store)->NewBatch();
+  Put(batch, 0, "a|1");
+  Put(batch, 1, "b|1");
+  Put(batch, 2, "a|2");
+  ASSERT_THAT((*store)->Commit(batch), IsOk());
+  Sha256Digest twin = Sha256("b");
+  twin[31] ^= 1;  // shares b's indexed prefix
+  auto found = (*store)->FindIdentities(
+      {Sha256("a"), Sha256("missing"), Sha256("b"), twin, Sha256("a")});
+  ASSERT_THAT(found, IsOk());
+  ASSERT_EQ(found->size(), 5u);
+  ASSERT_TRUE((*found)[0].has_value());
+  EXPECT_EQ((*found)[0]->index, 0u);
+  EXPECT_EQ((*found)[0]->entry, "a|1");
+  EXPECT_FALSE((*found)[1].has_value());
+  ASSERT_TRUE((*found)[2].has_value());
+  EXPECT_EQ((*found)[2]->index, 1u);
+  EXPECT_FALSE((*found)[3].has_value());
+  ASSERT_TRUE((*found)[4].has_value());
+  EXPECT_EQ((*found)[4]->index, 0u);
+  auto none = (*store)->FindIdentities({});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(LogStoreTest, RefusesToOpenWithoutAnIdentityFunction) {
   EXPECT_THAT(OpenLogStore(NewLocation("no-identity"), StoreOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument,

@@ -58,6 +58,15 @@ const std::vector<Statement>& Statements() {
        "SELECT key, value FROM candor_records WHERE family = $1 AND key >= $2 "
        "ORDER BY key LIMIT $3",
        {kInt2, kBytea, kInt4}},
+      // One index range scan per prefix: OFFSET 0 keeps the planner from
+      // flattening the subquery into a join, which it plans as a scan of
+      // the whole family (it cannot estimate the ranges).
+      {"scan_prefixes",
+       "SELECT q.i, r.key, r.value FROM unnest($2::bytea[], $3::bytea[]) "
+       "WITH ORDINALITY AS q(lo, hi, i) CROSS JOIN LATERAL "
+       "(SELECT key, value FROM candor_records WHERE family = $1 AND key >= q.lo "
+       "AND key < q.hi ORDER BY key OFFSET 0) AS r ORDER BY q.i, r.key",
+       {kInt2, kByteaArray, kByteaArray}},
       // The fence: the lease row, locked for share so that a new holder's
       // update waits for this commit, and only if it is still our epoch.
       {"commit",
@@ -268,6 +277,39 @@ class PostgresStore : public RecordStore, public Lease {
     absl::Status s = ScanOn(conn->get(), family, start, limit, visit);
     Give(*std::move(conn));
     return s;
+  }
+
+  absl::Status ScanPrefixes(
+      Family family, absl::Span<const std::string> prefixes,
+      absl::FunctionRef<void(size_t, absl::string_view, absl::string_view)> visit) override {
+    BinaryArray lows(kBytea), highs(kBytea);
+    for (const std::string& prefix : prefixes) {
+      const std::string high = PrefixSuccessor(prefix);
+      // A prefix of 0xff bytes only has no upper bound; scan it alone.
+      if (high.empty()) return RecordStore::ScanPrefixes(family, prefixes, visit);
+      lows.Add(prefix);
+      highs.Add(high);
+    }
+    if (prefixes.empty()) return absl::OkStatus();
+    absl::StatusOr<Conn> conn = Take();
+    if (!conn.ok()) return conn.status();
+    absl::StatusOr<Result> r =
+        Run(conn->get(), "scan_prefixes", {Int2(family), lows.Encode(), highs.Encode()});
+    Give(*std::move(conn));
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < PQntuples(r->get()); ++row) {
+      if (PQgetlength(r->get(), row, 0) != 8) {
+        return absl::DataLossError("PostgreSQL answered a prefix scan in an unknown form");
+      }
+      const uint64_t i = ReadBigEndian(PQgetvalue(r->get(), row, 0), 8);
+      if (i < 1 || i > prefixes.size()) {
+        return absl::DataLossError("PostgreSQL answered a prefix scan out of range");
+      }
+      visit(i - 1,
+            absl::string_view(PQgetvalue(r->get(), row, 1), PQgetlength(r->get(), row, 1)),
+            absl::string_view(PQgetvalue(r->get(), row, 2), PQgetlength(r->get(), row, 2)));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status ReadSnapshot(absl::FunctionRef<absl::Status(RecordReader&)> read) override {

@@ -15,4 +15,18 @@ std::string PrefixSuccessor(absl::string_view prefix) {
   return limit;
 }
 
+absl::Status RecordStore::ScanPrefixes(
+    Family family, absl::Span<const std::string> prefixes,
+    absl::FunctionRef<void(size_t, absl::string_view, absl::string_view)> visit) {
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    absl::Status s = Scan(family, prefixes[i], PrefixSuccessor(prefixes[i]),
+                          [&](absl::string_view key, absl::string_view value) {
+                            visit(i, key, value);
+                            return true;
+                          });
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace candor::storage

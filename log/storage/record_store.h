@@ -115,6 +115,14 @@ class Lease {
 
 class RecordStore : public RecordReader {
  public:
+  // For each of `prefixes`, calls `visit` with its position in `prefixes`
+  // and every record of `family` whose key starts with it, in key order
+  // within a prefix. One round trip on a database (PostgreSQL); a Scan per
+  // prefix by default.
+  virtual absl::Status ScanPrefixes(
+      Family family, absl::Span<const std::string> prefixes,
+      absl::FunctionRef<void(size_t prefix, absl::string_view key, absl::string_view value)>
+          visit);
   // Runs `read` against one consistent state of every family; `read` must
   // not commit.
   virtual absl::Status ReadSnapshot(absl::FunctionRef<absl::Status(RecordReader&)> read) = 0;
