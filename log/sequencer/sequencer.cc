@@ -10,20 +10,36 @@
 
 namespace candor::sequencer {
 
-absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(
-    storage::LogStore* store, const admission::Admission* admission,
-    SequencerOptions options) {
-  absl::StatusOr<uint64_t> size = store->ReadSequencedSize();
+namespace {
+
+// What the sequencer starts from: the sequenced size and the registry.
+struct DurableState {
+  uint64_t size = 0;
+  std::shared_ptr<const registry::RegistryState> registry;
+};
+
+absl::StatusOr<DurableState> ReadDurableState(storage::LogStore& store) {
+  absl::StatusOr<uint64_t> size = store.ReadSequencedSize();
   if (!size.ok()) return size.status();
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
-      store->ReadRegistry();
+      store.ReadRegistry();
   if (!records.ok()) return records.status();
   absl::StatusOr<registry::RegistryState> state =
       registry::RegistryState::FromRecords(*records);
   if (!state.ok()) return state.status();
-  auto sequencer = std::unique_ptr<Sequencer>(new Sequencer(
-      store, admission, options, *size,
-      std::make_shared<const registry::RegistryState>(*std::move(state))));
+  return DurableState{*size,
+                      std::make_shared<const registry::RegistryState>(*std::move(state))};
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(
+    storage::LogStore* store, const admission::Admission* admission,
+    SequencerOptions options) {
+  absl::StatusOr<DurableState> state = ReadDurableState(*store);
+  if (!state.ok()) return state.status();
+  auto sequencer = std::unique_ptr<Sequencer>(
+      new Sequencer(store, admission, options, state->size, std::move(state->registry)));
   sequencer->thread_ = std::thread([s = sequencer.get()] { s->Run(); });
   return sequencer;
 }
@@ -113,24 +129,19 @@ void Sequencer::Run() {
 
 absl::Status Sequencer::ResumeFromStore() {
   if (absl::Status s = store_->Resume(); !s.ok()) return s;
-  absl::StatusOr<uint64_t> size = store_->ReadSequencedSize();
-  if (!size.ok()) return size.status();
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
-      store_->ReadRegistry();
-  if (!records.ok()) return records.status();
-  absl::StatusOr<registry::RegistryState> state =
-      registry::RegistryState::FromRecords(*records);
+  absl::StatusOr<DurableState> state = ReadDurableState(*store_);
   if (!state.ok()) return state.status();
+  const uint64_t size = state->size;
   bool grew;
   {
     absl::MutexLock lock(&mu_);
-    grew = *size > size_;
-    size_ = *size;
-    registry_ = std::make_shared<const registry::RegistryState>(*std::move(state));
+    grew = size > size_;
+    size_ = size;
+    registry_ = std::move(state->registry);
   }
   // The failed commit was stored after all: its entries are in the log
   // (unacknowledged; a retry finds them) and go on to be integrated.
-  if (grew && on_sequenced_) on_sequenced_(*size);
+  if (grew && on_sequenced_) on_sequenced_(size);
   resume_needed_ = false;
   return absl::OkStatus();
 }
