@@ -172,6 +172,7 @@ absl::Status LogServer::StartSequencing() {
   integrator_ = *std::move(integrator);
   sequencer_ = *std::move(sequencer);
   service_->Lead(sequencer_.get(), integrator_.get(), witnessing_.get());
+  sequencing_ = true;
   return absl::OkStatus();
 }
 

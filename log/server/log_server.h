@@ -121,6 +121,8 @@ class LogServer {
   sequencer::Integrator* integrator() { return integrator_.get(); }
   // Null without a witness policy.
   witnessing::Witnessing* witnessing() { return witnessing_.get(); }
+  // Whether this instance sequences (always, on a store one process owns).
+  bool sequencing() const { return sequencing_.load(); }
 
  private:
   LogServer() = default;
@@ -163,6 +165,7 @@ class LogServer {
   std::thread leadership_;
   absl::Mutex lease_mu_;
   bool stopping_ ABSL_GUARDED_BY(lease_mu_) = false;
+  std::atomic<bool> sequencing_{false};
   sequencer::CheckpointPtr follower_latest_ ABSL_GUARDED_BY(lease_mu_);
   storage::Lease::HolderInfo leader_ ABSL_GUARDED_BY(lease_mu_);
 

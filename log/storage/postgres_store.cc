@@ -129,7 +129,11 @@ class BinaryArray {
 // What the server said, as a status: UNAVAILABLE for what may pass,
 // DATA_LOSS for the rest.
 absl::Status StatusOf(const PGresult* result, PGconn* conn, absl::string_view what) {
-  std::string message = result != nullptr ? PQresultErrorMessage(result) : "";
+  // The server's own sentence, without severity and context lines.
+  const char* primary =
+      result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = primary != nullptr ? primary : "";
+  if (message.empty() && result != nullptr) message = PQresultErrorMessage(result);
   if (message.empty()) message = PQerrorMessage(conn);
   message = std::string(absl::StripAsciiWhitespace(message));
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
@@ -143,6 +147,7 @@ absl::Status StatusOf(const PGresult* result, PGconn* conn, absl::string_view wh
       absl::StartsWith(sqlstate, "57") ||  // operator intervention, timeouts
       absl::StartsWith(sqlstate, "58") ||  // system error
       absl::StartsWith(sqlstate, "40") ||  // serialization failure, deadlock
+      absl::StartsWith(sqlstate, "55") ||  // lock not available (lock_timeout)
       sqlstate == "25006";                 // read-only transaction (a standby)
   return passing ? absl::UnavailableError(text) : absl::DataLossError(text);
 }
@@ -262,21 +267,25 @@ class PostgresStore : public RecordStore, public Lease {
 
   absl::StatusOr<std::optional<std::string>> Get(Family family,
                                                  absl::string_view key) override {
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    auto value = GetOn(conn->get(), family, key);
-    Give(*std::move(conn));
+    absl::StatusOr<std::optional<std::string>> value;
+    absl::Status s = OnConnection(/*progressed=*/nullptr, [&](PGconn* c) {
+      value = GetOn(c, family, key);
+      return value.status();
+    });
+    if (!s.ok()) return s;
     return value;
   }
 
   absl::Status Scan(Family family, absl::string_view start, absl::string_view limit,
                     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       override {
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::Status s = ScanOn(conn->get(), family, start, limit, visit);
-    Give(*std::move(conn));
-    return s;
+    bool progressed = false;
+    return OnConnection(&progressed, [&](PGconn* c) {
+      return ScanOn(c, family, start, limit, [&](absl::string_view k, absl::string_view v) {
+        progressed = true;
+        return visit(k, v);
+      });
+    });
   }
 
   absl::Status ScanPrefixes(
@@ -291,12 +300,12 @@ class PostgresStore : public RecordStore, public Lease {
       highs.Add(high);
     }
     if (prefixes.empty()) return absl::OkStatus();
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r =
-        Run(conn->get(), "scan_prefixes", {Int2(family), lows.Encode(), highs.Encode()});
-    Give(*std::move(conn));
-    if (!r.ok()) return r.status();
+    absl::StatusOr<Result> r;
+    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
+      r = Run(c, "scan_prefixes", {Int2(family), lows.Encode(), highs.Encode()});
+      return r.status();
+    });
+    if (!s.ok()) return s;
     for (int row = 0; row < PQntuples(r->get()); ++row) {
       if (PQgetlength(r->get(), row, 0) != 8) {
         return absl::DataLossError("PostgreSQL answered a prefix scan in an unknown form");
@@ -313,19 +322,17 @@ class PostgresStore : public RecordStore, public Lease {
   }
 
   absl::Status ReadSnapshot(absl::FunctionRef<absl::Status(RecordReader&)> read) override {
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    PGconn* c = conn->get();
-    absl::Status s =
-        Exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a snapshot");
-    if (s.ok()) {
+    bool progressed = false;
+    return OnConnection(&progressed, [&](PGconn* c) {
+      absl::Status s =
+          Exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a snapshot");
+      if (!s.ok()) return s;
+      progressed = true;
       SnapshotReader reader(c);
       s = read(reader);
       absl::Status end = Exec(c, s.ok() ? "COMMIT" : "ROLLBACK", "ending a snapshot");
-      if (s.ok()) s = end;
-    }
-    Give(*std::move(conn));
-    return s;
+      return s.ok() ? end : s;
+    });
   }
 
   absl::Status Commit(absl::Span<const RecordWrite> writes, bool /*sync*/) override {
@@ -351,13 +358,15 @@ class PostgresStore : public RecordStore, public Lease {
       ++rows;
     }
     if (rows == 0) return absl::OkStatus();
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r =
-        Run(conn->get(), "commit",
-            {families.Encode(), keys.Encode(), values.Encode(), BigEndian(epoch, 8)});
-    Give(*std::move(conn));
-    if (!r.ok()) return r.status();
+    // Never retried: a commit whose connection died may have committed.
+    absl::StatusOr<Result> r;
+    bool no_retry = true;
+    absl::Status s = OnConnection(&no_retry, [&](PGconn* c) {
+      r = Run(c, "commit",
+              {families.Encode(), keys.Encode(), values.Encode(), BigEndian(epoch, 8)});
+      return r.status();
+    });
+    if (!s.ok()) return s;
     uint64_t written = 0;
     if (!absl::SimpleAtoi(PQcmdTuples(r->get()), &written) || written != rows) {
       int64_t expected = epoch;
@@ -378,11 +387,12 @@ class PostgresStore : public RecordStore, public Lease {
   }
 
   absl::StatusOr<uint64_t> EstimatedLiveBytes() override {
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r = Run(conn->get(), "size", {});
-    Give(*std::move(conn));
-    if (!r.ok()) return r.status();
+    absl::StatusOr<Result> r;
+    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
+      r = Run(c, "size", {});
+      return r.status();
+    });
+    if (!s.ok()) return s;
     if (PQntuples(r->get()) != 1 || PQgetlength(r->get(), 0, 0) != 8) {
       return absl::DataLossError("PostgreSQL answered the table size in an unknown form");
     }
@@ -394,15 +404,17 @@ class PostgresStore : public RecordStore, public Lease {
   // Lease.
   absl::StatusOr<bool> Acquire(absl::string_view holder) override {
     const int64_t mine = epoch_.load();
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r =
-        Run(conn->get(), "acquire",
-            {std::string(holder), BigEndian(mine, 8),
-             BigEndian(absl::ToInt64Milliseconds(options_.lease_ttl), 8)},
-            {}, {true, false, false});
-    Give(*std::move(conn));
-    if (!r.ok()) return r.status();
+    // A retry after a lost answer is safe: at worst the lease is ours
+    // unknowingly and expires.
+    absl::StatusOr<Result> r;
+    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
+      r = Run(c, "acquire",
+              {std::string(holder), BigEndian(mine, 8),
+               BigEndian(absl::ToInt64Milliseconds(options_.lease_ttl), 8)},
+              {}, {true, false, false});
+      return r.status();
+    });
+    if (!s.ok()) return s;
     if (PQntuples(r->get()) == 0) {
       epoch_.store(0);
       return false;
@@ -412,11 +424,12 @@ class PostgresStore : public RecordStore, public Lease {
   }
 
   absl::StatusOr<HolderInfo> Holder() override {
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r = Run(conn->get(), "holder", {});
-    Give(*std::move(conn));
-    if (!r.ok()) return r.status();
+    absl::StatusOr<Result> r;
+    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
+      r = Run(c, "holder", {});
+      return r.status();
+    });
+    if (!s.ok()) return s;
     if (PQntuples(r->get()) != 1 || PQgetlength(r->get(), 0, 1) != 8) {
       return absl::DataLossError("the candor_lease table has no lease row");
     }
@@ -431,11 +444,9 @@ class PostgresStore : public RecordStore, public Lease {
   absl::Status Release() override {
     const int64_t epoch = epoch_.exchange(0);
     if (epoch == 0) return absl::OkStatus();
-    absl::StatusOr<Conn> conn = Take();
-    if (!conn.ok()) return conn.status();
-    absl::StatusOr<Result> r = Run(conn->get(), "release", {BigEndian(epoch, 8)});
-    Give(*std::move(conn));
-    return r.status();
+    return OnConnection(nullptr, [&](PGconn* c) {
+      return Run(c, "release", {BigEndian(epoch, 8)}).status();
+    });
   }
 
   uint64_t epoch() const override { return static_cast<uint64_t>(epoch_.load()); }
@@ -511,8 +522,30 @@ class PostgresStore : public RecordStore, public Lease {
     return conn;
   }
 
-  // A pooled connection, waiting for one until the call's deadline.
-  absl::StatusOr<Conn> Take() {
+  // Runs `call` on a pooled connection. If a connection that idled in the
+  // pool turns out closed by the server (a restart, a failover) and nothing
+  // was seen yet (`progressed` is null or false), runs it once more on a new
+  // connection, the other idle ones being dropped too.
+  absl::Status OnConnection(const bool* progressed,
+                            absl::FunctionRef<absl::Status(PGconn*)> call) {
+    for (int attempt = 0;; ++attempt) {
+      bool reused = false;
+      absl::StatusOr<Conn> conn = Take(&reused);
+      if (!conn.ok()) return conn.status();
+      absl::Status s = call(conn->get());
+      const bool closed = PQstatus(conn->get()) != CONNECTION_OK;
+      Give(*std::move(conn));
+      if (s.ok() || !closed || !reused || attempt > 0 ||
+          (progressed != nullptr && *progressed)) {
+        return s;
+      }
+      Resume().IgnoreError();
+    }
+  }
+
+  // A pooled connection (`reused`: it idled in the pool), waiting for one
+  // until the call's deadline.
+  absl::StatusOr<Conn> Take(bool* reused) {
     const absl::Time deadline = absl::Now() + options_.call_timeout;
     {
       absl::MutexLock lock(&mu_);
@@ -527,6 +560,7 @@ class PostgresStore : public RecordStore, public Lease {
       if (!idle_.empty()) {
         Conn conn = std::move(idle_.back());
         idle_.pop_back();
+        *reused = true;
         return conn;
       }
       ++opened_;

@@ -24,12 +24,14 @@
 // (connect_timeout), and each statement (statement_timeout on the server,
 // tcp_user_timeout for a peer that vanished). Errors are UNAVAILABLE for
 // connection loss, timeouts, a read-only server (a standby not yet
-// promoted), lack of resources and serialization failures; DATA_LOSS for
+// promoted), lack of resources (a full disk), locks not granted in time and
+// serialization failures; DATA_LOSS for
 // anything else the server refuses (corrupt data, a schema that is not
 // ours); both carry the server's message. A connection that failed is
 // dropped, so after a failover the next call connects to whichever host
 // accepts writes (libpq's target_session_attrs=read-write over a list of
-// hosts).
+// hosts); a read that finds its pooled connection closed by the server is
+// run once more on a new one (a commit never is: it may have committed).
 //
 // A Scan of more than one page (4,096 records) outside ReadSnapshot may see
 // commits made between its pages; the log scans only records that never

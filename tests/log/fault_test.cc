@@ -17,6 +17,7 @@
 #include "log/note/checkpoint.h"
 #include "tests/support/fault_fs.h"
 #include "tests/support/log_fixture.h"
+#include "tests/support/postgres_cluster.h"
 #include "tests/support/status_matchers.h"
 
 namespace candor::testing {
@@ -144,6 +145,53 @@ TEST(Fault, FullDiskRefusesAddsKeepsReadsAndRecovers) {
   EXPECT_EQ(added->index(), 2u);
   std::cerr << "recovered from a full disk in "
             << absl::FormatDuration(absl::Now() - start) << "\n";
+}
+
+// The same promise on PostgreSQL: the database refuses writes with its
+// disk-full error (SQLSTATE 53100, raised by a trigger in place of a full
+// disk), so adds are refused with the server's message while reads keep
+// working; once it takes writes again, the next add succeeds without a
+// restart.
+TEST(Fault, PostgresDiskFullRefusesAddsKeepsReadsAndRecovers) {
+  auto cluster = PostgresCluster::Start(/*with_standby=*/false);
+  if (absl::IsFailedPrecondition(cluster.status())) {
+    GTEST_SKIP() << "PostgreSQL cannot start here: " << cluster.status().message();
+  }
+  ASSERT_THAT(cluster, IsOk());
+  LogFixtureOptions options{.name = "pg-disk-full"};
+  options.storage = (*cluster)->Uri();
+  LogFixture log(options);
+  ASSERT_THAT(log.Start(), IsOk());
+  auto key = log.RegisterVendor("example");
+  ASSERT_THAT(key, IsOk());
+  auto first = log.client().AddEntry(LogFixture::TestEntry(*key, 1), true);
+  ASSERT_THAT(first, IsOk());
+
+  ASSERT_THAT((*cluster)->Query(
+                  "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                  "BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' "
+                  "USING ERRCODE = 'disk_full'; END $$; "
+                  "CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON candor_records "
+                  "FOR EACH STATEMENT EXECUTE FUNCTION disk_full()"),
+              IsOk());
+  auto refused = log.client().AddEntry(LogFixture::TestEntry(*key, 2), false);
+  EXPECT_THAT(refused, StatusCodeIs(absl::StatusCode::kUnavailable));
+  EXPECT_TRUE(absl::StrContains(refused.status().message(),
+                                "could not extend file: No space left on device "
+                                "(SQLSTATE 53100)"))
+      << refused.status();
+  // Reads keep working, from the database.
+  auto cp = log.client().GetCheckpoint();
+  ASSERT_THAT(cp, IsOk());
+  EXPECT_EQ(cp->tree_size(), 2u);
+  log::v1::GetInclusionProofRequest request;
+  request.set_index(1);
+  EXPECT_THAT(log.client().GetInclusionProof(request), IsOk());
+
+  ASSERT_THAT((*cluster)->Query("DROP TRIGGER disk_full ON candor_records"), IsOk());
+  auto added = log.client().AddEntry(LogFixture::TestEntry(*key, 2), true);
+  ASSERT_THAT(added, IsOk());
+  EXPECT_EQ(added->index(), 2u);
 }
 
 }  // namespace

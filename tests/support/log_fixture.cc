@@ -47,7 +47,10 @@ LogFixture::~LogFixture() { Stop(); }
 absl::Status LogFixture::Start() {
   Stop();
   logserver::LogServerConfig config;
-  config.storage = data_dir_;
+  config.storage = options_.storage.empty() ? data_dir_ : options_.storage;
+  config.on_lease_lost = [](const absl::Status& why) {
+    ADD_FAILURE() << "the test's log lost its sequencer lease: " << why;
+  };
   config.origin = log_signer_.name();
   config.log_signer = log_signer_;
   config.admin_key = admin_key_.public_key();
@@ -70,6 +73,13 @@ absl::Status LogFixture::Start() {
       logserver::LogServer::Start(std::move(config), std::move(validators));
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
+  const absl::Time lead_by = absl::Now() + absl::Seconds(60);
+  while (!server_->sequencing()) {
+    if (absl::Now() > lead_by) {
+      return absl::DeadlineExceededError("the log did not take the sequencer lease in 60 s");
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
   client::ClientOptions client_options;
   client_options.timeout = absl::Seconds(30);
   client_options.credentials = options_.client_credentials;

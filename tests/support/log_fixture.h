@@ -47,6 +47,9 @@ struct LogFixtureOptions {
   metrics::Registry* metrics = nullptr;
   // RocksDB environment (fault injection); the default if null.
   rocksdb::Env* env = nullptr;
+  // A PostgreSQL URI to keep the log in instead of the data directory;
+  // Start() returns once the server holds the sequencer lease.
+  std::string storage;
 
   // TLS for the server and the fixture's client; plaintext if null.
   std::shared_ptr<grpc::ServerCredentials> server_credentials;
