@@ -228,19 +228,20 @@ class LogService::StreamAdder
           in_flight_ < service_->limits_.max_stream_in_flight) {
         reading_ = read = true;
       }
-      if (!writing_) {
+      if (broken_) {
+        // The client is gone: drop every answer it cannot read, including
+        // those of entries that complete later (keeping one would keep the
+        // stream, and the server's shutdown, waiting forever).
+        ready_.clear();
+      } else if (!writing_) {
         auto it = ready_.find(next_write_);
         if (it != ready_.end()) {
-          if (broken_) {
-            ready_.clear();  // the client is gone; drop what it cannot read
-          } else {
-            writing_ = write = true;
-            const std::string bytes = it->second.SerializeAsString();
-            grpc::Slice slice(bytes);
-            current_ = grpc::ByteBuffer(&slice, 1);
-            ready_.erase(it);
-            ++next_write_;
-          }
+          writing_ = write = true;
+          const std::string bytes = it->second.SerializeAsString();
+          grpc::Slice slice(bytes);
+          current_ = grpc::ByteBuffer(&slice, 1);
+          ready_.erase(it);
+          ++next_write_;
         }
       }
       if (reads_done_ && !reading_ && in_flight_ == 0 && !writing_ &&

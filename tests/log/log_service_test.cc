@@ -1,6 +1,8 @@
 // Integration tests of candor-log through its real gRPC API on 127.0.0.1,
 // with RocksDB in a temporary directory.
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "grpcpp/client_context.h"
 #include "log/encoding/encoding.h"
@@ -321,6 +324,40 @@ TEST(LogService, StreamReportsRefusalsInOrderAndGoesOn) {
   EXPECT_EQ(responses[2].added().index(), 2u);
   EXPECT_TRUE(responses[3].added().duplicate());
   EXPECT_EQ(responses[3].added().index(), 1u);
+}
+
+// A client that vanishes with entries in flight: the answers that complete
+// after its stream broke are dropped, the stream finishes, and the server
+// stops. (It used to keep them and wait for the client forever, so SIGTERM
+// never stopped the log.)
+TEST(LogService, AStreamWhoseClientVanishedDoesNotHoldUpShutdown) {
+  LogFixture log({.name = "vanished"});
+  ASSERT_THAT(log.Start(), IsOk());
+  auto key = log.RegisterVendor("example");
+  ASSERT_THAT(key, IsOk());
+  for (int round = 0; round < 5; ++round) {
+    grpc::ClientContext context;
+    log.client().SetDeadline(context);
+    auto stream = log.client().stub().AddEntries(&context);
+    for (int i = 0; i < 200; ++i) {
+      pb::AddEntryRequest request;
+      request.set_entry(LogFixture::TestEntry(*key, 1000 * round + i));
+      if (!stream->Write(request)) break;
+    }
+    context.TryCancel();
+  }
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    log.Stop();
+    stopped = true;
+  });
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!stopped && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  if (!stopped) {
+    ADD_FAILURE() << "the log did not stop within 60 s of its clients vanishing";
+    std::_Exit(1);  // the server cannot be destroyed; end the test binary
+  }
+  stopper.join();
 }
 
 TEST(LogService, RestartKeepsTreeCheckpointsAndDedupIndex) {
