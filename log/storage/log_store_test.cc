@@ -5,6 +5,7 @@
 #include "log/storage/log_store.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -53,17 +54,30 @@ void Put(LogStore::Batch& batch, uint64_t index, const std::string& entry) {
 
 enum class Engine { kRocksDb, kPostgres };
 
-// One PostgreSQL server for the whole test binary; null (with the reason)
-// where it cannot start.
-PostgresCluster* Postgres(std::string* why_not) {
-  static absl::StatusOr<std::unique_ptr<PostgresCluster>>* cluster =
-      new absl::StatusOr<std::unique_ptr<PostgresCluster>>(
-          PostgresCluster::Start(/*with_standby=*/false));
-  if (!cluster->ok()) {
-    *why_not = std::string(cluster->status().message());
-    return nullptr;
+// One PostgreSQL server for the whole test binary, started when a test first
+// asks and stopped (its directory removed) after the last test.
+class PostgresEnvironment : public ::testing::Environment {
+ public:
+  // Null, with the reason, where PostgreSQL cannot start.
+  PostgresCluster* Get(std::string* why_not) {
+    if (!cluster_.has_value()) cluster_ = PostgresCluster::Start(/*with_standby=*/false);
+    if (!cluster_->ok()) {
+      *why_not = std::string(cluster_->status().message());
+      return nullptr;
+    }
+    return cluster_->value().get();
   }
-  return cluster->value().get();
+  void TearDown() override { cluster_.reset(); }
+
+ private:
+  std::optional<absl::StatusOr<std::unique_ptr<PostgresCluster>>> cluster_;
+};
+
+PostgresEnvironment* const postgres_environment = static_cast<PostgresEnvironment*>(
+    ::testing::AddGlobalTestEnvironment(new PostgresEnvironment));
+
+PostgresCluster* Postgres(std::string* why_not) {
+  return postgres_environment->Get(why_not);
 }
 
 class LogStoreTest : public ::testing::TestWithParam<Engine> {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "log/logging/logging.h"
 #include "postgresql/libpq-fe.h"
 
 namespace candor::storage {
@@ -257,6 +258,15 @@ class PostgresStore : public RecordStore, public Lease {
       return absl::FailedPreconditionError(absl::StrCat(
           "the database's candor_schema does not say version ", kLayoutVersion,
           " (this build's table layout); refusing to use it"));
+    }
+    // Replication is the operator's to set up; say when there is none.
+    Result standbys(PQexec(c, "SHOW synchronous_standby_names"));
+    if (standbys != nullptr && Succeeded(standbys.get()) && PQntuples(standbys.get()) == 1 &&
+        absl::string_view(PQgetvalue(standbys.get(), 0, 0)).empty()) {
+      logging::Warning(
+          "PostgreSQL has no synchronous standby (synchronous_standby_names is empty): "
+          "a commit is durable on the primary alone, and a failover may lose acknowledged "
+          "entries");
     }
     return absl::OkStatus();
   }
