@@ -2,7 +2,7 @@
 # make bench: builds optimised binaries, measures the machine's ceilings and
 # Candor's figures in the same run, and writes results/bench.md and
 # results/bench.json (git ignores results/). Not a test: nothing here asserts
-# a time. Takes about 27 minutes and ~14 GB of disk under results/work (the
+# a time. Takes about 30 minutes and ~14 GB of disk under results/work (the
 # 10M-entry log and its tlog-tiles export at once), which is deleted at the
 # end (KEEP=1 keeps it).
 #
