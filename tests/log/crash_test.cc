@@ -126,10 +126,20 @@ TEST_P(CrashTest, AcknowledgedEntriesSurviveKillNine) {
         absl::SleepFor(absl::Milliseconds(20));
       }
     });
-    // On PostgreSQL the restarted process leads once the killed one's lease
-    // (1 s) expires.
-    absl::SleepFor(absl::Milliseconds(700 + 300 * round +
-                                      (postgres_ != nullptr ? 1500 : 0)));
+    // Killed after a number of acknowledgements that grows with the round
+    // (not after a time: on PostgreSQL the restarted process first waits for
+    // the killed one's lease to expire, and a loaded machine is slow).
+    {
+      absl::MutexLock lock(&mu);
+      const size_t kill_at = acknowledged.size() + 60 + 60 * round;
+      auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+        return acknowledged.size() >= kill_at;
+      };
+      // On failure the round still ends below, so that the threads stop.
+      EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(3)))
+          << "round " << round << ": only " << acknowledged.size() << " of " << kill_at
+          << " entries acknowledged";
+    }
     int status = server_->Signal(SIGKILL);
     EXPECT_TRUE(WIFSIGNALED(status));
     crashed = true;
