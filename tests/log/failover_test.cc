@@ -156,22 +156,18 @@ class FailoverTest : public ::testing::Test {
     return *registry::SignRegistration(r, absl::Now(), *admin_);
   }
 
-  uint64_t AckedCount() {
-    absl::MutexLock lock(&mu_);
-    return acked_count_;
-  }
-
   // Waits until `count` more entries are acknowledged; the time it took.
   absl::StatusOr<absl::Duration> WaitForWrites(uint64_t count) {
     const absl::Time start = absl::Now();
-    const uint64_t target = AckedCount() + count;
-    while (AckedCount() < target) {
-      if (absl::Now() - start > absl::Seconds(60)) {
-        return absl::DeadlineExceededError(
-            absl::StrCat("writes did not resume within 60 s; see ", dir_, "/log-*.err and ",
-                         postgres_->dir()));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
+    absl::MutexLock lock(&mu_);
+    const uint64_t target = acked_count_ + count;
+    auto enough = [this, target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return acked_count_ >= target;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(60))) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("writes did not resume within 60 s; see ", dir_, "/log-*.err and ",
+                       postgres_->dir()));
     }
     return absl::Now() - start;
   }

@@ -108,6 +108,17 @@ TEST(Fault, PowerCutWhilePublishingTiles) {
   for (int n : {2, 7, 19}) CrashAndRecover(n, /*with_tiles=*/true);
 }
 
+// While adds are refused, the log still serves its checkpoint of two
+// entries and a proof from it.
+void ExpectReadsOfTwoEntries(LogFixture& log) {
+  auto cp = log.client().GetCheckpoint();
+  ASSERT_THAT(cp, IsOk());
+  EXPECT_EQ(cp->tree_size(), 2u);
+  log::v1::GetInclusionProofRequest request;
+  request.set_index(1);
+  EXPECT_THAT(log.client().GetInclusionProof(request), IsOk());
+}
+
 TEST(Fault, FullDiskRefusesAddsKeepsReadsAndRecovers) {
   auto fs = FaultFileSystem::Create();
   LogFixtureOptions options{.name = "full-disk"};
@@ -129,13 +140,7 @@ TEST(Fault, FullDiskRefusesAddsKeepsReadsAndRecovers) {
       << refused.status();
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "No space left on device"))
       << refused.status();
-  // Reads keep working.
-  auto cp = log.client().GetCheckpoint();
-  ASSERT_THAT(cp, IsOk());
-  EXPECT_EQ(cp->tree_size(), 2u);
-  log::v1::GetInclusionProofRequest request;
-  request.set_index(1);
-  EXPECT_THAT(log.client().GetInclusionProof(request), IsOk());
+  ExpectReadsOfTwoEntries(log);
 
   // Space comes back: the next add succeeds without a restart.
   fs->ClearWriteError();
@@ -180,13 +185,7 @@ TEST(Fault, PostgresDiskFullRefusesAddsKeepsReadsAndRecovers) {
                                 "could not extend file: No space left on device "
                                 "(SQLSTATE 53100)"))
       << refused.status();
-  // Reads keep working, from the database.
-  auto cp = log.client().GetCheckpoint();
-  ASSERT_THAT(cp, IsOk());
-  EXPECT_EQ(cp->tree_size(), 2u);
-  log::v1::GetInclusionProofRequest request;
-  request.set_index(1);
-  EXPECT_THAT(log.client().GetInclusionProof(request), IsOk());
+  ExpectReadsOfTwoEntries(log);  // from the database
 
   ASSERT_THAT((*cluster)->Query("DROP TRIGGER disk_full ON candor_records"), IsOk());
   auto added = log.client().AddEntry(LogFixture::TestEntry(*key, 2), true);
