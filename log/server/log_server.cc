@@ -172,8 +172,15 @@ absl::Status LogServer::StartSequencing() {
   integrator_ = *std::move(integrator);
   sequencer_ = *std::move(sequencer);
   service_->Lead(sequencer_.get(), integrator_.get(), witnessing_.get());
+  absl::MutexLock lock(&lease_mu_);
   sequencing_ = true;
   return absl::OkStatus();
+}
+
+bool LogServer::WaitUntilSequencing(absl::Duration timeout) {
+  absl::MutexLock lock(&lease_mu_);
+  auto sequencing = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(lease_mu_) { return sequencing_; };
+  return lease_mu_.AwaitWithTimeout(absl::Condition(&sequencing), timeout);
 }
 
 absl::Status LogServer::RefreshFollower() {

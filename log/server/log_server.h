@@ -121,8 +121,9 @@ class LogServer {
   sequencer::Integrator* integrator() { return integrator_.get(); }
   // Null without a witness policy.
   witnessing::Witnessing* witnessing() { return witnessing_.get(); }
-  // Whether this instance sequences (always, on a store one process owns).
-  bool sequencing() const { return sequencing_.load(); }
+  // Blocks until this instance sequences (at once on a store one process
+  // owns; once it holds the lease on a shared one); false after `timeout`.
+  bool WaitUntilSequencing(absl::Duration timeout);
 
  private:
   LogServer() = default;
@@ -165,7 +166,7 @@ class LogServer {
   std::thread leadership_;
   absl::Mutex lease_mu_;
   bool stopping_ ABSL_GUARDED_BY(lease_mu_) = false;
-  std::atomic<bool> sequencing_{false};
+  bool sequencing_ ABSL_GUARDED_BY(lease_mu_) = false;
   sequencer::CheckpointPtr follower_latest_ ABSL_GUARDED_BY(lease_mu_);
   storage::Lease::HolderInfo leader_ ABSL_GUARDED_BY(lease_mu_);
 

@@ -126,20 +126,20 @@ echo "$(rss_kib "$log_pid")" >"$raw/admission-rss-kib"
 stop_log
 
 say "PostgreSQL store: the same admission and integration runs, primary + synchronous standby on this machine"
-"$bin/pgcluster" >"$work/pg.out" 2>"$work/pg.err" &
+# wait_sequencing ERR PID: returns once the candor-log PID logs (to ERR) that
+# it holds the sequencer lease.
+wait_sequencing() {
+  timeout 120 grep -q -m 1 -F 'this instance now sequences the log' \
+    <(tail -n +1 -f --pid="$2" "$1")
+}
+# pgcluster prints its URI once both servers are up, and runs until killed.
+exec {pg_fd}< <(exec "$bin/pgcluster" 2>"$work/pg.err")
 pg_pid=$!
 pids+=("$pg_pid")
-for _ in $(seq 12000); do
-  [[ -s $work/pg.out ]] && break
-  kill -0 "$pg_pid" 2>/dev/null || break
-  sleep 0.01
-done
-if [[ -s $work/pg.out ]]; then
-  log_storage=$(head -n 1 "$work/pg.out")
+if IFS= read -r -t 300 -u "$pg_fd" log_storage; then
   start_log "$work/pg-admission"
-  # The first instance takes the free lease at once; wait until it sequences.
-  until "$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=1 \
-    >/dev/null 2>&1; do sleep 0.05; done
+  # The first instance takes the free lease at once.
+  wait_sequencing "$work/pg-admission.err" "$log_pid"
   "$bin/loadgen" --log="$log_addr" --admin_key="$keys/admin.key" --entries=100000 \
     --streams=8 --unary=8 >"$raw/pg-loadgen-max.json"
   pg_max=$(python3 -c "import json;print(json.load(open('$raw/pg-loadgen-max.json'))['entries_per_second'])")
@@ -152,8 +152,8 @@ if [[ -s $work/pg.out ]]; then
   follower_addr=$log_addr
   kill -9 "$leader_pid"
   t0=$(date +%s%N)
-  until "$bin/loadgen" --log="$follower_addr" --admin_key="$keys/admin.key" --entries=1 \
-    >/dev/null 2>&1; do sleep 0.02; done
+  wait_sequencing "$work/pg-follower.err" "$log_pid"
+  "$bin/loadgen" --log="$follower_addr" --admin_key="$keys/admin.key" --entries=1 >/dev/null
   echo $((($(date +%s%N) - t0) / 1000000)) >"$raw/pg-failover-ms"
   stop_log
   unset log_storage
@@ -163,6 +163,7 @@ else
   cat "$work/pg.err" >&2
   echo "PostgreSQL could not start: $(tail -n 1 "$work/pg.err")" >"$raw/pg-not-measured"
 fi
+exec {pg_fd}<&-
 
 say "tlog-tiles directory under live traffic: 40,000 entries at 1,000/s, a checkpoint every 250 ms"
 mkdir -p "$work/live"

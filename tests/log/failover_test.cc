@@ -19,6 +19,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <map>
 #include <thread>
@@ -143,6 +144,7 @@ class FailoverTest : public ::testing::Test {
       EXPECT_TRUE(inserted || it->second == entry)
           << "two entries acknowledged at index " << added->index();
       ++acked_count_;
+      last_acked_by_ = address;
       return true;
     }
     return false;
@@ -172,29 +174,58 @@ class FailoverTest : public ::testing::Test {
     return absl::Now() - start;
   }
 
-  // The instance holding the lease, by the lease row.
+  // The instance holding the lease: the one that acknowledges the next
+  // write, since only the lease holder sequences.
   absl::StatusOr<Instance*> Leader() {
-    auto holder = postgres_->Query(
-        "SELECT holder FROM candor_lease WHERE id = 1 AND expires_at > now()");
-    if (!holder.ok()) return holder.status();
+    if (absl::StatusOr<absl::Duration> waited = WaitForWrites(1); !waited.ok()) {
+      return waited.status();
+    }
     absl::MutexLock lock(&mu_);
     for (Instance& i : instances_) {
-      if (i.address == *holder && i.process != nullptr &&
+      if (i.address == last_acked_by_ && i.process != nullptr &&
           !i.process->WaitForExit(absl::ZeroDuration()).ok()) {
         return &i;
       }
     }
-    return absl::NotFoundError(absl::StrCat("no running instance holds the lease (\"",
-                                            *holder, "\")"));
+    return absl::NotFoundError(absl::StrCat("the instance at ", last_acked_by_,
+                                            " acknowledged a write but no longer runs"));
   }
 
-  absl::StatusOr<Instance*> WaitForLeader() {
+  // Waits until an instance other than the one at `address` acknowledges a
+  // write: another took the lease over.
+  absl::Status WaitForWriteNotThrough(const std::string& address) {
+    absl::MutexLock lock(&mu_);
+    auto elsewhere = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return acked_count_ > 0 && last_acked_by_ != address;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&elsewhere), absl::Seconds(60))) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("no instance but ", address, " acknowledged a write in 60 s"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Adds `entry` and waits for a checkpoint that includes it, through
+  // whichever instance takes it; the answer and that instance's address.
+  absl::StatusOr<std::pair<log::v1::AddEntryResponse, std::string>> AddWithInclusion(
+      const std::string& entry) {
     const absl::Time deadline = absl::Now() + absl::Seconds(60);
     while (true) {
-      auto leader = Leader();
-      if (leader.ok() || absl::Now() > deadline) return leader;
-      absl::SleepFor(absl::Milliseconds(20));
+      for (const std::string& address : Addresses()) {
+        auto added = Client(address)->AddEntry(entry, /*wait_for_inclusion=*/true);
+        if (added.ok()) return std::make_pair(*std::move(added), address);
+        if (absl::Now() > deadline) return added.status();
+      }
     }
+  }
+
+  bool Stopping() {
+    absl::MutexLock lock(&mu_);
+    return stop_;
+  }
+  void RequestStop() {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
   }
 
   note::SignedCheckpoint Open(const std::string& text) {
@@ -215,37 +246,54 @@ class FailoverTest : public ::testing::Test {
   std::map<std::string, std::unique_ptr<client::LogClient>> clients_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, std::string> acknowledged_ ABSL_GUARDED_BY(mu_);
   uint64_t acked_count_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_acked_by_ ABSL_GUARDED_BY(mu_);
+  // Set when the writers and the watcher are to stop.
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderFailures) {
   StartInstance();
   StartInstance();
-  std::atomic<bool> done{false};
   std::vector<std::thread> threads;
   // Stops the writers and the watcher however the test ends.
   struct Stopper {
-    std::atomic<bool>& done;
+    std::function<void()> request_stop;
     std::vector<std::thread>& threads;
     void Stop() {
-      done = true;
+      request_stop();
       for (auto& t : threads) {
         if (t.joinable()) t.join();
       }
     }
     ~Stopper() { Stop(); }
-  } stopper{done, threads};
+  } stopper{[this] { RequestStop(); }, threads};
+  // Writers: as fast as the log takes entries, each retried until an
+  // instance acknowledges it.
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
-      std::string preferred;
-      while (!done) {
-        if (!Add(NewEntry(), preferred)) absl::SleepFor(absl::Milliseconds(20));
+      std::string preferred, entry;
+      while (!Stopping()) {
+        if (entry.empty()) entry = NewEntry();
+        if (Add(entry, preferred)) entry.clear();
       }
     });
   }
+  // The watcher: after every new acknowledgement, the checkpoint each
+  // instance serves.
   std::vector<std::string> checkpoints;  // every checkpoint served, by anyone
   absl::Mutex checkpoints_mu;
   threads.emplace_back([&] {
-    while (!done) {
+    uint64_t seen = 0;
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        auto news = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return stop_ || acked_count_ > seen;
+        };
+        mu_.Await(absl::Condition(&news));
+        if (stop_) return;
+        seen = acked_count_;
+      }
       for (const std::string& address : Addresses()) {
         auto cp = Client(address)->GetCheckpoint();
         if (cp.ok() && cp->tree_size() > 0) {
@@ -253,7 +301,6 @@ TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderF
           checkpoints.push_back(cp->checkpoint());
         }
       }
-      absl::SleepFor(absl::Milliseconds(20));
     }
   });
 
@@ -271,15 +318,14 @@ TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderF
   KeepTwoRunning();  // an instance whose lease lapsed meanwhile has stopped
 
   // 2. The leading candor-log dies.
-  auto leader = WaitForLeader();
+  auto leader = Leader();
   ASSERT_THAT(leader, IsOk());
   {
     const int status = (*leader)->process->Signal(SIGKILL);
     EXPECT_TRUE(WIFSIGNALED(status));
   }
   const absl::Time leader_down = absl::Now();
-  auto first = WaitForWrites(1);
-  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(WaitForWriteNotThrough((*leader)->address), IsOk());
   std::cerr << "leader failover: first write accepted by the new leader "
             << absl::FormatDuration(absl::Now() - leader_down) << " after kill -9\n";
   ASSERT_THAT(WaitForWrites(100), IsOk());
@@ -287,18 +333,12 @@ TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderF
 
   // 3. The leader is paused past its lease; another takes over and writes;
   // the old one, resumed, must stop without writing.
-  leader = WaitForLeader();
+  leader = Leader();
   ASSERT_THAT(leader, IsOk());
   Instance* paused = *leader;
   const std::string paused_address = paused->address;
   paused->process->Send(SIGSTOP);
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (true) {
-    auto now_leader = Leader();
-    if (now_leader.ok() && (*now_leader)->address != paused_address) break;
-    ASSERT_LT(absl::Now(), deadline) << "no instance took the lease from the paused one";
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+  ASSERT_THAT(WaitForWriteNotThrough(paused_address), IsOk());
   ASSERT_THAT(WaitForWrites(100), IsOk());
   paused->process->Send(SIGCONT);
   auto exited = paused->process->WaitForExit(absl::Seconds(30));
@@ -318,20 +358,14 @@ TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderF
   }
   ASSERT_GT(acknowledged.size(), 500u);
   const uint64_t needed = acknowledged.rbegin()->first + 1;
-  const std::vector<std::string> addresses = Addresses();
-  ASSERT_FALSE(addresses.empty());
-  client::LogClient* reader = Client(addresses.front());
-  std::string latest;
-  const absl::Time wait_until = absl::Now() + absl::Seconds(60);
-  while (true) {
-    auto cp = reader->GetCheckpoint();
-    ASSERT_THAT(cp, IsOk());
-    latest = cp->checkpoint();
-    if (cp->tree_size() >= needed) break;
-    ASSERT_LT(absl::Now(), wait_until) << "the tree does not reach " << needed;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+  // One more entry, waiting for its inclusion: the checkpoint that includes
+  // it includes every entry acknowledged before.
+  auto last = AddWithInclusion(NewEntry());
+  ASSERT_THAT(last, IsOk());
+  const std::string latest = last->first.checkpoint();
+  client::LogClient* reader = Client(last->second);
   const note::SignedCheckpoint head = Open(latest);
+  ASSERT_GE(head.checkpoint.size, needed);
   for (const auto& [index, entry] : acknowledged) {
     auto got = reader->GetEntries(index, 1);
     ASSERT_THAT(got, IsOk());
@@ -369,17 +403,14 @@ TEST_F(FailoverTest, NothingAcknowledgedIsLostAndNoForkThroughDatabaseAndLeaderF
   // one, and acknowledged entries are in it.
   auto tlogcheck = BuildGoProgram("tests/go/tlogcheck/main.go");
   ASSERT_THAT(tlogcheck, IsOk());
-  std::string published;
-  const absl::Time files_deadline = absl::Now() + absl::Seconds(60);
-  while (true) {
-    std::ifstream in(dir_ + "/tiles/checkpoint");
-    std::stringstream text;
-    text << in.rdbuf();
-    published = text.str();
-    if (!published.empty() && Open(published).checkpoint.size >= needed) break;
-    ASSERT_LT(absl::Now(), files_deadline) << "the tiles directory lags";
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+  // The integrator publishes a checkpoint's files before it integrates the
+  // next batch: once a later entry is included, the tiles directory holds a
+  // tree at least as large as `head`.
+  ASSERT_THAT(AddWithInclusion(NewEntry()), IsOk());
+  std::ifstream in(dir_ + "/tiles/checkpoint");
+  std::stringstream published;
+  published << in.rdbuf();
+  ASSERT_GE(Open(published.str()).checkpoint.size, head.checkpoint.size);
   std::vector<uint64_t> sizes;
   for (const auto& [size, text] : one_per_size) sizes.push_back(size);
   for (uint64_t size : {sizes.front(), sizes[sizes.size() / 3], sizes[2 * sizes.size() / 3]}) {

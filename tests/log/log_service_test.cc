@@ -1,7 +1,6 @@
 // Integration tests of candor-log through its real gRPC API on 127.0.0.1,
 // with RocksDB in a temporary directory.
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -12,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "grpcpp/client_context.h"
@@ -346,14 +346,12 @@ TEST(LogService, AStreamWhoseClientVanishedDoesNotHoldUpShutdown) {
     }
     context.TryCancel();
   }
-  std::atomic<bool> stopped{false};
+  absl::Notification stopped;
   std::thread stopper([&] {
     log.Stop();
-    stopped = true;
+    stopped.Notify();
   });
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!stopped && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
-  if (!stopped) {
+  if (!stopped.WaitForNotificationWithTimeout(absl::Seconds(60))) {
     ADD_FAILURE() << "the log did not stop within 60 s of its clients vanishing";
     std::_Exit(1);  // the server cannot be destroyed; end the test binary
   }

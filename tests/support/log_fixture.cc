@@ -73,12 +73,8 @@ absl::Status LogFixture::Start() {
       logserver::LogServer::Start(std::move(config), std::move(validators));
   if (!server.ok()) return server.status();
   server_ = *std::move(server);
-  const absl::Time lead_by = absl::Now() + absl::Seconds(60);
-  while (!server_->sequencing()) {
-    if (absl::Now() > lead_by) {
-      return absl::DeadlineExceededError("the log did not take the sequencer lease in 60 s");
-    }
-    absl::SleepFor(absl::Milliseconds(10));
+  if (!server_->WaitUntilSequencing(absl::Seconds(60))) {
+    return absl::DeadlineExceededError("the log did not take the sequencer lease in 60 s");
   }
   client::ClientOptions client_options;
   client_options.timeout = absl::Seconds(30);

@@ -31,6 +31,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/support/subprocess.h"
 
 namespace candor::testing {
 namespace {
@@ -342,22 +343,18 @@ absl::Status PostgresCluster::PromoteStandby() {
                                   : std::string(promote.status().message()),
                      "\n", LogTail(standby.log)));
   }
+  // pg_ctl promote -w returns once the promotion is complete.
   if (absl::Status s =
-          WaitForAnswer(standby.port, "SELECT pg_is_in_recovery()", "f",
-                        "the promoted standby to accept writes", standby);
+          CheckAnswer(standby.port, "SELECT pg_is_in_recovery()", "f",
+                      "the promoted standby to accept writes", standby);
       !s.ok()) {
     return s;
   }
-  // Its configuration already says '' (StartStandby); saying it again here
-  // keeps commits from waiting whatever the base backup copied.
-  absl::StatusOr<std::string> reset =
-      QueryPort(standby.port,
-                "ALTER SYSTEM SET synchronous_standby_names = ''; "
-                "SELECT pg_reload_conf()");
-  if (!reset.ok()) return reset.status();
+  // Its configuration says '' since it started (StartStandby), so its
+  // commits wait for no standby.
   if (absl::Status s =
-          WaitForAnswer(standby.port, "SHOW synchronous_standby_names", "",
-                        "the promoted standby to wait for no standby", standby);
+          CheckAnswer(standby.port, "SHOW synchronous_standby_names", "",
+                      "the promoted standby to wait for no standby", standby);
       !s.ok()) {
     return s;
   }
@@ -637,13 +634,36 @@ absl::Status PostgresCluster::StartStandby() {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = StartServer(standby); !s.ok()) return s;
-  absl::StatusOr<std::string> sync =
-      QueryPort(primary.port,
-                "ALTER SYSTEM SET synchronous_standby_names = 'standby1'; "
-                "SELECT pg_reload_conf()");
+  // The primary waits for standby1 from a restart on, not from a reload,
+  // which takes effect at some later moment.
+  absl::StatusOr<std::string> sync = QueryPort(
+      primary.port, "ALTER SYSTEM SET synchronous_standby_names = 'standby1'");
   if (!sync.ok()) return sync.status();
-  if (absl::Status s = WaitForAnswer(
+  absl::StatusOr<Output> restart =
+      RunProgram("pg_ctl",
+                 {"-D", primary.data_dir, "-l", primary.log, "-w", "-t",
+                  absl::StrCat(kStepSeconds), "-m", "fast", "restart"},
+                 "", kPgCtlSeconds);
+  if (!restart.ok() || restart->exit_code != 0) {
+    return absl::Status(
+        restart.ok() ? absl::StatusCode::kInternal : restart.status().code(),
+        absl::StrCat("pg_ctl restart of the primary failed: ",
+                     restart.ok() ? Tail(restart->out + restart->err)
+                                  : std::string(restart.status().message()),
+                     "\n", LogTail(primary.log)));
+  }
+  if (absl::Status s = StartServer(standby); !s.ok()) return s;
+  // A transaction id committed on the primary returns only once the
+  // synchronous standby has it: the wait ends when the standby is in sync.
+  absl::StatusOr<std::string> synced =
+      QueryPort(primary.port, "SELECT pg_current_xact_id() IS NOT NULL");
+  if (!synced.ok()) {
+    return absl::Status(synced.status().code(),
+                        absl::StrCat("the first synchronous commit failed: ",
+                                     synced.status().message(), "\n",
+                                     LogTail(standby.log)));
+  }
+  if (absl::Status s = CheckAnswer(
           primary.port,
           "SELECT sync_state FROM pg_stat_replication "
           "WHERE application_name = 'standby1'",
@@ -656,23 +676,17 @@ absl::Status PostgresCluster::StartStandby() {
   return absl::OkStatus();
 }
 
-absl::Status PostgresCluster::WaitForAnswer(int port, const std::string& sql,
-                                            const std::string& expected,
-                                            const std::string& what,
-                                            const Server& server) const {
-  const absl::Time deadline = absl::Now() + absl::Seconds(kStepSeconds);
-  std::string last;
-  while (true) {
-    absl::StatusOr<std::string> answer = QueryPort(port, sql);
-    if (answer.ok() && *answer == expected) return absl::OkStatus();
-    last = answer.ok() ? absl::StrCat("'", *answer, "'")
-                       : answer.status().ToString();
-    if (absl::Now() >= deadline) break;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "waited ", kStepSeconds, " s for ", what, ": on port ", port, ", ", sql,
-      " gave ", last, ", not '", expected, "'\n", LogTail(server.log)));
+absl::Status PostgresCluster::CheckAnswer(int port, const std::string& sql,
+                                          const std::string& expected,
+                                          const std::string& what,
+                                          const Server& server) const {
+  absl::StatusOr<std::string> answer = QueryPort(port, sql);
+  if (answer.ok() && *answer == expected) return absl::OkStatus();
+  // Not FAILED_PRECONDITION, which tells tests PostgreSQL cannot start.
+  return absl::InternalError(absl::StrCat(
+      "expected ", what, ": on port ", port, ", ", sql, " gave ",
+      answer.ok() ? absl::StrCat("'", *answer, "'") : answer.status().ToString(),
+      ", not '", expected, "'\n", LogTail(server.log)));
 }
 
 absl::StatusOr<std::string> PostgresCluster::QueryDatabase(
@@ -724,13 +738,10 @@ absl::Status PostgresCluster::KillServer(Server& server) {
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(kStepSeconds);
   for (pid_t pid : victims) {
-    while (IsAlive(pid)) {
-      if (absl::Now() >= deadline) {
-        return absl::DeadlineExceededError(
-            absl::StrCat("process ", pid, " of the ", server.name,
-                         " still runs ", kStepSeconds, " s after kill -9"));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
+    if (!WaitForTermination(pid, deadline - absl::Now()).ok()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("process ", pid, " of the ", server.name,
+                       " still runs ", kStepSeconds, " s after kill -9"));
     }
   }
   // The small System V segment a killed postmaster leaves ("key id" on line

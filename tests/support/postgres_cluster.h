@@ -127,11 +127,11 @@ class PostgresCluster {
   absl::Status InitPrimary();
   absl::Status StartServer(Server& server);
   absl::Status StartStandby();
-  // Polls `sql` on `port` until it returns `expected`, for up to 60 s.
-  absl::Status WaitForAnswer(int port, const std::string& sql,
-                             const std::string& expected,
-                             const std::string& what,
-                             const Server& server) const;
+  // OK if `sql` on `port` answers `expected` (a state reached already);
+  // else an error naming `what` was expected, with the server's log.
+  absl::Status CheckAnswer(int port, const std::string& sql,
+                           const std::string& expected, const std::string& what,
+                           const Server& server) const;
   absl::StatusOr<std::string> QueryDatabase(int port, const std::string& dbname,
                                             const std::string& sql) const;
   absl::Status KillServer(Server& server);

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,22 +103,34 @@ void Subprocess::Send(int signal) {
 }
 
 absl::StatusOr<int> Subprocess::WaitForExit(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!exited_) {
+  if (!exited_) {
+    if (absl::Status s = WaitForTermination(pid_, timeout); !s.ok()) return s;
     int status = 0;
-    pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      exited_ = true;
-      status_ = status;
-      break;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
-    if (r < 0 && errno != EINTR) return absl::InternalError("waitpid failed");
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError("the child process still runs");
-    }
-    absl::SleepFor(absl::Milliseconds(10));
+    exited_ = true;
+    status_ = status;
   }
   return status_;
+}
+
+absl::Status WaitForTermination(pid_t pid, absl::Duration timeout) {
+  const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) {
+    if (errno == ESRCH) return absl::OkStatus();
+    return absl::InternalError(absl::StrCat("pidfd_open(", pid, "): ", std::strerror(errno)));
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  int ready = 0;
+  do {
+    pollfd p{fd, POLLIN, 0};
+    const int64_t left_ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()));
+    ready = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left_ms, 1 << 30)));
+  } while (ready < 0 && errno == EINTR);
+  ::close(fd);
+  if (ready > 0) return absl::OkStatus();
+  if (ready < 0) return absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
+  return absl::DeadlineExceededError(absl::StrCat("process ", pid, " still runs"));
 }
 
 absl::StatusOr<CommandResult> RunCommand(const std::vector<std::string>& argv,

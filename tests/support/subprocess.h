@@ -47,6 +47,11 @@ class Subprocess {
   int status_ = 0;
 };
 
+// Waits until process `pid` (any process, not only a child) has terminated,
+// without reaping it: woken by the kernel through a pidfd, not by polling.
+// OK at once if there is no such process; DEADLINE_EXCEEDED after `timeout`.
+absl::Status WaitForTermination(pid_t pid, absl::Duration timeout);
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;
