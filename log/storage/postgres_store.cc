@@ -310,12 +310,9 @@ class PostgresStore : public RecordStore, public Lease {
       highs.Add(high);
     }
     if (prefixes.empty()) return absl::OkStatus();
-    absl::StatusOr<Result> r;
-    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
-      r = Run(c, "scan_prefixes", {Int2(family), lows.Encode(), highs.Encode()});
-      return r.status();
-    });
-    if (!s.ok()) return s;
+    absl::StatusOr<Result> r =
+        RunPooled("scan_prefixes", {Int2(family), lows.Encode(), highs.Encode()});
+    if (!r.ok()) return r.status();
     for (int row = 0; row < PQntuples(r->get()); ++row) {
       if (PQgetlength(r->get(), row, 0) != 8) {
         return absl::DataLossError("PostgreSQL answered a prefix scan in an unknown form");
@@ -369,14 +366,11 @@ class PostgresStore : public RecordStore, public Lease {
     }
     if (rows == 0) return absl::OkStatus();
     // Never retried: a commit whose connection died may have committed.
-    absl::StatusOr<Result> r;
-    bool no_retry = true;
-    absl::Status s = OnConnection(&no_retry, [&](PGconn* c) {
-      r = Run(c, "commit",
-              {families.Encode(), keys.Encode(), values.Encode(), BigEndian(epoch, 8)});
-      return r.status();
-    });
-    if (!s.ok()) return s;
+    absl::StatusOr<Result> r =
+        RunPooled("commit",
+                  {families.Encode(), keys.Encode(), values.Encode(), BigEndian(epoch, 8)},
+                  /*retry_if_closed=*/false);
+    if (!r.ok()) return r.status();
     uint64_t written = 0;
     if (!absl::SimpleAtoi(PQcmdTuples(r->get()), &written) || written != rows) {
       int64_t expected = epoch;
@@ -397,12 +391,8 @@ class PostgresStore : public RecordStore, public Lease {
   }
 
   absl::StatusOr<uint64_t> EstimatedLiveBytes() override {
-    absl::StatusOr<Result> r;
-    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
-      r = Run(c, "size", {});
-      return r.status();
-    });
-    if (!s.ok()) return s;
+    absl::StatusOr<Result> r = RunPooled("size", {});
+    if (!r.ok()) return r.status();
     if (PQntuples(r->get()) != 1 || PQgetlength(r->get(), 0, 0) != 8) {
       return absl::DataLossError("PostgreSQL answered the table size in an unknown form");
     }
@@ -416,15 +406,12 @@ class PostgresStore : public RecordStore, public Lease {
     const int64_t mine = epoch_.load();
     // A retry after a lost answer is safe: at worst the lease is ours
     // unknowingly and expires.
-    absl::StatusOr<Result> r;
-    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
-      r = Run(c, "acquire",
-              {std::string(holder), BigEndian(mine, 8),
-               BigEndian(absl::ToInt64Milliseconds(options_.lease_ttl), 8)},
-              {}, {true, false, false});
-      return r.status();
-    });
-    if (!s.ok()) return s;
+    absl::StatusOr<Result> r =
+        RunPooled("acquire",
+                  {std::string(holder), BigEndian(mine, 8),
+                   BigEndian(absl::ToInt64Milliseconds(options_.lease_ttl), 8)},
+                  /*retry_if_closed=*/true, /*text=*/{true, false, false});
+    if (!r.ok()) return r.status();
     if (PQntuples(r->get()) == 0) {
       epoch_.store(0);
       return false;
@@ -434,12 +421,8 @@ class PostgresStore : public RecordStore, public Lease {
   }
 
   absl::StatusOr<HolderInfo> Holder() override {
-    absl::StatusOr<Result> r;
-    absl::Status s = OnConnection(nullptr, [&](PGconn* c) {
-      r = Run(c, "holder", {});
-      return r.status();
-    });
-    if (!s.ok()) return s;
+    absl::StatusOr<Result> r = RunPooled("holder", {});
+    if (!r.ok()) return r.status();
     if (PQntuples(r->get()) != 1 || PQgetlength(r->get(), 0, 1) != 8) {
       return absl::DataLossError("the candor_lease table has no lease row");
     }
@@ -454,9 +437,7 @@ class PostgresStore : public RecordStore, public Lease {
   absl::Status Release() override {
     const int64_t epoch = epoch_.exchange(0);
     if (epoch == 0) return absl::OkStatus();
-    return OnConnection(nullptr, [&](PGconn* c) {
-      return Run(c, "release", {BigEndian(epoch, 8)}).status();
-    });
+    return RunPooled("release", {BigEndian(epoch, 8)}).status();
   }
 
   uint64_t epoch() const override { return static_cast<uint64_t>(epoch_.load()); }
@@ -551,6 +532,24 @@ class PostgresStore : public RecordStore, public Lease {
       }
       Resume().IgnoreError();
     }
+  }
+
+  // Runs a prepared statement (parameters binary unless `text` says) on a
+  // pooled connection, retried as OnConnection says unless not
+  // `retry_if_closed` (a write whose outcome a lost connection leaves
+  // unknown).
+  absl::StatusOr<Result> RunPooled(const char* statement,
+                                   const std::vector<std::string>& params,
+                                   bool retry_if_closed = true,
+                                   const std::vector<bool>& text = {}) {
+    absl::StatusOr<Result> r;
+    const bool never_retry = !retry_if_closed;
+    absl::Status s = OnConnection(&never_retry, [&](PGconn* c) {
+      r = Run(c, statement, params, {}, text);
+      return r.status();
+    });
+    if (!s.ok()) return s;
+    return r;
   }
 
   // A pooled connection (`reused`: it idled in the pool), waiting for one
