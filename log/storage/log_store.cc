@@ -152,18 +152,19 @@ absl::Status LogStore::ReadEntries(uint64_t start, uint64_t count,
       });
 }
 
-absl::StatusOr<std::vector<uint64_t>> LogStore::Candidates(Family family,
-                                                           const Sha256Digest& hash) {
-  const absl::string_view prefix = merkle::AsBytes(hash).substr(0, kHashPrefixSize);
-  std::vector<uint64_t> candidates;
-  absl::Status s = records_->Scan(
-      family, prefix, PrefixSuccessor(prefix),
-      [&](absl::string_view key, absl::string_view) {
-        if (key.size() != kHashPrefixSize + 8 || key.substr(0, kHashPrefixSize) != prefix) {
-          return false;
+absl::StatusOr<std::vector<std::vector<uint64_t>>> LogStore::Candidates(
+    Family family, absl::Span<const Sha256Digest> hashes) {
+  std::vector<std::string> prefixes;
+  prefixes.reserve(hashes.size());
+  for (const Sha256Digest& hash : hashes) {
+    prefixes.emplace_back(merkle::AsBytes(hash).substr(0, kHashPrefixSize));
+  }
+  std::vector<std::vector<uint64_t>> candidates(hashes.size());
+  absl::Status s = records_->ScanPrefixes(
+      family, prefixes, [&](size_t i, absl::string_view key, absl::string_view) {
+        if (key.size() == kHashPrefixSize + 8) {
+          candidates[i].push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
         }
-        candidates.push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
-        return true;
       });
   if (!s.ok()) return s;
   return candidates;
@@ -171,10 +172,10 @@ absl::StatusOr<std::vector<uint64_t>> LogStore::Candidates(Family family,
 
 absl::StatusOr<std::optional<uint64_t>> LogStore::FindLeafHash(
     const merkle::Hash& leaf_hash) {
-  absl::StatusOr<std::vector<uint64_t>> candidates =
-      Candidates(Family::kLeafIndex, leaf_hash);
+  absl::StatusOr<std::vector<std::vector<uint64_t>>> candidates =
+      Candidates(Family::kLeafIndex, absl::MakeConstSpan(&leaf_hash, 1));
   if (!candidates.ok()) return candidates.status();
-  for (uint64_t index : *candidates) {
+  for (uint64_t index : (*candidates)[0]) {
     absl::StatusOr<std::string> entry = ReadEntry(index);
     if (!entry.ok()) return entry.status();
     if (merkle::HashLeaf(*entry) == leaf_hash) return index;
@@ -192,24 +193,13 @@ absl::StatusOr<std::optional<StoredEntry>> LogStore::FindIdentity(
 
 absl::StatusOr<std::vector<std::optional<StoredEntry>>> LogStore::FindIdentities(
     absl::Span<const Sha256Digest> identities) {
-  std::vector<std::string> prefixes;
-  prefixes.reserve(identities.size());
-  for (const Sha256Digest& identity : identities) {
-    prefixes.emplace_back(merkle::AsBytes(identity).substr(0, kHashPrefixSize));
-  }
-  std::vector<std::vector<uint64_t>> candidates(identities.size());
-  absl::Status scanned = records_->ScanPrefixes(
-      Family::kIdentityIndex, prefixes,
-      [&](size_t i, absl::string_view key, absl::string_view) {
-        if (key.size() == kHashPrefixSize + 8) {
-          candidates[i].push_back(ReadBigEndian64(key.substr(kHashPrefixSize)));
-        }
-      });
-  if (!scanned.ok()) return scanned;
+  absl::StatusOr<std::vector<std::vector<uint64_t>>> candidates =
+      Candidates(Family::kIdentityIndex, identities);
+  if (!candidates.ok()) return candidates.status();
   std::vector<std::optional<StoredEntry>> found(identities.size());
   for (size_t i = 0; i < identities.size(); ++i) {
     // Keys sort by index within a prefix: the first match is the original.
-    for (uint64_t index : candidates[i]) {
+    for (uint64_t index : (*candidates)[i]) {
       absl::StatusOr<std::string> entry = ReadEntry(index);
       if (!entry.ok()) return entry.status();
       absl::StatusOr<Sha256Digest> id = identity_(*entry);

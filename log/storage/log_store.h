@@ -194,9 +194,10 @@ class LogStore : public tiles::TileSource {
         location_(std::move(location)),
         identity_(std::move(identity)) {}
   absl::StatusOr<std::string> Get(Family family, absl::string_view key);
-  // Indices of the entries whose hash in `family` starts like `hash`.
-  absl::StatusOr<std::vector<uint64_t>> Candidates(Family family,
-                                                   const Sha256Digest& hash);
+  // For each of `hashes`, the indices of the entries whose hash in `family`
+  // starts like it, in index order; one engine call.
+  absl::StatusOr<std::vector<std::vector<uint64_t>>> Candidates(
+      Family family, absl::Span<const Sha256Digest> hashes);
   // Fills the identity index of a schema-1 store and raises its version.
   absl::Status UpgradeFromVersion1();
 
